@@ -1,0 +1,62 @@
+//! The platform admin's side: agencies and the credit rules.
+
+use crate::error::AppError;
+use career_relay::{org::AgencyRow, settings::Settings};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The admin page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPage {
+    pub agencies: Vec<AgencyRow>,
+    pub settings: Settings,
+}
+
+#[server(endpoint = "admin_page")]
+pub async fn get_admin_page() -> Result<AdminPage, AppError> {
+    crate::guard::Admin::require().await?;
+    let pool = crate::state::AppState::get().pool;
+    Ok(AdminPage {
+        agencies: career_relay::org::agencies(&pool).await?,
+        settings: career_relay::settings::load(&pool).await?,
+    })
+}
+
+/// Approves (`approved=true`) or suspends an agency.
+#[server(endpoint = "set_agency_status")]
+pub async fn set_agency_status(agency_id: i64, approved: String) -> Result<(), AppError> {
+    let result = async {
+        crate::guard::Admin::require().await?;
+        career_relay::org::set_agency_status(
+            &crate::state::AppState::get().pool,
+            agency_id,
+            approved == "true",
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    super::ssr::finish("agency", result, "/admin?saved=agency", Default::default()).await
+}
+
+/// Changes the two credit rules.
+#[server(endpoint = "save_settings")]
+pub async fn save_settings(
+    relays_per_credit: String,
+    placement_bonus: String,
+) -> Result<(), AppError> {
+    let result = async {
+        crate::guard::Admin::require().await?;
+        let pool = crate::state::AppState::get().pool;
+        let current = career_relay::settings::load(&pool).await?;
+        let next = current.with_credit_rules(&relays_per_credit, &placement_bonus)?;
+        career_relay::settings::save(&pool, &next).await?;
+        Ok(())
+    }
+    .await;
+    let v = super::ssr::values([
+        ("relays_per_credit", &relays_per_credit),
+        ("placement_bonus", &placement_bonus),
+    ]);
+    super::ssr::finish("settings", result, "/admin?saved=settings", v).await
+}

@@ -1,0 +1,130 @@
+//! Server functions, one module per role. Each is thin: guard, call the core, map errors.
+//!
+//! Every form on the portal is a plain HTML form that posts to a server function, so it works
+//! without JavaScript. A function answers with a redirect: to the next page when it succeeded,
+//! back to the form (with the error and the typed values kept in the session, never in the URL)
+//! when it did not.
+
+pub mod admin;
+pub mod agency;
+pub mod candidate;
+pub mod company;
+pub mod session;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a failed form post leaves for the page it returns to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    /// Which form failed (a page can hold several).
+    pub form: String,
+    pub error: Option<AppError>,
+    /// The values as typed, to fill the form again.
+    pub values: BTreeMap<String, String>,
+}
+
+/// Takes the flash left by the last form post (reading it removes it).
+#[server(endpoint = "take_flash")]
+pub async fn take_flash() -> Result<Option<Flash>, AppError> {
+    let session = leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(AppError::Transport)?;
+    let flash = session.remove::<Flash>(ssr::FLASH_KEY).await.map_err(|e| {
+        tracing::error!(error = ?e, "session store failed");
+        AppError::User(career_relay::UserError::Internal)
+    })?;
+    Ok(flash)
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! Helpers every server function shares.
+
+    use super::Flash;
+    use crate::{error::AppError, i18n::Locale};
+    use axum::http::request::Parts;
+    use leptos::prelude::*;
+    use std::collections::BTreeMap;
+
+    pub const FLASH_KEY: &str = "flash";
+
+    /// The language the person chose (the cookie the language switch sets), Japanese by default.
+    pub fn locale() -> Locale {
+        use_context::<Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::COOKIE)?
+                    .to_str()
+                    .ok()
+                    .map(str::to_owned)
+            })
+            .and_then(|c| {
+                c.split(';').find_map(|kv| {
+                    kv.trim()
+                        .strip_prefix("i18n_pref_locale=")
+                        .map(str::to_owned)
+                })
+            })
+            .map(|v| if v == "en" { Locale::en } else { Locale::ja })
+            .unwrap_or(Locale::ja)
+    }
+
+    /// The local path the form was posted from, to return to on error.
+    fn back() -> String {
+        use_context::<Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::REFERER)?
+                    .to_str()
+                    .ok()
+                    .map(str::to_owned)
+            })
+            .and_then(|r| {
+                let after_scheme = r.split_once("://").map(|(_, rest)| rest).unwrap_or(&r);
+                after_scheme.find('/').map(|i| after_scheme[i..].to_owned())
+            })
+            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+            .unwrap_or_else(|| "/".to_owned())
+    }
+
+    /// Ends a form post: on success go to `next`; on failure go back to the form with the error
+    /// and the typed values kept in the session.
+    pub async fn finish<T>(
+        form: &str,
+        result: Result<T, AppError>,
+        next: &str,
+        values: BTreeMap<String, String>,
+    ) -> Result<T, AppError> {
+        match result {
+            Ok(v) => {
+                leptos_axum::redirect(next);
+                Ok(v)
+            }
+            Err(e) => {
+                if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
+                    let flash = Flash {
+                        form: form.to_owned(),
+                        error: Some(e.clone()),
+                        values,
+                    };
+                    if let Err(err) = session.insert(FLASH_KEY, flash).await {
+                        tracing::error!(error = ?err, "session store failed");
+                    }
+                }
+                leptos_axum::redirect(&back());
+                Err(e)
+            }
+        }
+    }
+
+    /// Builds the map of typed values from `(name, value)` pairs.
+    pub fn values<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+}

@@ -1,0 +1,94 @@
+//! Signing in and out, and who is signed in.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Who is signed in, as the navigation needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Me {
+    Candidate,
+    Company,
+    Agency,
+    Admin,
+}
+
+/// The signed-in person's role, or `None`.
+#[server(endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<Me>, AppError> {
+    use career_relay::auth::{self, Subject, UserKind};
+    let pool = crate::state::AppState::get().pool;
+    Ok(match crate::guard::subject().await? {
+        Some(Subject::Candidate(_)) => Some(Me::Candidate),
+        Some(Subject::User(id)) => auth::load_user(&pool, id).await?.map(|u| match u.kind {
+            UserKind::Admin => Me::Admin,
+            UserKind::Company => Me::Company,
+            UserKind::Agency => Me::Agency,
+        }),
+        None => None,
+    })
+}
+
+/// Sends a one-time sign-in link to the address if it belongs to someone. The answer is the same
+/// either way, so the form cannot be used to find out who has an account.
+#[server(endpoint = "request_sign_in")]
+pub async fn request_sign_in(email: String) -> Result<(), AppError> {
+    use super::ssr::{finish, values};
+    let result = async {
+        let email = career_relay::Email::parse(&email)
+            .map_err(|e| vec![career_relay::FieldError::new("email", e)])?;
+        let state = crate::state::AppState::get();
+        if let Some(subject) = career_relay::auth::find_by_email(&state.pool, &email).await? {
+            send_sign_in_mail(&state, &email, subject).await?;
+        }
+        Ok(())
+    }
+    .await;
+    finish(
+        "sign_in",
+        result,
+        "/signin?sent=1",
+        values([("email", &email)]),
+    )
+    .await
+}
+
+/// Queues the sign-in mail in the person's chosen language.
+#[cfg(feature = "ssr")]
+pub async fn send_sign_in_mail(
+    state: &crate::state::AppState,
+    email: &career_relay::Email,
+    subject: career_relay::auth::Subject,
+) -> Result<(), AppError> {
+    use crate::i18n::td_string;
+    let token = career_relay::auth::issue_link(&state.pool, subject).await?;
+    let url = format!("{}/auth/{}", state.base_url, token);
+    let locale = super::ssr::locale();
+    let title = td_string!(locale, mail.sign_in_subject).to_string();
+    let body = td_string!(
+        locale,
+        mail.sign_in_body,
+        url = url.as_str(),
+        minutes = career_relay::auth::LINK_MINUTES
+    )
+    .to_string();
+    career_relay::mail::enqueue(&state.pool, email, &title, &body).await?;
+    Ok(())
+}
+
+/// Signs out and returns to the start page.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let r = crate::guard::sign_out().await;
+    super::ssr::finish("sign_out", r, "/", Default::default()).await
+}
+
+/// The newest mail in the outbox; exists only in dev mode (no SMTP server configured).
+#[server(endpoint = "dev_mailbox")]
+pub async fn dev_mailbox() -> Result<Vec<career_relay::mail::OutboxMessage>, AppError> {
+    let state = crate::state::AppState::get();
+    if !state.dev_mode {
+        return Err(career_relay::UserError::NotFound.into());
+    }
+    Ok(career_relay::mail::recent(&state.pool, 50).await?)
+}

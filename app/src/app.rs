@@ -1,0 +1,79 @@
+//! The HTML shell and the routes.
+
+use crate::{
+    api::{session::whoami, take_flash},
+    components::{FlashContext, Header, MeContext},
+    i18n::*,
+    pages,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The document around the app. Hydration scripts are included only when the wasm bundle was built.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let hydrate = crate::state::AppState::get().hydrate;
+    #[cfg(not(feature = "ssr"))]
+    let hydrate = true;
+    view! {
+        <!DOCTYPE html>
+        <html lang="ja">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                {hydrate.then(|| view! { <HydrationScripts options=options.clone() /> })}
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: language, who is signed in, the last form's flash, and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Japanese unless the person chose otherwise: the browser's Accept-Language is not consulted.
+    let header_getter = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
+    view! {
+        <I18nContextProvider ssr_lang_header_getter=header_getter>
+            <Inner />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Inner() -> impl IntoView {
+    let i18n = use_i18n();
+    provide_context(MeContext(Resource::new(|| (), |_| whoami())));
+    let flash = Resource::new(|| (), |_| take_flash());
+    provide_context(FlashContext(flash));
+    view! {
+        <Stylesheet id="leptos" href="/pkg/career-relay.css" />
+        <Title text=move || t_string!(i18n, brand).to_string() />
+        <Router>
+            <Header />
+            <main>
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async />
+                    <Route path=path!("/signin") view=pages::signin::SignIn ssr=SsrMode::Async />
+                    <Route path=path!("/check-mail") view=pages::signin::CheckMail ssr=SsrMode::Async />
+                    <Route path=path!("/r/:code") view=pages::relay::Relay ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=pages::me::Me ssr=SsrMode::Async />
+                    <Route path=path!("/company") view=pages::company::Company ssr=SsrMode::Async />
+                    <Route path=path!("/agency") view=pages::agency::Pool ssr=SsrMode::Async />
+                    <Route path=path!("/agency/candidates/:id") view=pages::agency::CandidatePage ssr=SsrMode::Async />
+                    <Route path=path!("/agency/claims") view=pages::agency::Claims ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/dev/mailbox") view=pages::dev::Mailbox ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

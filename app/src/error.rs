@@ -1,0 +1,73 @@
+//! The one error type of server functions: a user's mistake (shown translated) or a transport fault.
+
+use career_relay::{FieldError, UserError};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// What a server function can fail with. Internal faults reach the user only as `Internal`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    User(UserError),
+    #[error("invalid fields")]
+    Fields(Vec<FieldError>),
+    #[error("transport: {0}")]
+    Transport(ServerFnErrorErr),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value)
+    }
+}
+
+impl From<UserError> for AppError {
+    fn from(e: UserError) -> Self {
+        AppError::User(e)
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(e: Vec<FieldError>) -> Self {
+        AppError::Fields(e)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<career_relay::Error> for AppError {
+    fn from(e: career_relay::Error) -> Self {
+        match e {
+            career_relay::Error::User(u) => AppError::User(u),
+            career_relay::Error::Fields(f) => AppError::Fields(f),
+            other => {
+                // Logged once here, with its cause chain; the user only learns that it failed.
+                tracing::error!(error = ?other, "internal error in a server function");
+                AppError::User(UserError::Internal)
+            }
+        }
+    }
+}
+
+impl AppError {
+    /// The error of one field, if this error names it.
+    pub fn field(&self, name: &str) -> Option<UserError> {
+        match self {
+            AppError::Fields(f) => f.iter().find(|e| e.field == name).map(|e| e.error),
+            _ => None,
+        }
+    }
+
+    /// The error to show above the form (anything not tied to a field).
+    pub fn general(&self) -> Option<UserError> {
+        match self {
+            AppError::User(u) => Some(*u),
+            AppError::Fields(_) => None,
+            AppError::Transport(_) => Some(UserError::Internal),
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! `/admin`: approve or suspend agencies, and set the credit rules.
+
+use crate::{
+    api::admin::{get_admin_page, AdminPage as Page, SaveSettings, SetAgencyStatus},
+    components::{FieldError, FormError, FormState, Loaded, SavedNotice},
+    i18n::*,
+};
+use career_relay::time::date;
+use leptos::{prelude::*, server_fn::ServerFn};
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let page = Resource::new(|| (), |_| get_admin_page());
+    view! { <Loaded resource=page view=|p: Page| view! { <AdminView page=p /> } /> }
+}
+
+#[component]
+fn AdminView(page: Page) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = FormState::of("settings");
+    let agency_state = FormState::of("agency");
+    view! {
+        <h1>{t!(i18n, admin.title)}</h1>
+        <SavedNotice />
+        <section class="panel">
+            <h2>{t!(i18n, admin.agencies_title)}</h2>
+            <FormError state=agency_state />
+            <table data-testid="agencies">
+                <thead><tr><th>{t!(i18n, admin.agency)}</th><th>{t!(i18n, admin.status)}</th><th>{t!(i18n, company.date)}</th><th></th></tr></thead>
+                <tbody>
+                    {page.agencies.into_iter().map(|a| {
+                        let approved = a.status == "approved";
+                        let status = match a.status.as_str() {
+                            "approved" => t_string!(i18n, admin.approved).to_string(),
+                            "pending" => t_string!(i18n, admin.pending).to_string(),
+                            _ => t_string!(i18n, admin.suspended).to_string(),
+                        };
+                        let name = a.name.clone();
+                        view! {
+                            <tr data-agency=name>
+                                <td>{a.name}</td>
+                                <td class="status">{status}</td>
+                                <td>{date(a.created_at)}</td>
+                                <td>
+                                    <form method="post" action=SetAgencyStatus::PATH class="inline">
+                                        <input type="hidden" name="agency_id" value=a.id />
+                                        <input type="hidden" name="approved" value=if approved { "false" } else { "true" } />
+                                        <button type="submit" class=if approved { "danger" } else { "" }>
+                                            {if approved { t_string!(i18n, admin.suspend).to_string() } else { t_string!(i18n, admin.approve).to_string() }}
+                                        </button>
+                                    </form>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, admin.settings_title)}</h2>
+            <form method="post" action=SaveSettings::PATH>
+                <FormError state=s.clone() />
+                <label for="relays_per_credit">{t!(i18n, admin.relays_per_credit)}</label>
+                <input id="relays_per_credit" name="relays_per_credit" inputmode="numeric" value=s.value("relays_per_credit", &page.settings.relays_per_credit.to_string()) />
+                <FieldError state=s.clone() field="relays_per_credit" />
+                <label for="placement_bonus">{t!(i18n, admin.placement_bonus)}</label>
+                <input id="placement_bonus" name="placement_bonus" inputmode="numeric" value=s.value("placement_bonus", &page.settings.placement_bonus.to_string()) />
+                <FieldError state=s.clone() field="placement_bonus" />
+                <button type="submit">{t!(i18n, admin.save)}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,30 @@
+//! The start page: what Career Relay is, for each audience.
+
+use crate::i18n::*;
+use leptos::prelude::*;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="hero">
+            <h1>{t!(i18n, home.title)}</h1>
+            <p class="lead">{t!(i18n, home.lead)}</p>
+        </section>
+        <section class="cards">
+            <article>
+                <h2>{t!(i18n, home.company_title)}</h2>
+                <p>{t!(i18n, home.company_text)}</p>
+            </article>
+            <article>
+                <h2>{t!(i18n, home.candidate_title)}</h2>
+                <p>{t!(i18n, home.candidate_text)}</p>
+            </article>
+            <article>
+                <h2>{t!(i18n, home.agency_title)}</h2>
+                <p>{t!(i18n, home.agency_text)}</p>
+            </article>
+        </section>
+        <p><a class="button" href="/signin">{t!(i18n, nav.sign_in)}</a></p>
+    }
+}

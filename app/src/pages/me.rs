@@ -1,0 +1,199 @@
+//! `/me`: the candidate's own page: profile, consent, who holds the data, provision records.
+
+use crate::{
+    api::candidate::{get_my_page, MyPage, SaveProfile, SetConsent},
+    components::{
+        job_type_options, prefecture_options, FieldError, FormError, FormState, Loaded, SavedNotice,
+    },
+    i18n::*,
+    text,
+};
+use career_relay::time::{date, date_time};
+use leptos::{prelude::*, server_fn::ServerFn};
+
+#[component]
+pub fn Me() -> impl IntoView {
+    let page = Resource::new(|| (), |_| get_my_page());
+    view! { <Loaded resource=page view=|p: MyPage| view! { <MyView page=p /> } /> }
+}
+
+#[component]
+fn MyView(page: MyPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let home = page.home;
+    let status = if home.in_pool {
+        t_string!(i18n, me.status_in_pool).to_string()
+    } else if !home.handoff_consent {
+        t_string!(i18n, me.status_withdrawn).to_string()
+    } else if !home.profile_complete {
+        t_string!(i18n, me.status_incomplete).to_string()
+    } else {
+        t_string!(i18n, me.status_pending).to_string()
+    };
+    let holder = home.holder.clone();
+    view! {
+        <h1>{t!(i18n, me.title)}</h1>
+        <SavedNotice />
+        <section class="panel">
+            <p class="status" data-testid="candidate-status">{status}</p>
+            <p>{t!(i18n, me.relayed_by, company = home.company_name.clone())}</p>
+            {match holder {
+                Some((agency, since)) => view! { <p data-testid="holder">{t!(i18n, me.holder, agency = agency, since = date(since))}</p> }.into_any(),
+                None => view! { <p data-testid="holder">{t!(i18n, me.no_holder)}</p> }.into_any(),
+            }}
+        </section>
+        <ProfileForm home=home.clone() />
+        <ConsentPanel handoff=home.handoff_consent recontact=home.recontact_consent company=home.company_name.clone() />
+        <section class="panel">
+            <h2>{t!(i18n, me.placements_title)}</h2>
+            {if page.placements.is_empty() {
+                view! { <p>{t!(i18n, me.no_placements)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {page.placements.into_iter().map(|p| view! {
+                            <li>{t!(i18n, me.placement_line, agency = p.agency_name, employer = p.employer, position = p.position, start = p.start_date)}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, me.provisions_title)}</h2>
+            <p class="hint">{t!(i18n, me.provisions_explain)}</p>
+            {if page.provisions.is_empty() {
+                view! { <p>{t!(i18n, me.no_provisions)}</p> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <thead><tr>
+                            <th>{t!(i18n, me.provided_at)}</th>
+                            <th>{t!(i18n, me.recipient)}</th>
+                            <th>{t!(i18n, me.items)}</th>
+                            <th>{t!(i18n, me.consent_version)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.provisions.into_iter().map(|r| {
+                                let items = r.data_items.split(',').map(|i| text::data_item(i18n, i)).collect::<Vec<_>>().join(", ");
+                                view! { <tr class="provision">
+                                    <td>{date_time(r.provided_at)}</td>
+                                    <td>{r.agency_name}</td>
+                                    <td>{items}</td>
+                                    <td>{r.consent_version}</td>
+                                </tr> }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ProfileForm(home: career_relay::candidate::CandidateHome) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = FormState::of("profile");
+    let p = home.profile;
+    let v = |field: &str, default: &str| s.value(field, default);
+    let (pref, jt1, jt2, jt3) = (
+        v("prefecture", &p.prefecture),
+        v("job_type_1", &p.job_type_1),
+        v("job_type_2", &p.job_type_2),
+        v("job_type_3", &p.job_type_3),
+    );
+    view! {
+        <section class="panel">
+            <h2>{t!(i18n, me.profile_title)}</h2>
+            <p class="hint">{t!(i18n, me.profile_explain)}</p>
+            <form method="post" action=SaveProfile::PATH class="profile">
+                <FormError state=s.clone() />
+                <label>{t!(i18n, profile.email)}</label>
+                <p class="readonly" data-testid="email">{home.email}</p>
+                <label for="name">{t!(i18n, profile.name)} <span class="req">"*"</span></label>
+                <input id="name" name="name" autocomplete="name" value=v("name", &p.name) />
+                <FieldError state=s.clone() field="name" />
+                <label for="name_kana">{t!(i18n, profile.name_kana)} <span class="req">"*"</span></label>
+                <input id="name_kana" name="name_kana" value=v("name_kana", &p.name_kana) />
+                <FieldError state=s.clone() field="name_kana" />
+                <label for="phone">{t!(i18n, profile.phone)}</label>
+                <input id="phone" name="phone" type="tel" autocomplete="tel" value=v("phone", &p.phone) />
+                <FieldError state=s.clone() field="phone" />
+                <label for="prefecture">{t!(i18n, profile.prefecture)} <span class="req">"*"</span></label>
+                <select id="prefecture" name="prefecture">
+                    <option value="">{t!(i18n, profile.choose)}</option>
+                    {prefecture_options(&pref)}
+                </select>
+                <FieldError state=s.clone() field="prefecture" />
+                <label for="job_type_1">{t!(i18n, profile.job_types)} <span class="req">"*"</span></label>
+                <div class="row">
+                    <select id="job_type_1" name="job_type_1">
+                        <option value="">{t!(i18n, profile.choose)}</option>
+                        {job_type_options(&jt1)}
+                    </select>
+                    <select name="job_type_2" aria-label=move || t_string!(i18n, profile.job_type_2).to_string()>
+                        <option value="">"—"</option>
+                        {job_type_options(&jt2)}
+                    </select>
+                    <select name="job_type_3" aria-label=move || t_string!(i18n, profile.job_type_3).to_string()>
+                        <option value="">"—"</option>
+                        {job_type_options(&jt3)}
+                    </select>
+                </div>
+                <FieldError state=s.clone() field="job_type_1" />
+                <FieldError state=s.clone() field="job_type_2" />
+                <FieldError state=s.clone() field="job_type_3" />
+                <label for="skills">{t!(i18n, profile.skills)}</label>
+                <input id="skills" name="skills" placeholder=move || t_string!(i18n, profile.skills_hint).to_string() value=v("skills", &p.skills) />
+                <FieldError state=s.clone() field="skills" />
+                <label for="years_experience">{t!(i18n, profile.years_experience)} <span class="req">"*"</span></label>
+                <input id="years_experience" name="years_experience" inputmode="numeric" value=v("years_experience", &p.years_experience) />
+                <FieldError state=s.clone() field="years_experience" />
+                <label for="desired_salary">{t!(i18n, profile.desired_salary)}</label>
+                <input id="desired_salary" name="desired_salary" inputmode="numeric" value=v("desired_salary", &p.desired_salary) />
+                <FieldError state=s.clone() field="desired_salary" />
+                <label for="languages">{t!(i18n, profile.languages)}</label>
+                <input id="languages" name="languages" value=v("languages", &p.languages) />
+                <FieldError state=s.clone() field="languages" />
+                <label for="summary">{t!(i18n, profile.summary)}</label>
+                <textarea id="summary" name="summary" rows="5">{v("summary", &p.summary)}</textarea>
+                <FieldError state=s.clone() field="summary" />
+                <button type="submit">{t!(i18n, me.save_profile)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn ConsentPanel(handoff: bool, recontact: bool, company: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = FormState::of("consent");
+    let toggle = move |kind: &'static str, on: bool| {
+        view! {
+            <form method="post" action=SetConsent::PATH class="inline">
+                <input type="hidden" name="kind" value=kind />
+                <input type="hidden" name="granted" value=if on { "false" } else { "true" } />
+                <button type="submit" class=if on { "secondary" } else { "" } data-testid=format!("consent-{kind}")>
+                    {if on { t_string!(i18n, me.withdraw).to_string() } else { t_string!(i18n, me.give).to_string() }}
+                </button>
+            </form>
+        }
+    };
+    view! {
+        <section class="panel">
+            <h2>{t!(i18n, me.consent_title)}</h2>
+            <FormError state />
+            <p>
+                {t!(i18n, me.consent_handoff)} ": "
+                <strong>{if handoff { t_string!(i18n, me.given).to_string() } else { t_string!(i18n, me.not_given).to_string() }}</strong>
+                " " {toggle("handoff", handoff)}
+            </p>
+            <p class="hint">{t!(i18n, me.withdraw_explain)}</p>
+            <p>
+                {t!(i18n, me.consent_recontact, company = company)} ": "
+                <strong>{if recontact { t_string!(i18n, me.given).to_string() } else { t_string!(i18n, me.not_given).to_string() }}</strong>
+                " " {toggle("recontact", recontact)}
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,22 @@
+//! What the server gives every request: the pool and the portal's configuration.
+
+use career_relay::db::Pool;
+
+/// Shared by every server function through Leptos context.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: Pool,
+    /// The public base URL, used in links and mails (no trailing slash).
+    pub base_url: String,
+    /// No SMTP server is configured: mail is shown in the dev mailbox instead.
+    pub dev_mode: bool,
+    /// Whether the wasm bundle is present, so pages load the hydration scripts.
+    pub hydrate: bool,
+}
+
+impl AppState {
+    /// The state provided by the server for this request.
+    pub fn get() -> AppState {
+        leptos::prelude::expect_context::<AppState>()
+    }
+}

@@ -1,0 +1,190 @@
+//! Translated text for codes that come from the server: errors, job types, prefectures, states.
+
+use crate::i18n::*;
+use career_relay::UserError;
+use leptos_i18n::I18nContext;
+
+type I18n = I18nContext<Locale>;
+
+/// The sentence for a user error.
+pub fn user_error(i18n: I18n, e: UserError) -> String {
+    match e {
+        UserError::Required => t_string!(i18n, errors.required),
+        UserError::InvalidEmail => t_string!(i18n, errors.invalid_email),
+        UserError::TooLong => t_string!(i18n, errors.too_long),
+        UserError::InvalidKana => t_string!(i18n, errors.invalid_kana),
+        UserError::InvalidPhone => t_string!(i18n, errors.invalid_phone),
+        UserError::InvalidPrefecture => t_string!(i18n, errors.invalid_prefecture),
+        UserError::InvalidJobType => t_string!(i18n, errors.invalid_job_type),
+        UserError::InvalidNumber => t_string!(i18n, errors.invalid_number),
+        UserError::OutOfRange => t_string!(i18n, errors.out_of_range),
+        UserError::InvalidDate => t_string!(i18n, errors.invalid_date),
+        UserError::ConsentRequired => t_string!(i18n, errors.consent_required),
+        UserError::UnknownRelayLink => t_string!(i18n, errors.unknown_relay_link),
+        UserError::RevokedRelayLink => t_string!(i18n, errors.revoked_relay_link),
+        UserError::SignInLinkInvalid => t_string!(i18n, errors.sign_in_link_invalid),
+        UserError::NotSignedIn => t_string!(i18n, errors.not_signed_in),
+        UserError::Forbidden => t_string!(i18n, errors.forbidden),
+        UserError::NotFound => t_string!(i18n, errors.not_found),
+        UserError::AlreadyClaimed => t_string!(i18n, errors.already_claimed),
+        UserError::ClaimNotActive => t_string!(i18n, errors.claim_not_active),
+        UserError::NotInPool => t_string!(i18n, errors.not_in_pool),
+        UserError::AlreadyPlaced => t_string!(i18n, errors.already_placed),
+        UserError::AgencyNotApproved => t_string!(i18n, errors.agency_not_approved),
+        UserError::EmailNotConfirmed => t_string!(i18n, errors.email_not_confirmed),
+        UserError::Withdrawn => t_string!(i18n, errors.withdrawn),
+        UserError::AlreadyExists => t_string!(i18n, errors.already_exists),
+        UserError::Internal => t_string!(i18n, errors.internal),
+    }
+    .to_string()
+}
+
+/// The label of a job type code.
+pub fn job_type(i18n: I18n, code: &str) -> String {
+    match code {
+        "sales" => t_string!(i18n, job_types.sales),
+        "accounting" => t_string!(i18n, job_types.accounting),
+        "engineering" => t_string!(i18n, job_types.engineering),
+        "marketing" => t_string!(i18n, job_types.marketing),
+        "hr" => t_string!(i18n, job_types.hr),
+        "office" => t_string!(i18n, job_types.office),
+        "design" => t_string!(i18n, job_types.design),
+        "support" => t_string!(i18n, job_types.support),
+        "consulting" => t_string!(i18n, job_types.consulting),
+        "manufacturing" => t_string!(i18n, job_types.manufacturing),
+        "medical" => t_string!(i18n, job_types.medical),
+        _ => t_string!(i18n, job_types.other),
+    }
+    .to_string()
+}
+
+/// The labels of a comma-separated list of job type codes.
+pub fn job_types(i18n: I18n, codes: &str) -> String {
+    let sep = if i18n.get_locale_untracked() == Locale::ja {
+        "、"
+    } else {
+        ", "
+    };
+    codes
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| job_type(i18n, c))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// The name of a prefecture by JIS code.
+pub fn prefecture(i18n: I18n, code: i64) -> String {
+    match code {
+        1 => t_string!(i18n, prefectures.p1).to_string(),
+        2 => t_string!(i18n, prefectures.p2).to_string(),
+        3 => t_string!(i18n, prefectures.p3).to_string(),
+        4 => t_string!(i18n, prefectures.p4).to_string(),
+        5 => t_string!(i18n, prefectures.p5).to_string(),
+        6 => t_string!(i18n, prefectures.p6).to_string(),
+        7 => t_string!(i18n, prefectures.p7).to_string(),
+        8 => t_string!(i18n, prefectures.p8).to_string(),
+        9 => t_string!(i18n, prefectures.p9).to_string(),
+        10 => t_string!(i18n, prefectures.p10).to_string(),
+        11 => t_string!(i18n, prefectures.p11).to_string(),
+        12 => t_string!(i18n, prefectures.p12).to_string(),
+        13 => t_string!(i18n, prefectures.p13).to_string(),
+        14 => t_string!(i18n, prefectures.p14).to_string(),
+        15 => t_string!(i18n, prefectures.p15).to_string(),
+        16 => t_string!(i18n, prefectures.p16).to_string(),
+        17 => t_string!(i18n, prefectures.p17).to_string(),
+        18 => t_string!(i18n, prefectures.p18).to_string(),
+        19 => t_string!(i18n, prefectures.p19).to_string(),
+        20 => t_string!(i18n, prefectures.p20).to_string(),
+        21 => t_string!(i18n, prefectures.p21).to_string(),
+        22 => t_string!(i18n, prefectures.p22).to_string(),
+        23 => t_string!(i18n, prefectures.p23).to_string(),
+        24 => t_string!(i18n, prefectures.p24).to_string(),
+        25 => t_string!(i18n, prefectures.p25).to_string(),
+        26 => t_string!(i18n, prefectures.p26).to_string(),
+        27 => t_string!(i18n, prefectures.p27).to_string(),
+        28 => t_string!(i18n, prefectures.p28).to_string(),
+        29 => t_string!(i18n, prefectures.p29).to_string(),
+        30 => t_string!(i18n, prefectures.p30).to_string(),
+        31 => t_string!(i18n, prefectures.p31).to_string(),
+        32 => t_string!(i18n, prefectures.p32).to_string(),
+        33 => t_string!(i18n, prefectures.p33).to_string(),
+        34 => t_string!(i18n, prefectures.p34).to_string(),
+        35 => t_string!(i18n, prefectures.p35).to_string(),
+        36 => t_string!(i18n, prefectures.p36).to_string(),
+        37 => t_string!(i18n, prefectures.p37).to_string(),
+        38 => t_string!(i18n, prefectures.p38).to_string(),
+        39 => t_string!(i18n, prefectures.p39).to_string(),
+        40 => t_string!(i18n, prefectures.p40).to_string(),
+        41 => t_string!(i18n, prefectures.p41).to_string(),
+        42 => t_string!(i18n, prefectures.p42).to_string(),
+        43 => t_string!(i18n, prefectures.p43).to_string(),
+        44 => t_string!(i18n, prefectures.p44).to_string(),
+        45 => t_string!(i18n, prefectures.p45).to_string(),
+        46 => t_string!(i18n, prefectures.p46).to_string(),
+        47 => t_string!(i18n, prefectures.p47).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The label of a ledger entry kind.
+pub fn ledger_kind(i18n: I18n, kind: &str) -> String {
+    match kind {
+        "earned" => t_string!(i18n, ledger.earned),
+        "placement_bonus" => t_string!(i18n, ledger.placement_bonus),
+        "redeemed" => t_string!(i18n, ledger.redeemed),
+        "refunded" => t_string!(i18n, ledger.refunded),
+        _ => t_string!(i18n, ledger.expired),
+    }
+    .to_string()
+}
+
+/// What became of a claim.
+pub fn outcome(i18n: I18n, end_reason: Option<&str>) -> String {
+    match end_reason {
+        None => t_string!(i18n, outcomes.active),
+        Some("placed") => t_string!(i18n, outcomes.placed),
+        Some("released") => t_string!(i18n, outcomes.released),
+        Some("expired") => t_string!(i18n, outcomes.expired),
+        Some(_) => t_string!(i18n, outcomes.withdrawn),
+    }
+    .to_string()
+}
+
+/// The label of a data item in a provision record.
+pub fn data_item(i18n: I18n, item: &str) -> String {
+    match item {
+        "name" => t_string!(i18n, profile.name),
+        "name_kana" => t_string!(i18n, profile.name_kana),
+        "email" => t_string!(i18n, profile.email),
+        "phone" => t_string!(i18n, profile.phone),
+        "prefecture" => t_string!(i18n, profile.prefecture),
+        "job_types" => t_string!(i18n, profile.job_types),
+        "skills" => t_string!(i18n, profile.skills),
+        "years_experience" => t_string!(i18n, profile.years_experience),
+        "desired_salary" => t_string!(i18n, profile.desired_salary),
+        "languages" => t_string!(i18n, profile.languages),
+        _ => t_string!(i18n, profile.summary),
+    }
+    .to_string()
+}
+
+/// The confirmation shown after a form succeeded (`?saved=...`).
+pub fn saved(i18n: I18n, what: &str) -> Option<String> {
+    Some(
+        match what {
+            "profile" => t_string!(i18n, notices.profile),
+            "consent" => t_string!(i18n, notices.consent),
+            "reissued" => t_string!(i18n, notices.reissued),
+            "revoked" => t_string!(i18n, notices.revoked),
+            "claimed" => t_string!(i18n, notices.claimed),
+            "note" => t_string!(i18n, notices.note),
+            "released" => t_string!(i18n, notices.released),
+            "placed" => t_string!(i18n, notices.placed),
+            "agency" => t_string!(i18n, notices.agency),
+            "settings" => t_string!(i18n, notices.settings),
+            _ => return None,
+        }
+        .to_string(),
+    )
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from '@playwright/test';
+import * as path from 'path';
+
+// The portal under test: the binary scripts/build.sh built, on a fresh SQLite file with demo data.
+const root = path.resolve(__dirname, '..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
+export const BIN = process.env.CAREER_RELAY_BIN ?? path.join(targetDir, 'debug', 'career-relay');
+export const PORT = Number(process.env.E2E_PORT ?? 3199);
+export const BASE = `http://127.0.0.1:${PORT}`;
+export const DB = `sqlite://${path.join(root, 'target', 'e2e', 'e2e.db')}`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  workers: 1,
+  reporter: 'list',
+  use: {
+    baseURL: BASE,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  webServer: {
+    command: `rm -rf ${path.join(root, 'target', 'e2e')} && ${BIN} serve --demo`,
+    cwd: root,
+    url: `${BASE}/healthz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    env: {
+      DATABASE_URL: DB,
+      CAREER_RELAY_ADDR: `127.0.0.1:${PORT}`,
+      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the portal: the server binary and the site under target/site (cargo-leptos layout:
+# pkg/career-relay.js, pkg/career-relay_bg.wasm, pkg/career-relay.css, and the public assets).
+#   scripts/build.sh [--release] [--site-only]
+# --site-only skips the server binary (the test command already built it with `cargo test`).
+# Without the wasm target or wasm-bindgen the server still builds and serves plain HTML
+# (hydration off); the script says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=dev; dir=debug; cargo_profile=(); server=yes
+for arg in "$@"; do
+  case "$arg" in
+    --release) profile=release; dir=release; cargo_profile=(--release) ;;
+    --site-only) server=no ;;
+  esac
+done
+target="${CARGO_TARGET_DIR:-target}"
+site=target/site
+mkdir -p "$site/pkg"
+
+cp -R public/. "$site/"
+cp style/main.css "$site/pkg/career-relay.css"
+
+if [ "$server" = yes ]; then cargo build -p career-relay-server "${cargo_profile[@]}"; fi
+
+if rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown && command -v wasm-bindgen >/dev/null 2>&1; then
+  wasm_profile=dev; wasm_dir=debug
+  if [ "$profile" = release ]; then wasm_profile=wasm-release; wasm_dir=wasm-release; fi
+  cargo rustc -p app --lib --crate-type cdylib --target wasm32-unknown-unknown --features hydrate --profile "$wasm_profile"
+  wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name career-relay \
+    "$target/wasm32-unknown-unknown/$wasm_dir/app.wasm"
+  if [ "$profile" = release ] && command -v wasm-opt >/dev/null 2>&1; then
+    wasm-opt -Oz "$site/pkg/career-relay_bg.wasm" -o "$site/pkg/career-relay_bg.wasm"
+  fi
+else
+  rm -f "$site/pkg/career-relay.js" "$site/pkg/career-relay_bg.wasm"
+  echo "note: wasm target or wasm-bindgen missing: hydration is off, pages work as plain HTML" >&2
+fi
+echo "built $target/$dir/career-relay and $site" >&2

@@ -1,0 +1,79 @@
+//! The command line: `serve` (default), `migrate`, `demo`, and admin commands.
+
+use crate::Config;
+use clap::{Parser, Subcommand};
+
+/// Career Relay: rejection mail turned into a consented hand-off.
+#[derive(Debug, Parser)]
+#[command(name = "career-relay", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal (the default).
+    Serve {
+        /// Load the demo data first when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Load the demo data into an empty database and print sign-in links.
+    Demo,
+    /// Administration commands.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a company (with its relay link).
+    CreateCompany {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a recruitment agency.
+    CreateAgency {
+        #[arg(long)]
+        name: String,
+        /// Approve it at once.
+        #[arg(long)]
+        approved: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a member to a company or an agency.
+    AddMember {
+        #[arg(long, conflicts_with = "agency", required_unless_present = "agency")]
+        company: Option<i64>,
+        #[arg(long)]
+        agency: Option<i64>,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "member"], default_value = "member")]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a platform admin.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a one-time sign-in URL for an address.
+    SignInLink {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+}

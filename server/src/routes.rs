@@ -1,0 +1,163 @@
+//! The HTTP routes: the Leptos app and its server functions, sign-in links, the language
+//! switch, health, and static files.
+
+use crate::Config;
+use app::{
+    api::{ssr::FLASH_KEY, Flash},
+    guard::{RequestSession, SUBJECT_KEY},
+    shell,
+    state::AppState,
+    App,
+};
+use axum::{
+    extract::{Path, Query, Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+    Router,
+};
+use career_relay::{
+    auth::{self, Subject, UserKind},
+    UserError,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use serde::Deserialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::Session;
+
+/// Every route of the portal.
+pub fn router(config: &Config, state: AppState) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("career-relay")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .build();
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let provide = move || provide_context(context_state.clone());
+    let shell_state = state.clone();
+    let shell_options = options.clone();
+    let extra = Router::new()
+        .route("/auth/{token}", get(sign_in_link))
+        .route("/lang/{locale}", get(switch_language))
+        .route("/healthz", get(health))
+        .with_state(state.clone());
+    Router::new()
+        .leptos_routes_with_context(&options, routes, provide.clone(), {
+            let options = shell_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || provide_context(shell_state.clone()),
+            shell,
+        ))
+        .with_state(options)
+        .merge(extra)
+        .layer(middleware::from_fn(snapshot_session))
+        // Relay codes and sign-in tokens live in paths: never send them to other sites.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+}
+
+/// Reads the session once per request (who is signed in; on page loads, the flash of the last
+/// failed form, which reading removes) and hands the snapshot to the app.
+async fn snapshot_session(session: Session, mut req: Request, next: Next) -> Response {
+    let subject = session
+        .get::<Subject>(SUBJECT_KEY)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = ?e, "session store failed");
+            None
+        });
+    let flash = if req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/")
+    {
+        session
+            .remove::<Flash>(FLASH_KEY)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = ?e, "session store failed");
+                None
+            })
+    } else {
+        None
+    };
+    req.extensions_mut()
+        .insert(RequestSession { subject, flash });
+    next.run(req).await
+}
+
+/// `GET /auth/{token}`: uses a one-time sign-in link, renews the session id, and sends the person
+/// to their home page. A used or expired link leads to the sign-in page, which offers a new one.
+async fn sign_in_link(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+) -> Response {
+    let subject = match auth::consume_link(&state.pool, &token).await {
+        Ok(s) => s,
+        Err(career_relay::Error::User(UserError::SignInLinkInvalid)) => {
+            return Redirect::to("/signin?error=sign_in_link_invalid").into_response();
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, "sign-in link failed");
+            return Redirect::to("/signin?error=internal").into_response();
+        }
+    };
+    let home = match subject {
+        Subject::Candidate(_) => "/me",
+        Subject::User(id) => match auth::load_user(&state.pool, id).await {
+            Ok(Some(u)) => match u.kind {
+                UserKind::Company => "/company",
+                UserKind::Agency => "/agency",
+                UserKind::Admin => "/admin",
+            },
+            _ => "/",
+        },
+    };
+    if let Err(e) = session.cycle_id().await {
+        tracing::error!(error = ?e, "session id renewal failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    if let Err(e) = session.insert(SUBJECT_KEY, subject).await {
+        tracing::error!(error = ?e, "session write failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    Redirect::to(home).into_response()
+}
+
+#[derive(Deserialize)]
+struct LanguageQuery {
+    next: Option<String>,
+}
+
+/// `GET /lang/{ja|en}?next=/path`: remembers the language in a cookie and goes back.
+async fn switch_language(Path(locale): Path<String>, Query(q): Query<LanguageQuery>) -> Response {
+    let locale = if locale == "en" { "en" } else { "ja" };
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!("i18n_pref_locale={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
+    let mut res = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    if career_relay::db::ping(&state.pool).await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}

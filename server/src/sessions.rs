@@ -1,0 +1,79 @@
+//! Sessions in the database (tower-sessions), whichever backend the portal runs on.
+
+use crate::Config;
+use async_trait::async_trait;
+use career_relay::db::Backend;
+use std::str::FromStr;
+use tower_sessions::{
+    cookie::{time::Duration, SameSite},
+    session::{Id, Record},
+    session_store, Expiry, SessionManagerLayer, SessionStore,
+};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+/// The session store of the configured backend.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+#[async_trait]
+impl SessionStore for Store {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.create(record).await,
+            Store::Postgres(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.save(record).await,
+            Store::Postgres(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Store::Sqlite(s) => s.load(id).await,
+            Store::Postgres(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.delete(id).await,
+            Store::Postgres(s) => s.delete(id).await,
+        }
+    }
+}
+
+/// Opens the store, creates its table, and builds the session layer: HttpOnly, SameSite=Lax,
+/// Secure when the portal is served over https, expiring after a week without use.
+pub async fn layer(config: &Config, base_url: &str) -> anyhow::Result<SessionManagerLayer<Store>> {
+    let store = match Backend::of(&config.database_url) {
+        Some(Backend::Postgres) => {
+            let pool = sqlx::PgPool::connect(&config.database_url).await?;
+            let s = PostgresStore::new(pool);
+            s.migrate().await?;
+            Store::Postgres(s)
+        }
+        _ => {
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&config.database_url)?
+                .create_if_missing(true)
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(std::time::Duration::from_secs(10));
+            let pool = sqlx::SqlitePool::connect_with(options).await?;
+            let s = SqliteStore::new(pool);
+            s.migrate().await?;
+            Store::Sqlite(s)
+        }
+    };
+    Ok(SessionManagerLayer::new(store)
+        .with_name("career_relay_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(base_url.starts_with("https://"))
+        .with_expiry(Expiry::OnInactivity(Duration::days(7))))
+}

@@ -1,0 +1,205 @@
+//! The candidate's journey: landing, consent, confirmation, profile, withdrawal.
+
+use crate::common::{profile_form, TestApp};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn the_landing_page_names_the_company_and_shows_the_versioned_notice() {
+    let app = TestApp::spawn().await;
+    let company = app.company("さくら食品株式会社", "hr@sakura.example").await;
+    let code = app.relay_code(company).await;
+    let page = app.browser().get(&format!("/r/{code}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("さくら食品株式会社"));
+    assert!(page.body.contains(career_relay::consent::NOTICE_VERSION));
+    assert!(page.body.contains("人材紹介会社"), "Japanese by default");
+    assert_eq!(
+        app.count("SELECT visits FROM relay_links").await,
+        1,
+        "the visit is counted"
+    );
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_relay_codes_get_a_friendly_404() {
+    let app = TestApp::spawn().await;
+    for code in ["AAAAAAAAAAAAAAAAAAAAAA", "nope"] {
+        let page = app.browser().get(&format!("/r/{code}")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(page.body.contains("このリンクは見つかりませんでした"));
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_link_explains_what_happened_and_keeps_nothing() {
+    let app = TestApp::spawn().await;
+    let company = app.company("旧リンク株式会社", "hr@old.example").await;
+    let old = app.relay_code(company).await;
+    career_relay::relay::reissue(&app.pool, company)
+        .await
+        .unwrap();
+    let b = app.browser();
+    let page = b.get(&format!("/r/{old}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("このリンクは現在使われていません"));
+    let post = b
+        .post(
+            &format!("/r/{old}"),
+            "/api/opt_in",
+            &[("code", &old), ("email", "a@example.jp"), ("handoff", "on")],
+        )
+        .await;
+    assert_eq!(post.status, StatusCode::FOUND);
+    assert_eq!(app.count("SELECT COUNT(*) FROM candidates").await, 0);
+}
+
+#[tokio::test]
+async fn opting_in_without_consent_or_with_a_bad_address_keeps_nothing_and_says_why() {
+    let app = TestApp::spawn().await;
+    let company = app.company("同意株式会社", "hr@consent.example").await;
+    let code = app.relay_code(company).await;
+    let b = app.browser();
+    let from = format!("/r/{code}");
+    let page = b
+        .post(
+            &from,
+            "/api/opt_in",
+            &[("code", &code), ("email", "taro@example.jp")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FOUND);
+    assert_eq!(
+        page.location.as_deref(),
+        Some(from.as_str()),
+        "back to the form"
+    );
+    let form = b.get(&from).await;
+    assert!(
+        form.body.contains("提供への同意が必要です"),
+        "the consent error is shown next to the form"
+    );
+    assert!(
+        form.body.contains("taro@example.jp"),
+        "the typed address is kept"
+    );
+    assert!(
+        !b.get(&from).await.body.contains("提供への同意が必要です"),
+        "the error is shown once"
+    );
+
+    b.post(
+        &from,
+        "/api/opt_in",
+        &[
+            ("code", &code),
+            ("email", "not-an-address"),
+            ("handoff", "on"),
+        ],
+    )
+    .await;
+    assert!(b
+        .get(&from)
+        .await
+        .body
+        .contains("メールアドレスの形式が正しくありません"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM candidates").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+}
+
+#[tokio::test]
+async fn a_candidate_confirms_by_link_fills_the_profile_and_enters_the_pool() {
+    let app = TestApp::spawn().await;
+    let company = app.company("流れ株式会社", "hr@flow.example").await;
+    let code = app.relay_code(company).await;
+    let b = app.qualified_candidate(&code, "hanako@example.jp").await;
+    let me = b.get("/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert!(me.body.contains("山田 太郎"));
+    assert!(me
+        .body
+        .contains("人材紹介会社からのご紹介を受け付けています"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM relays").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM consents WHERE kind = 'handoff'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_sign_in_link_used_twice_offers_a_new_one() {
+    let app = TestApp::spawn().await;
+    let company = app.company("二度株式会社", "hr@twice.example").await;
+    let code = app.relay_code(company).await;
+    let b = app.browser();
+    b.post(
+        &format!("/r/{code}"),
+        "/api/opt_in",
+        &[
+            ("code", &code),
+            ("email", "twice@example.jp"),
+            ("handoff", "on"),
+        ],
+    )
+    .await;
+    let link = app.mailed_link("twice@example.jp").await;
+    assert_eq!(b.get(&link).await.location.as_deref(), Some("/me"));
+    let again = app.browser().get(&link).await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/signin?error=sign_in_link_invalid")
+    );
+    let page = app
+        .browser()
+        .get("/signin?error=sign_in_link_invalid")
+        .await;
+    assert!(page.body.contains("使用済みか、有効期限が切れています"));
+    assert!(
+        page.body.contains("ログインリンクを送る"),
+        "the page offers a new link"
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_profile_is_not_saved_in_part() {
+    let app = TestApp::spawn().await;
+    let company = app.company("検証株式会社", "hr@check.example").await;
+    let code = app.relay_code(company).await;
+    let b = app.qualified_candidate(&code, "check@example.jp").await;
+    let mut form = profile_form();
+    form[0] = ("name", "別の名前");
+    form[1] = ("name_kana", "Bad Kana");
+    form[8] = ("years_experience", "たくさん");
+    let page = b.post("/me", "/api/save_profile", &form).await;
+    assert_eq!(page.location.as_deref(), Some("/me"));
+    let me = b.get("/me").await;
+    assert!(me.body.contains("カタカナまたはひらがなで入力してください"));
+    assert!(me.body.contains("半角数字で入力してください"));
+    let name: String = sqlx::query_scalar("SELECT name FROM candidates")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "山田 太郎", "nothing was half-saved");
+}
+
+#[tokio::test]
+async fn withdrawing_consent_takes_effect_at_once() {
+    let app = TestApp::spawn().await;
+    let company = app.company("撤回株式会社", "hr@withdraw.example").await;
+    let code = app.relay_code(company).await;
+    let b = app.qualified_candidate(&code, "w@example.jp").await;
+    let page = b
+        .post(
+            "/me",
+            "/api/set_consent",
+            &[("kind", "handoff"), ("granted", "false")],
+        )
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/me?saved=consent"));
+    assert_eq!(app.count("SELECT in_pool FROM candidates").await, 0);
+    assert!(b
+        .get("/me?saved=consent")
+        .await
+        .body
+        .contains("同意を撤回しています"));
+}

@@ -1,0 +1,218 @@
+//! Test harness: each test gets its own database file and its own server on a free port.
+
+use career_relay::{
+    auth,
+    db::Pool,
+    email::Email,
+    org::{self, Membership},
+};
+use career_relay_server::{Application, Config};
+use reqwest::{redirect::Policy, Client, StatusCode};
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: Pool,
+    _dir: tempfile::TempDir,
+}
+
+/// A browser: its own cookie jar, no automatic redirects (tests look at each one).
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/portal.db", dir.path().display());
+        let app = Application::build(&Config::for_tests(&url))
+            .await
+            .expect("portal starts");
+        let base = app.state.base_url.clone();
+        let pool = app.state.pool.clone();
+        tokio::spawn(app.run(std::future::pending()));
+        TestApp {
+            base,
+            pool,
+            _dir: dir,
+        }
+    }
+
+    pub fn browser(&self) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: self.base.clone(),
+        }
+    }
+
+    /// A browser signed in as the owner of `email`, through a real one-time link.
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let b = self.browser();
+        let subject = auth::find_by_email(&self.pool, &Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .expect("account exists");
+        let token = auth::issue_link(&self.pool, subject).await.unwrap();
+        let page = b.get(&format!("/auth/{token}")).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "sign-in link redirects");
+        b
+    }
+
+    pub async fn company(&self, name: &str, member: &str) -> i64 {
+        let (id, _) = org::create_company(&self.pool, name).await.unwrap();
+        org::add_member(
+            &self.pool,
+            Membership::Company(id),
+            &Email::parse(member).unwrap(),
+            true,
+        )
+        .await
+        .unwrap();
+        id
+    }
+
+    pub async fn agency(&self, name: &str, member: &str, approved: bool) -> i64 {
+        let id = org::create_agency(&self.pool, name, approved)
+            .await
+            .unwrap();
+        org::add_member(
+            &self.pool,
+            Membership::Agency(id),
+            &Email::parse(member).unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+        id
+    }
+
+    pub async fn admin(&self, email: &str) {
+        org::create_admin(&self.pool, &Email::parse(email).unwrap())
+            .await
+            .unwrap();
+    }
+
+    pub async fn relay_code(&self, company: i64) -> String {
+        career_relay::relay::live_code(&self.pool, company)
+            .await
+            .unwrap()
+            .unwrap()
+            .as_str()
+            .to_owned()
+    }
+
+    /// The newest sign-in link mailed to an address.
+    pub async fn mailed_link(&self, to: &str) -> String {
+        let body: String = sqlx::query_scalar(
+            "SELECT body_text FROM outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await
+        .expect("a mail was sent");
+        let start = body.find("/auth/").expect("mail has a sign-in link");
+        let token: String = body[start + 6..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        format!("/auth/{token}")
+    }
+
+    /// A candidate who opted in through `code`, confirmed, and completed the profile; signed in.
+    pub async fn qualified_candidate(&self, code: &str, email: &str) -> Browser {
+        let b = self.browser();
+        let page = b
+            .post(
+                &format!("/r/{code}"),
+                "/api/opt_in",
+                &[("code", code), ("email", email), ("handoff", "on")],
+            )
+            .await;
+        assert_eq!(page.location.as_deref(), Some("/check-mail"));
+        let link = self.mailed_link(email).await;
+        assert_eq!(b.get(&link).await.location.as_deref(), Some("/me"));
+        let page = b.post("/me", "/api/save_profile", &profile_form()).await;
+        assert_eq!(
+            page.location.as_deref(),
+            Some("/me?saved=profile"),
+            "profile saved"
+        );
+        b
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+}
+
+pub fn profile_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("name", "山田 太郎"),
+        ("name_kana", "ヤマダ タロウ"),
+        ("phone", ""),
+        ("prefecture", "13"),
+        ("job_type_1", "sales"),
+        ("job_type_2", ""),
+        ("job_type_3", ""),
+        ("skills", "法人営業, Excel"),
+        ("years_experience", "5"),
+        ("desired_salary", "450"),
+        ("languages", "日本語"),
+        ("summary", "営業経験5年"),
+    ]
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET");
+        Page::read(res).await
+    }
+
+    /// Posts a form as a browser without JavaScript would, from the page at `from`.
+    pub async fn post(&self, from: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let res = self
+            .client
+            .post(format!("{}{}", self.base, action))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("{}{}", self.base, from))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        Page::read(res).await
+    }
+}
+
+impl Page {
+    async fn read(res: reqwest::Response) -> Page {
+        let status = res.status();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_owned);
+        let body = res.text().await.unwrap_or_default();
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+}

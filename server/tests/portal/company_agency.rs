@@ -1,0 +1,261 @@
+//! Company and agency pages: the link, credits, the pool, claims and placements.
+
+use crate::common::TestApp;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn the_whole_loop_moves_the_company_status_and_credits() {
+    let app = TestApp::spawn().await;
+    let company = app.company("ループ株式会社", "hr@loop.example").await;
+    app.agency("ネクスト紹介", "staff@next.example", true).await;
+    let code = app.relay_code(company).await;
+    for n in 0..10 {
+        app.qualified_candidate(&code, &format!("c{n}@example.jp"))
+            .await;
+    }
+    let hr = app.signed_in("hr@loop.example").await;
+    let page = hr.get("/company").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("/r/{code}")),
+        "the link is shown"
+    );
+    assert!(page.body.contains("お祈りメール用の文面"));
+    assert!(
+        page.body.contains(r#"data-testid="balance">1<"#),
+        "ten qualified relays earned one credit"
+    );
+
+    let agency = app.signed_in("staff@next.example").await;
+    let pool = agency.get("/agency").await;
+    assert_eq!(pool.status, StatusCode::OK);
+    let candidate_id: i64 = app.count("SELECT MIN(id) FROM candidates").await;
+    assert!(pool
+        .body
+        .contains(&format!("data-candidate=\"{candidate_id}\"")));
+    assert!(!pool.body.contains("山田"), "the pool shows no names");
+    let detail = agency
+        .get(&format!("/agency/candidates/{candidate_id}"))
+        .await;
+    assert!(
+        !detail.body.contains("c0@example.jp"),
+        "no contact details before the claim"
+    );
+    let claimed = agency
+        .post(
+            &format!("/agency/candidates/{candidate_id}"),
+            "/api/claim_candidate",
+            &[("candidate_id", &candidate_id.to_string())],
+        )
+        .await;
+    assert_eq!(
+        claimed.location.as_deref(),
+        Some("/agency/claims?saved=claimed")
+    );
+    let detail = agency
+        .get(&format!("/agency/candidates/{candidate_id}"))
+        .await;
+    assert!(
+        detail.body.contains("c0@example.jp"),
+        "contact details after the claim"
+    );
+
+    let claim_id = app.count("SELECT id FROM claims").await.to_string();
+    let bad = agency
+        .post(
+            "/agency/claims",
+            "/api/report_placement",
+            &[
+                ("claim_id", &claim_id),
+                ("employer", ""),
+                ("position", "営業"),
+                ("start_date", "2027-13-01"),
+                ("fee", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.location.as_deref(), Some("/agency/claims"));
+    let claims = agency.get("/agency/claims").await;
+    assert!(claims.body.contains("日付の形式が正しくありません"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM placements").await, 0);
+
+    let ok = agency
+        .post(
+            "/agency/claims",
+            "/api/report_placement",
+            &[
+                ("claim_id", &claim_id),
+                ("employer", "株式会社次"),
+                ("position", "営業"),
+                ("start_date", "2027-04-01"),
+                ("fee", ""),
+            ],
+        )
+        .await;
+    assert_eq!(ok.location.as_deref(), Some("/agency/claims?saved=placed"));
+    let page = hr.get("/company").await;
+    assert!(
+        page.body.contains(r#"data-testid="balance">2<"#),
+        "the placement bonus was added"
+    );
+    assert!(page.body.contains("内定・入社"));
+    assert!(
+        !page.body.contains("山田"),
+        "the company never sees the candidate's name"
+    );
+}
+
+#[tokio::test]
+async fn two_agencies_claiming_one_candidate_one_gets_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let company = app.company("競合株式会社", "hr@race.example").await;
+    app.agency("A紹介", "a@a.example", true).await;
+    app.agency("B紹介", "b@b.example", true).await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "race@example.jp").await;
+    let id = app.count("SELECT id FROM candidates").await.to_string();
+    let a = app.signed_in("a@a.example").await;
+    let b = app.signed_in("b@b.example").await;
+    let from = format!("/agency/candidates/{id}");
+    let fields = [("candidate_id", id.as_str())];
+    let (ra, rb) = tokio::join!(
+        a.post(&from, "/api/claim_candidate", &fields),
+        b.post(&from, "/api/claim_candidate", &fields)
+    );
+    let wins = [&ra, &rb]
+        .iter()
+        .filter(|r| r.location.as_deref() == Some("/agency/claims?saved=claimed"))
+        .count();
+    assert_eq!(wins, 1);
+    let loser = if ra.location.as_deref() == Some(from.as_str()) {
+        &a
+    } else {
+        &b
+    };
+    assert!(loser
+        .get(&from)
+        .await
+        .body
+        .contains("別の人材紹介会社が担当中です"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM claims").await, 1);
+}
+
+#[tokio::test]
+async fn notes_and_release_work_from_the_claims_page() {
+    let app = TestApp::spawn().await;
+    let company = app.company("メモ株式会社", "hr@note.example").await;
+    app.agency("メモ紹介", "m@m.example", true).await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "note@example.jp").await;
+    let id = app.count("SELECT id FROM candidates").await.to_string();
+    let staff = app.signed_in("m@m.example").await;
+    staff
+        .post("/agency", "/api/claim_candidate", &[("candidate_id", &id)])
+        .await;
+    let claim = app.count("SELECT id FROM claims").await.to_string();
+    let empty = staff
+        .post(
+            "/agency/claims",
+            "/api/add_note",
+            &[("claim_id", &claim), ("body", "  ")],
+        )
+        .await;
+    assert_eq!(empty.location.as_deref(), Some("/agency/claims"));
+    assert!(staff
+        .get("/agency/claims")
+        .await
+        .body
+        .contains("入力してください"));
+    staff
+        .post(
+            "/agency/claims",
+            "/api/add_note",
+            &[("claim_id", &claim), ("body", "一次面談を設定")],
+        )
+        .await;
+    assert!(staff
+        .get("/agency/claims")
+        .await
+        .body
+        .contains("一次面談を設定"));
+    let released = staff
+        .post(
+            "/agency/claims",
+            "/api/release_claim",
+            &[("claim_id", &claim)],
+        )
+        .await;
+    assert_eq!(
+        released.location.as_deref(),
+        Some("/agency/claims?saved=released")
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM claims WHERE ended_at IS NULL")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn reissuing_the_link_revokes_the_old_one() {
+    let app = TestApp::spawn().await;
+    let company = app.company("再発行株式会社", "hr@reissue.example").await;
+    let old = app.relay_code(company).await;
+    let hr = app.signed_in("hr@reissue.example").await;
+    let page = hr.post("/company", "/api/reissue_link", &[]).await;
+    assert_eq!(page.location.as_deref(), Some("/company?saved=reissued"));
+    let new = app.relay_code(company).await;
+    assert_ne!(old, new);
+    assert!(hr.get("/company?saved=reissued").await.body.contains(&new));
+}
+
+#[tokio::test]
+async fn the_admin_approves_agencies_and_sets_valid_credit_rules_only() {
+    let app = TestApp::spawn().await;
+    app.admin("root@relay.example").await;
+    let agency = app.agency("承認待ち紹介", "wait@wait.example", false).await;
+    let waiting = app.signed_in("wait@wait.example").await;
+    assert_eq!(
+        waiting.get("/agency").await.status,
+        StatusCode::FORBIDDEN,
+        "an unapproved agency sees no pool"
+    );
+    let admin = app.signed_in("root@relay.example").await;
+    let r = admin
+        .post(
+            "/admin",
+            "/api/set_agency_status",
+            &[("agency_id", &agency.to_string()), ("approved", "true")],
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/admin?saved=agency"));
+    assert_eq!(waiting.get("/agency").await.status, StatusCode::OK);
+
+    let bad = admin
+        .post(
+            "/admin",
+            "/api/save_settings",
+            &[("relays_per_credit", "0"), ("placement_bonus", "x")],
+        )
+        .await;
+    assert_eq!(bad.location.as_deref(), Some("/admin"));
+    let page = admin.get("/admin").await;
+    assert!(page.body.contains("入力できる範囲を超えています"));
+    assert_eq!(
+        career_relay::settings::load(&app.pool)
+            .await
+            .unwrap()
+            .relays_per_credit,
+        10,
+        "nothing changed"
+    );
+    admin
+        .post(
+            "/admin",
+            "/api/save_settings",
+            &[("relays_per_credit", "5"), ("placement_bonus", "2")],
+        )
+        .await;
+    let s = career_relay::settings::load(&app.pool).await.unwrap();
+    assert_eq!((s.relays_per_credit, s.placement_bonus), (5, 2));
+}

@@ -1,0 +1,124 @@
+//! Site-wide behaviour: health, language, unknown pages, headers, sign-in requests.
+
+use crate::common::TestApp;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn healthz_answers_when_the_database_does() {
+    let app = TestApp::spawn().await;
+    let page = app.browser().get("/healthz").await;
+    assert_eq!(page.status, StatusCode::OK);
+    app.pool.close().await;
+    assert_eq!(
+        app.browser().get("/healthz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+}
+
+#[tokio::test]
+async fn japanese_by_default_and_english_when_chosen_and_remembered() {
+    let app = TestApp::spawn().await;
+    let b = app.browser();
+    let home = b.get("/").await;
+    assert!(home.body.contains("落とす採用から、つなぐ採用へ。"));
+    let switch = b.get("/lang/en?next=/signin").await;
+    assert_eq!(switch.location.as_deref(), Some("/signin"));
+    let page = b.get("/signin").await;
+    assert!(
+        page.body.contains("Send me a sign-in link"),
+        "English after the switch"
+    );
+    assert!(
+        b.get("/")
+            .await
+            .body
+            .contains("From rejecting to relaying."),
+        "remembered"
+    );
+    let evil = b.get("/lang/ja?next=//evil.example").await;
+    assert_eq!(evil.location.as_deref(), Some("/"), "no open redirect");
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_and_headers_keep_codes_private() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .browser()
+        .client
+        .get(format!("{}/no/such/page", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.headers().get("referrer-policy").unwrap(), "same-origin");
+    assert_eq!(
+        res.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+}
+
+#[tokio::test]
+async fn asking_for_a_sign_in_link_does_not_reveal_who_has_an_account() {
+    let app = TestApp::spawn().await;
+    app.company("リンク株式会社", "hr@link.example").await;
+    let b = app.browser();
+    let known = b
+        .post(
+            "/signin",
+            "/api/request_sign_in",
+            &[("email", "HR@link.example")],
+        )
+        .await;
+    let unknown = b
+        .post(
+            "/signin",
+            "/api/request_sign_in",
+            &[("email", "nobody@link.example")],
+        )
+        .await;
+    assert_eq!(known.location, unknown.location);
+    assert_eq!(known.location.as_deref(), Some("/signin?sent=1"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox").await,
+        1,
+        "mail only to the real account"
+    );
+    let link = app.mailed_link("hr@link.example").await;
+    assert_eq!(b.get(&link).await.location.as_deref(), Some("/company"));
+    let bad = b
+        .post("/signin", "/api/request_sign_in", &[("email", "???")])
+        .await;
+    assert_eq!(bad.location.as_deref(), Some("/signin"));
+    assert!(b
+        .get("/signin")
+        .await
+        .body
+        .contains("メールアドレスの形式が正しくありません"));
+}
+
+#[tokio::test]
+async fn the_dev_mailbox_shows_sent_mail_in_dev_mode() {
+    let app = TestApp::spawn().await;
+    app.company("メール株式会社", "hr@mail.example").await;
+    app.browser()
+        .post(
+            "/signin",
+            "/api/request_sign_in",
+            &[("email", "hr@mail.example")],
+        )
+        .await;
+    let page = app.browser().get("/dev/mailbox").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("ログインリンク"));
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let app = TestApp::spawn().await;
+    app.company("退出株式会社", "hr@out.example").await;
+    let b = app.signed_in("hr@out.example").await;
+    assert_eq!(b.get("/company").await.status, StatusCode::OK);
+    let out = b.post("/company", "/api/sign_out", &[]).await;
+    assert_eq!(out.location.as_deref(), Some("/"));
+    assert_eq!(b.get("/company").await.status, StatusCode::FOUND);
+}

@@ -1,0 +1,183 @@
+//! Who is signed in: one-time sign-in links and the people they sign in.
+
+use serde::{Deserialize, Serialize};
+
+/// Minutes a sign-in link stays valid.
+pub const LINK_MINUTES: i64 = 15;
+
+/// What a session remembers: which person signed in. Roles are re-read on every request,
+/// so a suspension or a role change takes effect at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subject {
+    User(i64),
+    Candidate(i64),
+}
+
+/// The kind of staff account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserKind {
+    Admin,
+    Company,
+    Agency,
+}
+
+impl UserKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            UserKind::Admin => "admin",
+            UserKind::Company => "company",
+            UserKind::Agency => "agency",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "admin" => Some(UserKind::Admin),
+            "company" => Some(UserKind::Company),
+            "agency" => Some(UserKind::Agency),
+            _ => None,
+        }
+    }
+}
+
+/// A staff member or admin as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub kind: UserKind,
+    pub company_id: Option<i64>,
+    pub agency_id: Option<i64>,
+    pub member_role: String,
+    /// For agency staff: whether their agency is approved.
+    pub agency_approved: bool,
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use super::*;
+    use crate::{db::Pool, email::Email, error::Result, time::now, UserError};
+    use base64::Engine;
+    use rand::RngCore;
+    use sha2::{Digest, Sha256};
+    use sqlx::Row;
+
+    /// `bytes` random bytes from the OS, URL-safe base64 without padding.
+    pub fn random_token(bytes: usize) -> String {
+        let mut buf = vec![0u8; bytes];
+        rand::rngs::OsRng.fill_bytes(&mut buf);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+    }
+
+    /// The hex SHA-256 of a secret; only hashes of tokens are stored.
+    pub fn hash(secret: &str) -> String {
+        Sha256::digest(secret.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Creates a one-time sign-in link token for a person.
+    #[tracing::instrument(skip(db))]
+    pub async fn issue_link<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+        db: E,
+        subject: Subject,
+    ) -> Result<String> {
+        let token = random_token(32);
+        let (user_id, candidate_id) = match subject {
+            Subject::User(id) => (Some(id), None),
+            Subject::Candidate(id) => (None, Some(id)),
+        };
+        let t = now();
+        sqlx::query(
+            "INSERT INTO sign_in_tokens (token_hash, user_id, candidate_id, expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(hash(&token))
+        .bind(user_id)
+        .bind(candidate_id)
+        .bind(t + LINK_MINUTES * 60)
+        .bind(t)
+        .execute(db)
+        .await?;
+        Ok(token)
+    }
+
+    /// Uses a sign-in link: valid once, within its time. A candidate's use confirms their address.
+    #[tracing::instrument(skip_all)]
+    pub async fn consume_link(pool: &Pool, token: &str) -> Result<Subject> {
+        let t = now();
+        let row = sqlx::query(
+            "UPDATE sign_in_tokens SET used_at = $1, updated_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id, candidate_id",
+        )
+        .bind(t)
+        .bind(hash(token))
+        .fetch_optional(pool)
+        .await?
+        .ok_or(UserError::SignInLinkInvalid)?;
+        let user_id: Option<i64> = row.try_get("user_id")?;
+        let candidate_id: Option<i64> = row.try_get("candidate_id")?;
+        match (user_id, candidate_id) {
+            (Some(id), _) => Ok(Subject::User(id)),
+            (None, Some(id)) => {
+                crate::candidate::confirm_email(pool, id).await?;
+                Ok(Subject::Candidate(id))
+            }
+            (None, None) => Err(UserError::SignInLinkInvalid.into()),
+        }
+    }
+
+    /// Who owns an address: staff first, then candidates.
+    pub async fn find_by_email(pool: &Pool, email: &Email) -> Result<Option<Subject>> {
+        if let Some(row) = sqlx::query("SELECT id FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(pool)
+            .await?
+        {
+            return Ok(Some(Subject::User(row.get("id"))));
+        }
+        let row = sqlx::query("SELECT id FROM candidates WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(pool)
+            .await?;
+        Ok(row.map(|r| Subject::Candidate(r.get("id"))))
+    }
+
+    /// A staff member by id, with their agency's approval.
+    pub async fn load_user(pool: &Pool, id: i64) -> Result<Option<User>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.kind, u.company_id, u.agency_id, u.member_role, a.status AS agency_status
+             FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let kind: String = row.try_get("kind")?;
+        Ok(Some(User {
+            id: row.try_get("id")?,
+            email: row.try_get("email")?,
+            kind: UserKind::parse(&kind).ok_or(UserError::Internal)?,
+            company_id: row.try_get("company_id")?,
+            agency_id: row.try_get("agency_id")?,
+            member_role: row.try_get("member_role")?,
+            agency_approved: row
+                .try_get::<Option<String>, _>("agency_status")?
+                .as_deref()
+                == Some("approved"),
+        }))
+    }
+
+    /// Deletes sign-in links that can no longer be used.
+    pub async fn purge_expired_links(pool: &Pool) -> Result<u64> {
+        let r = sqlx::query("DELETE FROM sign_in_tokens WHERE expires_at < $1")
+            .bind(now() - 86_400)
+            .execute(pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::{
+    consume_link, find_by_email, hash, issue_link, load_user, purge_expired_links, random_token,
+};

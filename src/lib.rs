@@ -1,0 +1,30 @@
+//! Career Relay core: the rules of DESIGN.md, storage and mail, with no web framework.
+//!
+//! Domain types compile everywhere (the browser build uses them for forms and views);
+//! everything that touches the database sits behind the `db` feature.
+
+pub mod consent;
+pub mod email;
+pub mod error;
+pub mod profile;
+pub mod time;
+
+pub mod auth;
+pub mod candidate;
+pub mod claim;
+pub mod credit;
+pub mod mail;
+pub mod org;
+pub mod placement;
+pub mod provision;
+pub mod referral;
+pub mod relay;
+pub mod settings;
+
+#[cfg(feature = "db")]
+pub mod db;
+#[cfg(feature = "db")]
+pub mod demo;
+
+pub use email::Email;
+pub use error::{Error, FieldError, UserError};

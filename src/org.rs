@@ -1,0 +1,193 @@
+//! Organisations: companies, agencies and their members, as the admin commands create them.
+
+use serde::{Deserialize, Serialize};
+
+/// An agency as the admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct AgencyRow {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// Which organisation a new member joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    Company(i64),
+    Agency(i64),
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use super::*;
+    use crate::{db::Pool, email::Email, error::Result, relay::RelayCode, time::now, UserError};
+
+    fn name(raw: &str) -> Result<String> {
+        let n = raw.trim();
+        if n.is_empty() {
+            return Err(UserError::Required.into());
+        }
+        if n.chars().count() > 200 {
+            return Err(UserError::TooLong.into());
+        }
+        Ok(n.to_owned())
+    }
+
+    /// Creates a company with its first relay link.
+    #[tracing::instrument(skip(pool))]
+    pub async fn create_company(pool: &Pool, raw_name: &str) -> Result<(i64, RelayCode)> {
+        let name = name(raw_name)?;
+        let t = now();
+        let mut tx = crate::db::begin(pool).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO companies (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
+        )
+        .bind(&name)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await?;
+        let code = RelayCode::generate();
+        sqlx::query("INSERT INTO relay_links (company_id, code, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+            .bind(id)
+            .bind(code.as_str())
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((id, code))
+    }
+
+    /// Creates an agency, approved or awaiting approval.
+    #[tracing::instrument(skip(pool))]
+    pub async fn create_agency(pool: &Pool, raw_name: &str, approved: bool) -> Result<i64> {
+        let name = name(raw_name)?;
+        let id = sqlx::query_scalar("INSERT INTO agencies (name, status, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id")
+            .bind(&name)
+            .bind(if approved { "approved" } else { "pending" })
+            .bind(now())
+            .fetch_one(pool)
+            .await?;
+        Ok(id)
+    }
+
+    /// Adds a staff member to a company or agency.
+    #[tracing::instrument(skip(pool, email))]
+    pub async fn add_member(
+        pool: &Pool,
+        org: Membership,
+        email: &Email,
+        admin: bool,
+    ) -> Result<i64> {
+        let (kind, company_id, agency_id) = match org {
+            Membership::Company(id) => ("company", Some(id), None),
+            Membership::Agency(id) => ("agency", None, Some(id)),
+        };
+        let table = if company_id.is_some() {
+            "SELECT 1 FROM companies WHERE id = $1"
+        } else {
+            "SELECT 1 FROM agencies WHERE id = $1"
+        };
+        let exists = sqlx::query(table)
+            .bind(company_id.or(agency_id))
+            .fetch_optional(pool)
+            .await?
+            .is_some();
+        if !exists {
+            return Err(UserError::NotFound.into());
+        }
+        insert_user(
+            pool,
+            email,
+            kind,
+            company_id,
+            agency_id,
+            if admin { "admin" } else { "member" },
+        )
+        .await
+    }
+
+    /// Creates a platform admin.
+    pub async fn create_admin(pool: &Pool, email: &Email) -> Result<i64> {
+        insert_user(pool, email, "admin", None, None, "admin").await
+    }
+
+    async fn insert_user(
+        pool: &Pool,
+        email: &Email,
+        kind: &str,
+        company_id: Option<i64>,
+        agency_id: Option<i64>,
+        role: &str,
+    ) -> Result<i64> {
+        let r = sqlx::query_scalar(
+            "INSERT INTO users (email, kind, company_id, agency_id, member_role, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(email.as_str())
+        .bind(kind)
+        .bind(company_id)
+        .bind(agency_id)
+        .bind(role)
+        .bind(now())
+        .fetch_one(pool)
+        .await;
+        match r {
+            Ok(id) => Ok(id),
+            Err(e) if crate::db::is_unique_violation(&e) => Err(UserError::AlreadyExists.into()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every agency, newest first.
+    pub async fn agencies(pool: &Pool) -> Result<Vec<AgencyRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, name, status, created_at FROM agencies ORDER BY id DESC LIMIT 500",
+        )
+        .fetch_all(pool)
+        .await?)
+    }
+
+    /// Approves or suspends an agency.
+    #[tracing::instrument(skip(pool))]
+    pub async fn set_agency_status(pool: &Pool, agency_id: i64, approved: bool) -> Result<()> {
+        let r = sqlx::query("UPDATE agencies SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(if approved { "approved" } else { "suspended" })
+            .bind(now())
+            .bind(agency_id)
+            .execute(pool)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(UserError::NotFound.into());
+        }
+        Ok(())
+    }
+
+    /// A company's name.
+    pub async fn company_name(pool: &Pool, company_id: i64) -> Result<String> {
+        Ok(
+            sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
+                .bind(company_id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(UserError::NotFound)?,
+        )
+    }
+
+    /// An agency's name.
+    pub async fn agency_name(pool: &Pool, agency_id: i64) -> Result<String> {
+        Ok(
+            sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
+                .bind(agency_id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(UserError::NotFound)?,
+        )
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::{
+    add_member, agencies, agency_name, company_name, create_admin, create_agency, create_company,
+    set_agency_status,
+};

@@ -1,0 +1,213 @@
+//! Placements: an agency reports that a candidate it holds was hired; the relaying company earns the bonus.
+
+use crate::error::{FieldError, UserError};
+use serde::{Deserialize, Serialize};
+
+/// The placement form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacementInput {
+    pub employer: String,
+    pub position: String,
+    pub start_date: String,
+    #[serde(default)]
+    pub fee: String,
+}
+
+/// A valid placement report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub employer: String,
+    pub position: String,
+    pub start_date: chrono::NaiveDate,
+    /// Fee in yen, when the agency shares it.
+    pub fee: Option<i64>,
+}
+
+impl TryFrom<&PlacementInput> for Placement {
+    type Error = Vec<FieldError>;
+
+    fn try_from(input: &PlacementInput) -> Result<Self, Self::Error> {
+        let mut errors = Vec::new();
+        let text = |field: &str, raw: &str, errors: &mut Vec<FieldError>| {
+            let s = raw.trim();
+            if s.is_empty() {
+                errors.push(FieldError::new(field, UserError::Required));
+            } else if s.chars().count() > 200 {
+                errors.push(FieldError::new(field, UserError::TooLong));
+            }
+            s.to_owned()
+        };
+        let employer = text("employer", &input.employer, &mut errors);
+        let position = text("position", &input.position, &mut errors);
+        let start_date = match input.start_date.trim() {
+            "" => {
+                errors.push(FieldError::new("start_date", UserError::Required));
+                None
+            }
+            s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| errors.push(FieldError::new("start_date", UserError::InvalidDate)))
+                .ok(),
+        };
+        let fee = match input.fee.trim().replace([',', '¥', '円'], "") {
+            s if s.is_empty() => None,
+            s => match s.parse::<i64>() {
+                Ok(n) if (0..=100_000_000).contains(&n) => Some(n),
+                Ok(_) => {
+                    errors.push(FieldError::new("fee", UserError::OutOfRange));
+                    None
+                }
+                Err(_) => {
+                    errors.push(FieldError::new("fee", UserError::InvalidNumber));
+                    None
+                }
+            },
+        };
+        match start_date {
+            Some(start_date) if errors.is_empty() => Ok(Placement {
+                employer,
+                position,
+                start_date,
+                fee,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A placement as the candidate it concerns sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct PlacementView {
+    pub id: i64,
+    pub agency_name: String,
+    pub employer: String,
+    pub position: String,
+    pub start_date: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use super::*;
+    use crate::{credit, db, db::Pool, error::Result, settings, time::now};
+    use sqlx::Row;
+
+    /// Reports a placement on the agency's own live claim: closes the claim and credits the
+    /// relaying company with the placement bonus, all at once. Reporting twice is refused.
+    #[tracing::instrument(skip(pool, p))]
+    pub async fn report(pool: &Pool, agency_id: i64, claim_id: i64, p: &Placement) -> Result<i64> {
+        let mut tx = db::begin(pool).await?;
+        let t = now();
+        let closed = sqlx::query(
+            "UPDATE claims SET ended_at = $1, end_reason = 'placed', updated_at = $1 WHERE id = $2 AND agency_id = $3 AND ended_at IS NULL AND expires_at > $1
+             RETURNING candidate_id",
+        )
+        .bind(t)
+        .bind(claim_id)
+        .bind(agency_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = closed else {
+            let placed: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM placements WHERE claim_id = $1")
+                    .bind(claim_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(if placed.is_some() {
+                UserError::AlreadyPlaced
+            } else {
+                UserError::ClaimNotActive
+            }
+            .into());
+        };
+        let candidate_id: i64 = row.try_get("candidate_id")?;
+        let company_id: i64 = sqlx::query_scalar("SELECT company_id FROM candidates WHERE id = $1")
+            .bind(candidate_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO placements (claim_id, candidate_id, agency_id, company_id, employer, position, start_date, fee, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(claim_id)
+        .bind(candidate_id)
+        .bind(agency_id)
+        .bind(company_id)
+        .bind(&p.employer)
+        .bind(&p.position)
+        .bind(p.start_date.format("%Y-%m-%d").to_string())
+        .bind(p.fee)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(e) if db::is_unique_violation(&e) => return Err(UserError::AlreadyPlaced.into()),
+            Err(e) => return Err(e.into()),
+        };
+        let s = settings::load(&mut *tx).await?;
+        if s.placement_bonus > 0 {
+            credit::append(
+                &mut tx,
+                company_id,
+                "placement_bonus",
+                s.placement_bonus,
+                &credit::placement_key(id),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Placements reported about a candidate.
+    pub async fn for_candidate(pool: &Pool, candidate_id: i64) -> Result<Vec<PlacementView>> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, a.name AS agency_name, p.employer, p.position, p.start_date, p.status, p.created_at
+             FROM placements p JOIN agencies a ON a.id = p.agency_id WHERE p.candidate_id = $1 ORDER BY p.id DESC",
+        )
+        .bind(candidate_id)
+        .fetch_all(pool)
+        .await?)
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::{for_candidate, report};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_needs_employer_position_and_a_real_date() {
+        let ok = PlacementInput {
+            employer: "株式会社テスト".into(),
+            position: "営業".into(),
+            start_date: "2027-04-01".into(),
+            fee: "1,200,000".into(),
+        };
+        let p = Placement::try_from(&ok).unwrap();
+        assert_eq!(p.fee, Some(1_200_000));
+        let bad = PlacementInput {
+            employer: "".into(),
+            position: "x".into(),
+            start_date: "2027-02-30".into(),
+            fee: "abc".into(),
+        };
+        let errs: Vec<_> = Placement::try_from(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.error))
+            .collect();
+        assert_eq!(
+            errs,
+            vec![
+                ("employer".to_owned(), UserError::Required),
+                ("start_date".to_owned(), UserError::InvalidDate),
+                ("fee".to_owned(), UserError::InvalidNumber)
+            ]
+        );
+    }
+}

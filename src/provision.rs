@@ -1,0 +1,34 @@
+//! Provision records (APPI Art. 29/30): every hand-off of a candidate's data to an agency.
+
+use serde::{Deserialize, Serialize};
+
+/// One provision record as the candidate sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct ProvisionView {
+    pub id: i64,
+    pub agency_name: String,
+    pub data_items: String,
+    pub consent_version: String,
+    pub provided_at: i64,
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use super::*;
+    use crate::{db::Pool, error::Result};
+
+    /// The records about one candidate, newest first.
+    pub async fn for_candidate(pool: &Pool, candidate_id: i64) -> Result<Vec<ProvisionView>> {
+        Ok(sqlx::query_as(
+            "SELECT r.id, a.name AS agency_name, r.data_items, r.consent_version, r.provided_at
+             FROM provision_records r JOIN agencies a ON a.id = r.agency_id WHERE r.candidate_id = $1 ORDER BY r.id DESC",
+        )
+        .bind(candidate_id)
+        .fetch_all(pool)
+        .await?)
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::for_candidate;

@@ -1,0 +1,153 @@
+//! Platform settings: the numbers DESIGN.md leaves to the platform admin, stored in the database.
+
+use serde::{Deserialize, Serialize};
+
+/// The platform's tunable rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Qualified relays that earn one credit.
+    pub relays_per_credit: i64,
+    /// Credits added when a relayed candidate is placed.
+    pub placement_bonus: i64,
+    /// Days a claim lasts without recorded progress.
+    pub claim_days: i64,
+    /// Days within which a person counts only for the first company that relayed them.
+    pub attribution_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            relays_per_credit: 10,
+            placement_bonus: 1,
+            claim_days: 30,
+            attribution_days: 180,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks the two settings an admin edits; each must stay in a sensible range.
+    pub fn with_credit_rules(
+        self,
+        relays_per_credit: &str,
+        placement_bonus: &str,
+    ) -> Result<Self, Vec<crate::FieldError>> {
+        use crate::{FieldError, UserError};
+        let parse = |field: &str, raw: &str, min: i64, max: i64| -> Result<i64, FieldError> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return Err(FieldError::new(field, UserError::Required));
+            }
+            let n: i64 = raw
+                .parse()
+                .map_err(|_| FieldError::new(field, UserError::InvalidNumber))?;
+            if (min..=max).contains(&n) {
+                Ok(n)
+            } else {
+                Err(FieldError::new(field, UserError::OutOfRange))
+            }
+        };
+        let per = parse("relays_per_credit", relays_per_credit, 1, 1000);
+        let bonus = parse("placement_bonus", placement_bonus, 0, 100);
+        match (per, bonus) {
+            (Ok(relays_per_credit), Ok(placement_bonus)) => Ok(Self {
+                relays_per_credit,
+                placement_bonus,
+                ..self
+            }),
+            (per, bonus) => Err([per.err(), bonus.err()].into_iter().flatten().collect()),
+        }
+    }
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use super::Settings;
+    use crate::{db::Pool, error::Result, time::now};
+    use sqlx::Row;
+
+    const KEYS: [&str; 4] = [
+        "relays_per_credit",
+        "placement_bonus",
+        "claim_days",
+        "attribution_days",
+    ];
+
+    fn values(s: &Settings) -> [i64; 4] {
+        [
+            s.relays_per_credit,
+            s.placement_bonus,
+            s.claim_days,
+            s.attribution_days,
+        ]
+    }
+
+    /// Writes the defaults for any setting not stored yet.
+    pub async fn ensure_defaults(pool: &Pool) -> Result<()> {
+        let defaults = Settings::default();
+        for (key, value) in KEYS.iter().zip(values(&defaults)) {
+            sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
+                .bind(*key)
+                .bind(value)
+                .bind(now())
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The settings in force.
+    pub async fn load<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(db: E) -> Result<Settings> {
+        let rows = sqlx::query("SELECT key, value FROM settings")
+            .fetch_all(db)
+            .await?;
+        let mut s = Settings::default();
+        for row in rows {
+            let key: String = row.try_get("key")?;
+            let value: i64 = row.try_get("value")?;
+            match key.as_str() {
+                "relays_per_credit" => s.relays_per_credit = value,
+                "placement_bonus" => s.placement_bonus = value,
+                "claim_days" => s.claim_days = value,
+                "attribution_days" => s.attribution_days = value,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    /// Stores every setting in one transaction.
+    #[tracing::instrument(skip(pool))]
+    pub async fn save(pool: &Pool, s: &Settings) -> Result<()> {
+        let mut tx = crate::db::begin(pool).await?;
+        for (key, value) in KEYS.iter().zip(values(s)) {
+            sqlx::query("UPDATE settings SET value = $1, updated_at = $2 WHERE key = $3")
+                .bind(value)
+                .bind(now())
+                .bind(*key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::{ensure_defaults, load, save};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::UserError;
+
+    #[test]
+    fn credit_rules_are_range_checked() {
+        let s = Settings::default().with_credit_rules("5", "2").unwrap();
+        assert_eq!((s.relays_per_credit, s.placement_bonus), (5, 2));
+        let errs = Settings::default().with_credit_rules("0", "x").unwrap_err();
+        assert_eq!(errs[0].error, UserError::OutOfRange);
+        assert_eq!(errs[1].error, UserError::InvalidNumber);
+    }
+}

@@ -1,0 +1,451 @@
+//! The core rules against a real SQLite database: ledger, qualification, claims, placements.
+
+use career_relay::{
+    auth::{self, Subject},
+    candidate, claim,
+    consent::ConsentKind,
+    credit, db,
+    email::Email,
+    org::{self, Membership},
+    placement::{self, Placement, PlacementInput},
+    profile::{Profile, ProfileInput},
+    relay::RelayCode,
+    UserError,
+};
+
+struct World {
+    _dir: tempfile::TempDir,
+    pool: db::Pool,
+    company: i64,
+    code: RelayCode,
+    agencies: Vec<(i64, i64)>,
+}
+
+async fn world(agencies: usize) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/test.db", dir.path().display());
+    let pool = db::connect(&url).await.unwrap();
+    db::migrate(&pool, &url).await.unwrap();
+    let (company, code) = org::create_company(&pool, "テスト株式会社").await.unwrap();
+    let mut list = Vec::new();
+    for i in 0..agencies {
+        let a = org::create_agency(&pool, &format!("Agency {i}"), true)
+            .await
+            .unwrap();
+        let u = org::add_member(
+            &pool,
+            Membership::Agency(a),
+            &Email::parse(&format!("staff{i}@agency{i}.example")).unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+        list.push((a, u));
+    }
+    World {
+        _dir: dir,
+        pool,
+        company,
+        code,
+        agencies: list,
+    }
+}
+
+fn profile(phone: &str) -> Profile {
+    Profile::try_from(&ProfileInput {
+        name: "山田 太郎".into(),
+        name_kana: "ヤマダ タロウ".into(),
+        phone: phone.into(),
+        prefecture: "13".into(),
+        job_type_1: "sales".into(),
+        skills: "法人営業, Excel".into(),
+        years_experience: "5".into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// Opts in, confirms the address through a real sign-in link, and completes the profile.
+async fn qualified_candidate(w: &World, n: usize) -> i64 {
+    let email = Email::parse(&format!("person{n}@example.jp")).unwrap();
+    let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
+        .await
+        .unwrap();
+    let token = auth::issue_link(&w.pool, Subject::Candidate(opt.candidate_id))
+        .await
+        .unwrap();
+    auth::consume_link(&w.pool, &token).await.unwrap();
+    candidate::save_profile(&w.pool, opt.candidate_id, &profile(&format!("090{:08}", n)))
+        .await
+        .unwrap();
+    opt.candidate_id
+}
+
+#[tokio::test]
+async fn ten_qualified_relays_earn_exactly_one_credit() {
+    let w = world(0).await;
+    for n in 0..9 {
+        qualified_candidate(&w, n).await;
+    }
+    assert_eq!(credit::balance(&w.pool, w.company).await.unwrap(), 0);
+    qualified_candidate(&w, 9).await;
+    assert_eq!(credit::balance(&w.pool, w.company).await.unwrap(), 1);
+    // Replaying the award changes nothing: reason keys make each credit count once.
+    let mut conn = w.pool.acquire().await.unwrap();
+    credit::award_relay_credits(&mut conn, w.company, 10)
+        .await
+        .unwrap();
+    credit::award_relay_credits(&mut conn, w.company, 10)
+        .await
+        .unwrap();
+    assert_eq!(credit::balance(&w.pool, w.company).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn an_unconfirmed_or_incomplete_candidate_does_not_qualify() {
+    let w = world(0).await;
+    let email = Email::parse("late@example.jp").unwrap();
+    let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
+        .await
+        .unwrap();
+    candidate::save_profile(&w.pool, opt.candidate_id, &profile("09011112222"))
+        .await
+        .unwrap();
+    let home = candidate::home(&w.pool, opt.candidate_id).await.unwrap();
+    assert!(
+        !home.in_pool,
+        "an unconfirmed address keeps the candidate out of the pool"
+    );
+    candidate::confirm_email(&w.pool, opt.candidate_id)
+        .await
+        .unwrap();
+    assert!(
+        candidate::home(&w.pool, opt.candidate_id)
+            .await
+            .unwrap()
+            .in_pool
+    );
+}
+
+#[tokio::test]
+async fn the_same_phone_counts_once_within_the_attribution_window() {
+    let w = world(0).await;
+    for n in 0..2 {
+        let email = Email::parse(&format!("twin{n}@example.jp")).unwrap();
+        let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
+            .await
+            .unwrap();
+        candidate::confirm_email(&w.pool, opt.candidate_id)
+            .await
+            .unwrap();
+        candidate::save_profile(&w.pool, opt.candidate_id, &profile("09099998888"))
+            .await
+            .unwrap();
+    }
+    let qualified: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM relays")
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(qualified, 1);
+}
+
+#[tokio::test]
+async fn opting_in_again_with_a_known_address_stores_nothing_new() {
+    let w = world(0).await;
+    let email = Email::parse("again@example.jp").unwrap();
+    let first = candidate::opt_in(&w.pool, &w.code, &email, false)
+        .await
+        .unwrap();
+    let second = candidate::opt_in(
+        &w.pool,
+        &w.code,
+        &Email::parse(" AGAIN@example.jp ").unwrap(),
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.candidate_id, second.candidate_id);
+    assert!(second.existing);
+}
+
+#[tokio::test]
+async fn a_revoked_link_no_longer_relays() {
+    let w = world(0).await;
+    let new_code = career_relay::relay::reissue(&w.pool, w.company)
+        .await
+        .unwrap();
+    let err = candidate::opt_in(
+        &w.pool,
+        &w.code,
+        &Email::parse("x@example.jp").unwrap(),
+        false,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.user_error(), UserError::RevokedRelayLink);
+    assert!(candidate::opt_in(
+        &w.pool,
+        &new_code,
+        &Email::parse("x@example.jp").unwrap(),
+        false
+    )
+    .await
+    .is_ok());
+}
+
+#[tokio::test]
+async fn a_sign_in_link_works_once_and_not_after_it_expires() {
+    let w = world(1).await;
+    let (_, user) = w.agencies[0];
+    let token = auth::issue_link(&w.pool, Subject::User(user))
+        .await
+        .unwrap();
+    assert_eq!(
+        auth::consume_link(&w.pool, &token).await.unwrap(),
+        Subject::User(user)
+    );
+    assert_eq!(
+        auth::consume_link(&w.pool, &token)
+            .await
+            .unwrap_err()
+            .user_error(),
+        UserError::SignInLinkInvalid
+    );
+    let late = auth::issue_link(&w.pool, Subject::User(user))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE sign_in_tokens SET expires_at = 0")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        auth::consume_link(&w.pool, &late)
+            .await
+            .unwrap_err()
+            .user_error(),
+        UserError::SignInLinkInvalid
+    );
+}
+
+#[tokio::test]
+async fn claim_fails_when_another_agency_holds_it_and_exactly_one_of_many_wins() {
+    let w = world(12).await;
+    let c = qualified_candidate(&w, 1).await;
+    let tasks: Vec<_> = w
+        .agencies
+        .iter()
+        .map(|&(a, u)| {
+            let pool = w.pool.clone();
+            tokio::spawn(async move { claim::claim(&pool, a, u, c).await })
+        })
+        .collect();
+    let mut wins = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => wins += 1,
+            Err(e) => assert_eq!(e.user_error(), UserError::AlreadyClaimed),
+        }
+    }
+    assert_eq!(wins, 1);
+    let records: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM provision_records WHERE candidate_id = $1")
+            .bind(c)
+            .fetch_one(&w.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        records, 1,
+        "every claim writes exactly one provision record"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_claim_returns_the_candidate_to_the_pool() {
+    let w = world(2).await;
+    let c = qualified_candidate(&w, 1).await;
+    claim::claim(&w.pool, w.agencies[0].0, w.agencies[0].1, c)
+        .await
+        .unwrap();
+    let page = candidate::pool_page(&w.pool, &Default::default())
+        .await
+        .unwrap();
+    assert!(
+        page.entries.iter().all(|e| e.id != c),
+        "a claimed candidate is not in the pool"
+    );
+    sqlx::query("UPDATE claims SET expires_at = 1")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let page = candidate::pool_page(&w.pool, &Default::default())
+        .await
+        .unwrap();
+    assert!(page.entries.iter().any(|e| e.id == c));
+    claim::claim(&w.pool, w.agencies[1].0, w.agencies[1].1, c)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn progress_notes_extend_the_claim() {
+    let w = world(1).await;
+    let c = qualified_candidate(&w, 1).await;
+    let (a, u) = w.agencies[0];
+    let k = claim::claim(&w.pool, a, u, c).await.unwrap();
+    sqlx::query("UPDATE claims SET expires_at = expires_at - 86400 * 20")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let before: i64 = sqlx::query_scalar("SELECT expires_at FROM claims WHERE id = $1")
+        .bind(k)
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    claim::add_note(&w.pool, a, u, k, "面談しました")
+        .await
+        .unwrap();
+    let after: i64 = sqlx::query_scalar("SELECT expires_at FROM claims WHERE id = $1")
+        .bind(k)
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    assert!(after > before + 86400 * 19);
+}
+
+#[tokio::test]
+async fn a_placement_closes_the_claim_credits_the_company_once() {
+    let w = world(2).await;
+    let c = qualified_candidate(&w, 1).await;
+    let (a, u) = w.agencies[0];
+    let k = claim::claim(&w.pool, a, u, c).await.unwrap();
+    let p = Placement::try_from(&PlacementInput {
+        employer: "株式会社次".into(),
+        position: "営業".into(),
+        start_date: "2027-04-01".into(),
+        fee: String::new(),
+    })
+    .unwrap();
+    let other = placement::report(&w.pool, w.agencies[1].0, k, &p)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        other.user_error(),
+        UserError::ClaimNotActive,
+        "another agency cannot report on this claim"
+    );
+    placement::report(&w.pool, a, k, &p).await.unwrap();
+    assert_eq!(
+        placement::report(&w.pool, a, k, &p)
+            .await
+            .unwrap_err()
+            .user_error(),
+        UserError::AlreadyPlaced
+    );
+    assert_eq!(
+        credit::balance(&w.pool, w.company).await.unwrap(),
+        1,
+        "one placement bonus"
+    );
+    assert_eq!(placement::for_candidate(&w.pool, c).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn withdrawing_consent_ends_the_claim_and_leaves_the_pool_at_once() {
+    let w = world(1).await;
+    let c = qualified_candidate(&w, 1).await;
+    let (a, u) = w.agencies[0];
+    claim::claim(&w.pool, a, u, c).await.unwrap();
+    candidate::set_consent(&w.pool, c, ConsentKind::Handoff, false)
+        .await
+        .unwrap();
+    let home = candidate::home(&w.pool, c).await.unwrap();
+    assert!(!home.in_pool && home.holder.is_none());
+    assert_eq!(
+        candidate::detail_for_agency(&w.pool, a, c)
+            .await
+            .unwrap_err()
+            .user_error(),
+        UserError::NotFound
+    );
+    assert!(claim::for_agency(&w.pool, a).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_pool_filters_search_two_character_japanese_and_pages() {
+    let w = world(0).await;
+    for n in 0..25 {
+        qualified_candidate(&w, n).await;
+    }
+    let other = Email::parse("keiri@example.jp").unwrap();
+    let opt = candidate::opt_in(&w.pool, &w.code, &other, false)
+        .await
+        .unwrap();
+    candidate::confirm_email(&w.pool, opt.candidate_id)
+        .await
+        .unwrap();
+    let mut p = profile("09055554444");
+    p.skills = vec!["経理".into(), "簿記2級".into()];
+    p.prefecture = career_relay::profile::Prefecture::parse("27").unwrap();
+    candidate::save_profile(&w.pool, opt.candidate_id, &p)
+        .await
+        .unwrap();
+
+    let q = |f: fn(&mut candidate::PoolQuery)| {
+        let mut q = candidate::PoolQuery::default();
+        f(&mut q);
+        q
+    };
+    let found = candidate::pool_page(&w.pool, &q(|q| q.q = "経理".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        found.entries.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![opt.candidate_id]
+    );
+    assert_eq!(
+        candidate::pool_page(&w.pool, &q(|q| q.q = "営業".into()))
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        20
+    );
+    assert_eq!(
+        candidate::pool_page(&w.pool, &q(|q| q.prefecture = "27".into()))
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        1
+    );
+    assert_eq!(
+        candidate::pool_page(&w.pool, &q(|q| q.skill = "excel".into()))
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        20
+    );
+    assert_eq!(
+        candidate::pool_page(&w.pool, &q(|q| q.min_years = "6".into()))
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        0
+    );
+    let first = candidate::pool_page(&w.pool, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(first.entries.len(), 20);
+    let mut next = candidate::PoolQuery::default();
+    next.after = first.next.unwrap().to_string();
+    let second = candidate::pool_page(&w.pool, &next).await.unwrap();
+    assert_eq!(second.entries.len(), 6);
+    assert!(second.next.is_none());
+    assert!(
+        candidate::pool_page(&w.pool, &q(|q| q.job_type = "astronaut".into()))
+            .await
+            .is_err()
+    );
+}
