@@ -40,6 +40,16 @@ pub fn placement_key(placement_id: i64) -> String {
     format!("placement:{placement_id}")
 }
 
+/// The reason key of the entry that holds a disputed placement's bonus.
+pub fn hold_key(placement_id: i64) -> String {
+    format!("placement_hold:{placement_id}")
+}
+
+/// The reason key of the entry that releases a held bonus.
+pub fn release_key(placement_id: i64) -> String {
+    format!("placement_release:{placement_id}")
+}
+
 #[cfg(feature = "db")]
 mod store {
     use super::*;

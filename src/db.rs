@@ -39,7 +39,7 @@ pub async fn connect(url: &str) -> Result<Pool> {
         if let Some(path) = sqlite_path(&url) {
             if let Some(dir) = std::path::Path::new(&path).parent() {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| sqlx::Error::Io(e))?;
+                    std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
                 }
             }
         }

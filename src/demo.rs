@@ -140,7 +140,7 @@ pub async fn load(pool: &Pool) -> Result<DemoAccounts> {
         candidate::save_profile(pool, id, &profile).await?;
         // Stage 2: in the pool. Some are claimed, some placed, one withdrew.
         match i {
-            0 | 1 | 2 => {
+            0..=2 => {
                 claim::claim(pool, agencies[0].0, agencies[0].1, id).await?;
             }
             3 => {

@@ -56,13 +56,15 @@ pub enum UserError {
     Withdrawn,
     #[error("already_exists")]
     AlreadyExists,
+    #[error("placement_settled")]
+    PlacementSettled,
     #[error("internal")]
     Internal,
 }
 
 impl UserError {
     /// Every variant, so the app can prove each one has a translation.
-    pub const ALL: [UserError; 26] = [
+    pub const ALL: [UserError; 27] = [
         Self::Required,
         Self::InvalidEmail,
         Self::TooLong,
@@ -88,6 +90,7 @@ impl UserError {
         Self::EmailNotConfirmed,
         Self::Withdrawn,
         Self::AlreadyExists,
+        Self::PlacementSettled,
         Self::Internal,
     ];
 

@@ -87,6 +87,26 @@ pub struct PlacementView {
     pub created_at: i64,
 }
 
+/// What a candidate says about a placement reported about them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Confirm,
+    Dispute,
+}
+
+/// A disputed placement as the admin who decides it sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct DisputedPlacement {
+    pub id: i64,
+    pub company_name: String,
+    pub agency_name: String,
+    pub employer: String,
+    pub position: String,
+    pub start_date: String,
+    pub created_at: i64,
+}
+
 #[cfg(feature = "db")]
 mod store {
     use super::*;
@@ -161,6 +181,125 @@ mod store {
         Ok(id)
     }
 
+    /// The candidate's answer to a placement reported about them. Confirming settles it; disputing
+    /// holds the relaying company's bonus (an entry that takes it back) until an admin decides.
+    #[tracing::instrument(skip(pool))]
+    pub async fn answer(
+        pool: &Pool,
+        candidate_id: i64,
+        placement_id: i64,
+        answer: Answer,
+    ) -> Result<()> {
+        let mut tx = db::begin(pool).await?;
+        let status = match answer {
+            Answer::Confirm => "confirmed",
+            Answer::Dispute => "disputed",
+        };
+        let company_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3 AND candidate_id = $4 AND status = 'reported' RETURNING company_id",
+        )
+        .bind(status)
+        .bind(now())
+        .bind(placement_id)
+        .bind(candidate_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(company_id) = company_id else {
+            return Err(closed_or_missing(&mut tx, placement_id, Some(candidate_id))
+                .await?
+                .into());
+        };
+        if answer == Answer::Dispute {
+            let bonus = bonus_of(&mut tx, placement_id).await?;
+            if bonus != 0 {
+                credit::append(
+                    &mut tx,
+                    company_id,
+                    "placement_held",
+                    -bonus,
+                    &credit::hold_key(placement_id),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An admin's decision on a disputed placement. Upholding it releases the held bonus;
+    /// rejecting it leaves the bonus withdrawn.
+    #[tracing::instrument(skip(pool))]
+    pub async fn decide(pool: &Pool, placement_id: i64, uphold: bool) -> Result<()> {
+        let mut tx = db::begin(pool).await?;
+        let company_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'disputed' RETURNING company_id",
+        )
+        .bind(if uphold { "upheld" } else { "rejected" })
+        .bind(now())
+        .bind(placement_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(company_id) = company_id else {
+            return Err(closed_or_missing(&mut tx, placement_id, None).await?.into());
+        };
+        if uphold {
+            let bonus = bonus_of(&mut tx, placement_id).await?;
+            if bonus != 0 {
+                credit::append(
+                    &mut tx,
+                    company_id,
+                    "placement_released",
+                    bonus,
+                    &credit::release_key(placement_id),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The bonus a placement earned (0 when the bonus setting was 0 at report time).
+    async fn bonus_of(conn: &mut sqlx::AnyConnection, placement_id: i64) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT amount FROM credit_ledger WHERE reason_key = $1")
+                .bind(credit::placement_key(placement_id))
+                .fetch_optional(conn)
+                .await?
+                .unwrap_or(0),
+        )
+    }
+
+    /// Why a placement could not change: it does not exist (for this candidate), or it is settled.
+    async fn closed_or_missing(
+        conn: &mut sqlx::AnyConnection,
+        placement_id: i64,
+        candidate_id: Option<i64>,
+    ) -> Result<UserError> {
+        let owner: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT candidate_id FROM placements WHERE id = $1")
+                .bind(placement_id)
+                .fetch_optional(conn)
+                .await?;
+        Ok(match (owner, candidate_id) {
+            (Some(owner), Some(asked)) if owner != Some(asked) => UserError::NotFound,
+            (Some(_), _) => UserError::PlacementSettled,
+            (None, _) => UserError::NotFound,
+        })
+    }
+
+    /// Disputed placements waiting for an admin, oldest first.
+    pub async fn disputed(pool: &Pool, limit: i64) -> Result<Vec<DisputedPlacement>> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, c.name AS company_name, a.name AS agency_name, p.employer, p.position, p.start_date, p.created_at
+             FROM placements p JOIN agencies a ON a.id = p.agency_id JOIN companies c ON c.id = p.company_id
+             WHERE p.status = 'disputed' ORDER BY p.id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+    }
+
     /// Placements reported about a candidate.
     pub async fn for_candidate(pool: &Pool, candidate_id: i64) -> Result<Vec<PlacementView>> {
         Ok(sqlx::query_as(
@@ -174,7 +313,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{for_candidate, report};
+pub use store::{answer, decide, disputed, for_candidate, report};
 
 #[cfg(test)]
 mod tests {

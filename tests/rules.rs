@@ -7,7 +7,7 @@ use career_relay::{
     credit, db,
     email::Email,
     org::{self, Membership},
-    placement::{self, Placement, PlacementInput},
+    placement::{self, Answer, Placement, PlacementInput},
     profile::{Profile, ProfileInput},
     relay::RelayCode,
     UserError,
@@ -347,6 +347,88 @@ async fn a_placement_closes_the_claim_credits_the_company_once() {
         "one placement bonus"
     );
     assert_eq!(placement::for_candidate(&w.pool, c).await.unwrap().len(), 1);
+}
+
+/// A candidate in the pool, claimed by the first agency and placed; returns (candidate, placement).
+async fn placed_candidate(w: &World, n: usize) -> (i64, i64) {
+    let c = qualified_candidate(w, n).await;
+    let (a, u) = w.agencies[0];
+    let k = claim::claim(&w.pool, a, u, c).await.unwrap();
+    let p = Placement::try_from(&PlacementInput {
+        employer: "株式会社次".into(),
+        position: "経理".into(),
+        start_date: "2027-04-01".into(),
+        fee: String::new(),
+    })
+    .unwrap();
+    (c, placement::report(&w.pool, a, k, &p).await.unwrap())
+}
+
+#[tokio::test]
+async fn a_disputed_placement_holds_the_bonus_until_an_admin_decides() {
+    let w = world(1).await;
+    let balance = || credit::balance(&w.pool, w.company);
+    let (c1, p1) = placed_candidate(&w, 1).await;
+    let (c2, p2) = placed_candidate(&w, 2).await;
+    assert_eq!(balance().await.unwrap(), 2, "two placement bonuses");
+
+    // Only the candidate the placement is about can answer it, and only once.
+    let err = placement::answer(&w.pool, c2, p1, Answer::Dispute)
+        .await
+        .unwrap_err();
+    assert_eq!(err.user_error(), UserError::NotFound);
+    placement::answer(&w.pool, c1, p1, Answer::Confirm)
+        .await
+        .unwrap();
+    let err = placement::answer(&w.pool, c1, p1, Answer::Dispute)
+        .await
+        .unwrap_err();
+    assert_eq!(err.user_error(), UserError::PlacementSettled);
+    assert_eq!(balance().await.unwrap(), 2, "confirming changes nothing");
+
+    placement::answer(&w.pool, c2, p2, Answer::Dispute)
+        .await
+        .unwrap();
+    assert_eq!(balance().await.unwrap(), 1, "the disputed bonus is held");
+    let open: Vec<i64> = placement::disputed(&w.pool, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(open, vec![p2]);
+
+    // A confirmed placement cannot be decided; the disputed one once.
+    let err = placement::decide(&w.pool, p1, true).await.unwrap_err();
+    assert_eq!(err.user_error(), UserError::PlacementSettled);
+    placement::decide(&w.pool, p2, true).await.unwrap();
+    assert_eq!(balance().await.unwrap(), 2, "upholding releases the bonus");
+    let err = placement::decide(&w.pool, p2, false).await.unwrap_err();
+    assert_eq!(err.user_error(), UserError::PlacementSettled);
+    assert_eq!(balance().await.unwrap(), 2);
+    assert!(placement::disputed(&w.pool, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_rejected_dispute_leaves_the_bonus_withdrawn() {
+    let w = world(1).await;
+    let (c, p) = placed_candidate(&w, 1).await;
+    placement::answer(&w.pool, c, p, Answer::Dispute)
+        .await
+        .unwrap();
+    placement::decide(&w.pool, p, false).await.unwrap();
+    assert_eq!(credit::balance(&w.pool, w.company).await.unwrap(), 0);
+    let kinds: Vec<String> = credit::ledger(&w.pool, w.company, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["placement_held", "placement_bonus"],
+        "append-only: nothing is deleted"
+    );
 }
 
 #[tokio::test]

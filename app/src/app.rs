@@ -1,7 +1,7 @@
 //! The HTML shell and the routes.
 
 use crate::{
-    api::{session::whoami, take_flash},
+    api::session::whoami,
     components::{FlashContext, Header, MeContext},
     i18n::*,
     pages,
@@ -52,8 +52,15 @@ pub fn App() -> impl IntoView {
 fn Inner() -> impl IntoView {
     let i18n = use_i18n();
     provide_context(MeContext(Resource::new(|| (), |_| whoami())));
-    let flash = Resource::new(|| (), |_| take_flash());
-    provide_context(FlashContext(flash));
+    // The server read (and removed) the flash before rendering; the value travels to the
+    // browser inside the page, so hydration sees the same forms.
+    let flash = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        return crate::guard::request_session().flash;
+        #[cfg(not(feature = "ssr"))]
+        return None;
+    });
+    provide_context(FlashContext(flash.into_inner()));
     view! {
         <Stylesheet id="leptos" href="/pkg/career-relay.css" />
         <Title text=move || t_string!(i18n, brand).to_string() />

@@ -12,8 +12,8 @@ use leptos_router::hooks::{use_location, use_query_map};
 use serde::{de::DeserializeOwned, Serialize};
 
 /// The flash of the last failed form post, provided by the app root.
-#[derive(Clone, Copy)]
-pub struct FlashContext(pub Resource<Result<Option<Flash>, AppError>>);
+#[derive(Clone)]
+pub struct FlashContext(pub Option<Flash>);
 
 /// The signed-in role, provided by the app root.
 #[derive(Clone, Copy)]
@@ -145,11 +145,8 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
 
 /// The flash of the given form, if the last failed post came from it.
 pub fn flash_for(form: &str) -> Option<Flash> {
-    let flash = expect_context::<FlashContext>().0;
-    flash
-        .get_untracked()
-        .and_then(|r| r.ok())
-        .flatten()
+    use_context::<FlashContext>()
+        .and_then(|c| c.0)
         .filter(|f| f.form == form)
 }
 

@@ -34,6 +34,7 @@ pub fn user_error(i18n: I18n, e: UserError) -> String {
         UserError::EmailNotConfirmed => t_string!(i18n, errors.email_not_confirmed),
         UserError::Withdrawn => t_string!(i18n, errors.withdrawn),
         UserError::AlreadyExists => t_string!(i18n, errors.already_exists),
+        UserError::PlacementSettled => t_string!(i18n, errors.placement_settled),
         UserError::Internal => t_string!(i18n, errors.internal),
     }
     .to_string()
@@ -134,6 +135,8 @@ pub fn ledger_kind(i18n: I18n, kind: &str) -> String {
         "placement_bonus" => t_string!(i18n, ledger.placement_bonus),
         "redeemed" => t_string!(i18n, ledger.redeemed),
         "refunded" => t_string!(i18n, ledger.refunded),
+        "placement_held" => t_string!(i18n, ledger.placement_held),
+        "placement_released" => t_string!(i18n, ledger.placement_released),
         _ => t_string!(i18n, ledger.expired),
     }
     .to_string()
@@ -147,6 +150,18 @@ pub fn outcome(i18n: I18n, end_reason: Option<&str>) -> String {
         Some("released") => t_string!(i18n, outcomes.released),
         Some("expired") => t_string!(i18n, outcomes.expired),
         Some(_) => t_string!(i18n, outcomes.withdrawn),
+    }
+    .to_string()
+}
+
+/// Where a placement report stands.
+pub fn placement_status(i18n: I18n, status: &str) -> String {
+    match status {
+        "reported" => t_string!(i18n, placement_status.reported),
+        "confirmed" => t_string!(i18n, placement_status.confirmed),
+        "disputed" => t_string!(i18n, placement_status.disputed),
+        "upheld" => t_string!(i18n, placement_status.upheld),
+        _ => t_string!(i18n, placement_status.rejected),
     }
     .to_string()
 }
@@ -183,6 +198,8 @@ pub fn saved(i18n: I18n, what: &str) -> Option<String> {
             "placed" => t_string!(i18n, notices.placed),
             "agency" => t_string!(i18n, notices.agency),
             "settings" => t_string!(i18n, notices.settings),
+            "placement" => t_string!(i18n, notices.placement),
+            "dispute" => t_string!(i18n, notices.dispute),
             _ => return None,
         }
         .to_string(),

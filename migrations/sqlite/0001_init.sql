@@ -176,18 +176,19 @@ CREATE TABLE placements (
     position TEXT NOT NULL,
     start_date TEXT NOT NULL,
     fee INTEGER,
-    status TEXT NOT NULL DEFAULT 'reported' CHECK (status IN ('reported', 'confirmed', 'disputed')),
+    status TEXT NOT NULL DEFAULT 'reported' CHECK (status IN ('reported', 'confirmed', 'disputed', 'upheld', 'rejected')),
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
 CREATE INDEX placements_company ON placements (company_id, id);
 CREATE INDEX placements_candidate ON placements (candidate_id);
+CREATE INDEX placements_status ON placements (status, id);
 
 -- Append-only: the balance is always the sum. reason_key makes every event count once.
 CREATE TABLE credit_ledger (
     id INTEGER PRIMARY KEY,
     company_id INTEGER NOT NULL REFERENCES companies (id),
-    kind TEXT NOT NULL CHECK (kind IN ('earned', 'placement_bonus', 'redeemed', 'refunded', 'expired')),
+    kind TEXT NOT NULL CHECK (kind IN ('earned', 'placement_bonus', 'placement_held', 'placement_released', 'redeemed', 'refunded', 'expired')),
     amount INTEGER NOT NULL,
     reason_key TEXT NOT NULL UNIQUE,
     created_at INTEGER NOT NULL,

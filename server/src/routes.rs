@@ -22,8 +22,9 @@ use career_relay::{
     UserError,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use serde::Deserialize;
+use std::sync::OnceLock;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::Session;
 
@@ -34,7 +35,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .build();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let provide = move || provide_context(context_state.clone());
     let shell_state = state.clone();
@@ -65,6 +66,14 @@ pub fn router(config: &Config, state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+}
+
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed process-wide, so a page rendered at the same moment (another portal in the
+/// same process, as in the tests) would wait forever (leptos-rs/leptos#4773).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Reads the session once per request (who is signed in; on page loads, the flash of the last

@@ -1,7 +1,7 @@
 //! The platform admin's side: agencies and the credit rules.
 
 use crate::error::AppError;
-use career_relay::{org::AgencyRow, settings::Settings};
+use career_relay::{org::AgencyRow, placement::DisputedPlacement, settings::Settings};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +10,12 @@ use serde::{Deserialize, Serialize};
 pub struct AdminPage {
     pub agencies: Vec<AgencyRow>,
     pub settings: Settings,
+    /// Disputed placements waiting for a decision, oldest first.
+    pub disputes: Vec<DisputedPlacement>,
 }
+
+/// How many disputes the admin page lists at once.
+pub const DISPUTES_SHOWN: i64 = 50;
 
 #[server(endpoint = "admin_page")]
 pub async fn get_admin_page() -> Result<AdminPage, AppError> {
@@ -19,6 +24,7 @@ pub async fn get_admin_page() -> Result<AdminPage, AppError> {
     Ok(AdminPage {
         agencies: career_relay::org::agencies(&pool).await?,
         settings: career_relay::settings::load(&pool).await?,
+        disputes: career_relay::placement::disputed(&pool, DISPUTES_SHOWN).await?,
     })
 }
 
@@ -59,4 +65,27 @@ pub async fn save_settings(
         ("placement_bonus", &placement_bonus),
     ]);
     super::ssr::finish("settings", result, "/admin?saved=settings", v).await
+}
+
+/// Decides a disputed placement: `uphold=true` releases the held bonus, otherwise it stays withdrawn.
+#[server(endpoint = "decide_placement")]
+pub async fn decide_placement(placement_id: i64, uphold: String) -> Result<(), AppError> {
+    let result = async {
+        crate::guard::Admin::require().await?;
+        career_relay::placement::decide(
+            &crate::state::AppState::get().pool,
+            placement_id,
+            uphold == "true",
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    super::ssr::finish(
+        "dispute",
+        result,
+        "/admin?saved=dispute",
+        Default::default(),
+    )
+    .await
 }

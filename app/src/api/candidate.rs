@@ -164,3 +164,34 @@ pub async fn set_consent(kind: String, granted: String) -> Result<(), AppError> 
     .await;
     finish("consent", result, "/me?saved=consent", Default::default()).await
 }
+
+/// The candidate confirms (`answer=confirm`) or disputes (`answer=dispute`) a placement reported
+/// about them.
+#[server(endpoint = "answer_placement")]
+pub async fn answer_placement(placement_id: i64, answer: String) -> Result<(), AppError> {
+    use career_relay::placement::Answer;
+    let result = async {
+        let me = crate::guard::Candidate::require().await?;
+        let answer = match answer.as_str() {
+            "confirm" => Answer::Confirm,
+            "dispute" => Answer::Dispute,
+            _ => return Err(career_relay::UserError::NotFound.into()),
+        };
+        career_relay::placement::answer(
+            &crate::state::AppState::get().pool,
+            me.id,
+            placement_id,
+            answer,
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    super::ssr::finish(
+        "placement",
+        result,
+        "/me?saved=placement",
+        Default::default(),
+    )
+    .await
+}

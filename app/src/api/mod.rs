@@ -12,7 +12,6 @@ pub mod company;
 pub mod session;
 
 use crate::error::AppError;
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -24,19 +23,6 @@ pub struct Flash {
     pub error: Option<AppError>,
     /// The values as typed, to fill the form again.
     pub values: BTreeMap<String, String>,
-}
-
-/// Takes the flash left by the last form post (reading it removes it).
-#[server(endpoint = "take_flash")]
-pub async fn take_flash() -> Result<Option<Flash>, AppError> {
-    let session = leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(AppError::Transport)?;
-    let flash = session.remove::<Flash>(ssr::FLASH_KEY).await.map_err(|e| {
-        tracing::error!(error = ?e, "session store failed");
-        AppError::User(career_relay::UserError::Internal)
-    })?;
-    Ok(flash)
 }
 
 #[cfg(feature = "ssr")]

@@ -1,7 +1,9 @@
 //! `/admin`: approve or suspend agencies, and set the credit rules.
 
 use crate::{
-    api::admin::{get_admin_page, AdminPage as Page, SaveSettings, SetAgencyStatus},
+    api::admin::{
+        get_admin_page, AdminPage as Page, DecidePlacement, SaveSettings, SetAgencyStatus,
+    },
     components::{FieldError, FormError, FormState, Loaded, SavedNotice},
     i18n::*,
 };
@@ -19,6 +21,7 @@ fn AdminView(page: Page) -> impl IntoView {
     let i18n = use_i18n();
     let s = FormState::of("settings");
     let agency_state = FormState::of("agency");
+    let dispute_state = FormState::of("dispute");
     view! {
         <h1>{t!(i18n, admin.title)}</h1>
         <SavedNotice />
@@ -55,6 +58,39 @@ fn AdminView(page: Page) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, admin.disputes_title)}</h2>
+            <FormError state=dispute_state />
+            {if page.disputes.is_empty() {
+                view! { <p>{t!(i18n, admin.no_disputes)}</p> }.into_any()
+            } else {
+                view! {
+                    <table data-testid="disputes">
+                        <thead><tr><th>{t!(i18n, company.date)}</th><th>{t!(i18n, admin.dispute_company)}</th><th>{t!(i18n, admin.agency)}</th><th>{t!(i18n, claims.employer)}</th><th>{t!(i18n, claims.position)}</th><th>{t!(i18n, claims.start_date)}</th><th></th></tr></thead>
+                        <tbody>
+                            {page.disputes.into_iter().map(|d| view! {
+                                <tr>
+                                    <td>{date(d.created_at)}</td>
+                                    <td>{d.company_name}</td>
+                                    <td>{d.agency_name}</td>
+                                    <td>{d.employer}</td>
+                                    <td>{d.position}</td>
+                                    <td>{d.start_date}</td>
+                                    <td>
+                                        <form method="post" action=DecidePlacement::PATH class="inline">
+                                            <input type="hidden" name="placement_id" value=d.id />
+                                            <button type="submit" name="uphold" value="true">{t!(i18n, admin.uphold)}</button>
+                                            " "
+                                            <button type="submit" name="uphold" value="false" class="danger">{t!(i18n, admin.reject)}</button>
+                                        </form>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
         </section>
         <section class="panel">
             <h2>{t!(i18n, admin.settings_title)}</h2>

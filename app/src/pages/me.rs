@@ -1,7 +1,7 @@
 //! `/me`: the candidate's own page: profile, consent, who holds the data, provision records.
 
 use crate::{
-    api::candidate::{get_my_page, MyPage, SaveProfile, SetConsent},
+    api::candidate::{get_my_page, AnswerPlacement, MyPage, SaveProfile, SetConsent},
     components::{
         job_type_options, prefecture_options, FieldError, FormError, FormState, Loaded, SavedNotice,
     },
@@ -46,13 +46,30 @@ fn MyView(page: MyPage) -> impl IntoView {
         <ConsentPanel handoff=home.handoff_consent recontact=home.recontact_consent company=home.company_name.clone() />
         <section class="panel">
             <h2>{t!(i18n, me.placements_title)}</h2>
+            <p>{t!(i18n, me.placements_explain)}</p>
+            <FormError state=FormState::of("placement") />
             {if page.placements.is_empty() {
                 view! { <p>{t!(i18n, me.no_placements)}</p> }.into_any()
             } else {
                 view! {
                     <ul>
-                        {page.placements.into_iter().map(|p| view! {
-                            <li>{t!(i18n, me.placement_line, agency = p.agency_name, employer = p.employer, position = p.position, start = p.start_date)}</li>
+                        {page.placements.into_iter().map(|p| {
+                            let open = p.status == "reported";
+                            let status = text::placement_status(i18n, &p.status);
+                            view! {
+                                <li data-testid="placement">
+                                    {t!(i18n, me.placement_line, agency = p.agency_name, employer = p.employer, position = p.position, start = p.start_date)}
+                                    " " <span class="badge">{status}</span>
+                                    {open.then(|| view! {
+                                        <form method="post" action=AnswerPlacement::PATH class="inline">
+                                            <input type="hidden" name="placement_id" value=p.id />
+                                            <button type="submit" name="answer" value="confirm">{t!(i18n, me.confirm_placement)}</button>
+                                            " "
+                                            <button type="submit" name="answer" value="dispute" class="danger">{t!(i18n, me.dispute_placement)}</button>
+                                        </form>
+                                    })}
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 }.into_any()

@@ -3,7 +3,7 @@
 use crate::common::{profile_form, TestApp};
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_landing_page_names_the_company_and_shows_the_versioned_notice() {
     let app = TestApp::spawn().await;
     let company = app.company("さくら食品株式会社", "hr@sakura.example").await;
@@ -20,7 +20,7 @@ async fn the_landing_page_names_the_company_and_shows_the_versioned_notice() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_and_malformed_relay_codes_get_a_friendly_404() {
     let app = TestApp::spawn().await;
     for code in ["AAAAAAAAAAAAAAAAAAAAAA", "nope"] {
@@ -30,7 +30,7 @@ async fn unknown_and_malformed_relay_codes_get_a_friendly_404() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_link_explains_what_happened_and_keeps_nothing() {
     let app = TestApp::spawn().await;
     let company = app.company("旧リンク株式会社", "hr@old.example").await;
@@ -53,7 +53,7 @@ async fn a_revoked_link_explains_what_happened_and_keeps_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM candidates").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opting_in_without_consent_or_with_a_bad_address_keeps_nothing_and_says_why() {
     let app = TestApp::spawn().await;
     let company = app.company("同意株式会社", "hr@consent.example").await;
@@ -106,7 +106,7 @@ async fn opting_in_without_consent_or_with_a_bad_address_keeps_nothing_and_says_
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_confirms_by_link_fills_the_profile_and_enters_the_pool() {
     let app = TestApp::spawn().await;
     let company = app.company("流れ株式会社", "hr@flow.example").await;
@@ -126,7 +126,7 @@ async fn a_candidate_confirms_by_link_fills_the_profile_and_enters_the_pool() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_link_used_twice_offers_a_new_one() {
     let app = TestApp::spawn().await;
     let company = app.company("二度株式会社", "hr@twice.example").await;
@@ -160,7 +160,7 @@ async fn a_sign_in_link_used_twice_offers_a_new_one() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalid_profile_is_not_saved_in_part() {
     let app = TestApp::spawn().await;
     let company = app.company("検証株式会社", "hr@check.example").await;
@@ -182,7 +182,7 @@ async fn an_invalid_profile_is_not_saved_in_part() {
     assert_eq!(name, "山田 太郎", "nothing was half-saved");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn withdrawing_consent_takes_effect_at_once() {
     let app = TestApp::spawn().await;
     let company = app.company("撤回株式会社", "hr@withdraw.example").await;

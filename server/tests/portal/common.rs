@@ -9,6 +9,9 @@ use career_relay::{
 use career_relay_server::{Application, Config};
 use reqwest::{redirect::Policy, Client, StatusCode};
 
+/// A request that takes longer than this is a bug, not a slow machine.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub struct TestApp {
     pub base: String,
     pub pool: Pool,
@@ -29,6 +32,13 @@ pub struct Page {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        // `TEST_LOG=debug cargo test` shows the server's log.
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/portal.db", dir.path().display());
         let app = Application::build(&Config::for_tests(&url))
@@ -179,9 +189,10 @@ impl Browser {
             .client
             .get(format!("{}{}", self.base, path))
             .header("accept", "text/html")
+            .timeout(REQUEST_TIMEOUT)
             .send()
             .await
-            .expect("GET");
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
         Page::read(res).await
     }
 
@@ -193,9 +204,10 @@ impl Browser {
             .header("accept", "text/html,application/xhtml+xml")
             .header("referer", format!("{}{}", self.base, from))
             .form(fields)
+            .timeout(REQUEST_TIMEOUT)
             .send()
             .await
-            .expect("POST");
+            .unwrap_or_else(|e| panic!("POST {action}: {e}"));
         Page::read(res).await
     }
 }

@@ -3,7 +3,7 @@
 use crate::common::TestApp;
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_loop_moves_the_company_status_and_credits() {
     let app = TestApp::spawn().await;
     let company = app.company("ループ株式会社", "hr@loop.example").await;
@@ -105,7 +105,7 @@ async fn the_whole_loop_moves_the_company_status_and_credits() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_agencies_claiming_one_candidate_one_gets_a_clear_message() {
     let app = TestApp::spawn().await;
     let company = app.company("競合株式会社", "hr@race.example").await;
@@ -140,7 +140,7 @@ async fn two_agencies_claiming_one_candidate_one_gets_a_clear_message() {
     assert_eq!(app.count("SELECT COUNT(*) FROM claims").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notes_and_release_work_from_the_claims_page() {
     let app = TestApp::spawn().await;
     let company = app.company("メモ株式会社", "hr@note.example").await;
@@ -196,7 +196,7 @@ async fn notes_and_release_work_from_the_claims_page() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reissuing_the_link_revokes_the_old_one() {
     let app = TestApp::spawn().await;
     let company = app.company("再発行株式会社", "hr@reissue.example").await;
@@ -209,7 +209,7 @@ async fn reissuing_the_link_revokes_the_old_one() {
     assert!(hr.get("/company?saved=reissued").await.body.contains(&new));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_admin_approves_agencies_and_sets_valid_credit_rules_only() {
     let app = TestApp::spawn().await;
     app.admin("root@relay.example").await;
@@ -258,4 +258,103 @@ async fn the_admin_approves_agencies_and_sets_valid_credit_rules_only() {
         .await;
     let s = career_relay::settings::load(&app.pool).await.unwrap();
     assert_eq!((s.relays_per_credit, s.placement_bonus), (5, 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_candidate_disputes_a_placement_and_the_admin_decides() {
+    let app = TestApp::spawn().await;
+    let company = app.company("異議株式会社", "hr@dispute.example").await;
+    app.agency("ネクスト紹介", "staff@next.example", true).await;
+    app.admin("root@career-relay.example").await;
+    let code = app.relay_code(company).await;
+    let candidate = app.qualified_candidate(&code, "d0@example.jp").await;
+    let agency = app.signed_in("staff@next.example").await;
+    let candidate_id = app
+        .count("SELECT MIN(id) FROM candidates")
+        .await
+        .to_string();
+    agency
+        .post(
+            "/agency",
+            "/api/claim_candidate",
+            &[("candidate_id", &candidate_id)],
+        )
+        .await;
+    let claim_id = app.count("SELECT id FROM claims").await.to_string();
+    agency
+        .post(
+            "/agency/claims",
+            "/api/report_placement",
+            &[
+                ("claim_id", &claim_id),
+                ("employer", "株式会社次"),
+                ("position", "経理"),
+                ("start_date", "2027-04-01"),
+                ("fee", ""),
+            ],
+        )
+        .await;
+    let placement_id = app.count("SELECT id FROM placements").await.to_string();
+    let balance = || app.count("SELECT SUM(amount) FROM credit_ledger");
+    assert_eq!(balance().await, 1);
+
+    let me = candidate.get("/me").await;
+    assert!(me.body.contains("株式会社次"), "the candidate is told");
+    assert!(me.body.contains("/api/answer_placement"));
+    let bad = candidate
+        .post(
+            "/me",
+            "/api/answer_placement",
+            &[("placement_id", "999999"), ("answer", "dispute")],
+        )
+        .await;
+    assert_eq!(bad.location.as_deref(), Some("/me"));
+    assert!(candidate.get("/me").await.body.contains("見つかりません"));
+    let disputed = candidate
+        .post(
+            "/me",
+            "/api/answer_placement",
+            &[("placement_id", &placement_id), ("answer", "dispute")],
+        )
+        .await;
+    assert_eq!(disputed.location.as_deref(), Some("/me?saved=placement"));
+    assert_eq!(balance().await, 0, "the bonus is held");
+    assert!(!candidate
+        .get("/me")
+        .await
+        .body
+        .contains("/api/answer_placement"));
+
+    // Only the platform admin decides.
+    let refused = agency
+        .post(
+            "/admin",
+            "/api/decide_placement",
+            &[("placement_id", &placement_id), ("uphold", "true")],
+        )
+        .await;
+    assert_ne!(refused.location.as_deref(), Some("/admin?saved=dispute"));
+    assert_eq!(balance().await, 0);
+    let admin = app.signed_in("root@career-relay.example").await;
+    let page = admin.get("/admin").await;
+    assert!(page.body.contains(r#"data-testid="disputes""#));
+    let decided = admin
+        .post(
+            "/admin",
+            "/api/decide_placement",
+            &[("placement_id", &placement_id), ("uphold", "true")],
+        )
+        .await;
+    assert_eq!(decided.location.as_deref(), Some("/admin?saved=dispute"));
+    assert_eq!(balance().await, 1, "upholding releases the bonus");
+    let again = admin
+        .post(
+            "/admin",
+            "/api/decide_placement",
+            &[("placement_id", &placement_id), ("uphold", "false")],
+        )
+        .await;
+    assert_eq!(again.location.as_deref(), Some("/admin"));
+    assert!(admin.get("/admin").await.body.contains("すでに回答済み"));
+    assert_eq!(balance().await, 1);
 }

@@ -27,7 +27,7 @@ async fn world() -> (TestApp, i64, i64) {
     (app, claimed, free)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_out_visitors_are_sent_to_sign_in_from_every_private_page() {
     let (app, _, _) = world().await;
     for path in [
@@ -47,7 +47,7 @@ async fn signed_out_visitors_are_sent_to_sign_in_from_every_private_page() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_candidate_sees_only_their_own_page() {
     let (app, claimed, _) = world().await;
     let me = app.signed_in("free@example.jp").await;
@@ -72,7 +72,7 @@ async fn a_candidate_sees_only_their_own_page() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_claimed_candidate_sees_which_agency_holds_the_data_and_the_provision_record() {
     let (app, _, _) = world().await;
     let me = app.signed_in("claimed@example.jp").await;
@@ -81,7 +81,7 @@ async fn the_claimed_candidate_sees_which_agency_holds_the_data_and_the_provisio
     assert!(page.body.contains(r#"class="provision""#));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_company_member_sees_only_anonymised_outcomes_of_their_own_company() {
     let (app, _, _) = world().await;
     let a = app.signed_in("hr@a.example").await;
@@ -103,7 +103,7 @@ async fn a_company_member_sees_only_anonymised_outcomes_of_their_own_company() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agency_staff_never_see_another_agencys_claim_or_contact_details() {
     let (app, claimed, free) = world().await;
     let two = app.signed_in("two@two.example").await;
@@ -144,7 +144,7 @@ async fn agency_staff_never_see_another_agencys_claim_or_contact_details() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agencies_see_nothing_of_a_candidate_who_withdrew() {
     let (app, _, free) = world().await;
     let candidate = app.signed_in("free@example.jp").await;
@@ -167,7 +167,7 @@ async fn agencies_see_nothing_of_a_candidate_who_withdrew() {
         .contains(&format!("data-candidate=\"{free}\"")));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_platform_admin_sees_the_admin_page_and_others_do_not() {
     let (app, _, _) = world().await;
     let admin = app.signed_in("root@relay.example").await;

@@ -3,7 +3,7 @@
 use crate::common::TestApp;
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_when_the_database_does() {
     let app = TestApp::spawn().await;
     let page = app.browser().get("/healthz").await;
@@ -15,7 +15,7 @@ async fn healthz_answers_when_the_database_does() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn japanese_by_default_and_english_when_chosen_and_remembered() {
     let app = TestApp::spawn().await;
     let b = app.browser();
@@ -39,7 +39,7 @@ async fn japanese_by_default_and_english_when_chosen_and_remembered() {
     assert_eq!(evil.location.as_deref(), Some("/"), "no open redirect");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_pages_are_404_and_headers_keep_codes_private() {
     let app = TestApp::spawn().await;
     let res = app
@@ -57,7 +57,7 @@ async fn unknown_pages_are_404_and_headers_keep_codes_private() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asking_for_a_sign_in_link_does_not_reveal_who_has_an_account() {
     let app = TestApp::spawn().await;
     app.company("リンク株式会社", "hr@link.example").await;
@@ -96,7 +96,7 @@ async fn asking_for_a_sign_in_link_does_not_reveal_who_has_an_account() {
         .contains("メールアドレスの形式が正しくありません"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dev_mailbox_shows_sent_mail_in_dev_mode() {
     let app = TestApp::spawn().await;
     app.company("メール株式会社", "hr@mail.example").await;
@@ -112,7 +112,7 @@ async fn the_dev_mailbox_shows_sent_mail_in_dev_mode() {
     assert!(page.body.contains("ログインリンク"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_ends_the_session() {
     let app = TestApp::spawn().await;
     app.company("退出株式会社", "hr@out.example").await;
