@@ -210,6 +210,35 @@ async fn reissuing_the_link_revokes_the_old_one() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_the_link_leaves_none_until_a_new_one_is_issued() {
+    let app = TestApp::spawn().await;
+    let company = app.company("取消株式会社", "hr@revoke.example").await;
+    let other = app.company("別会社", "hr@other.example").await;
+    let other_code = app.relay_code(other).await;
+    let old = app.relay_code(company).await;
+    let hr = app.signed_in("hr@revoke.example").await;
+    let page = hr.post("/company", "/api/revoke_link", &[]).await;
+    assert_eq!(page.location.as_deref(), Some("/company?saved=revoked"));
+    let page = hr.get("/company?saved=revoked").await;
+    assert!(page.body.contains("リンクを無効にしました"));
+    assert!(page.body.contains("有効なリンクがありません"));
+    assert!(!page.body.contains(&old));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM relay_links WHERE revoked_at IS NULL")
+            .await,
+        1,
+        "only the other company's link is live"
+    );
+    assert_eq!(app.relay_code(other).await, other_code);
+    let landing = app.browser().get(&format!("/r/{old}")).await;
+    assert!(landing.body.contains("このリンクは現在使われていません"));
+    let page = hr.post("/company", "/api/reissue_link", &[]).await;
+    assert_eq!(page.location.as_deref(), Some("/company?saved=reissued"));
+    let new = app.relay_code(company).await;
+    assert!(hr.get("/company").await.body.contains(&new));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_admin_approves_agencies_and_sets_valid_credit_rules_only() {
     let app = TestApp::spawn().await;
     app.admin("root@relay.example").await;
