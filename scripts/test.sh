@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, the Rust unit and integration tests (real SQLite files),
-# and the end-to-end tests in a real Chromium. Installs what it needs first.
+# Runs every test: formatting and lints, the Rust unit and integration tests (on real SQLite files
+# and on a real PostgreSQL server), and the end-to-end tests in a real Chromium. Installs what it
+# needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --e2e
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
-# `cargo test` also builds the career-relay binary the browser tests run.
+# The whole Rust suite runs on both backends: SQLite files, then the PostgreSQL server (each
+# test gets a database of its own there, dropped afterwards). `cargo test` also builds the
+# career-relay binary the browser tests run.
 cargo test --workspace
+postgres="${CAREER_RELAY_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+if [ "$postgres" = off ]; then
+  echo "warning: CAREER_RELAY_TEST_POSTGRES=off: the PostgreSQL run is skipped" >&2
+else
+  CAREER_RELAY_TEST_DATABASE="$postgres" cargo test --workspace
+fi
 
 scripts/build.sh --site-only
 (cd end2end && npx playwright test)

@@ -134,7 +134,7 @@ mod store {
             });
         }
         let t = now();
-        let id: i64 = sqlx::query_scalar(
+        let inserted = sqlx::query_scalar::<_, i64>(
             "INSERT INTO candidates (company_id, relay_link_id, email, handoff_consent, recontact_consent, created_at, updated_at)
              VALUES ($1, $2, $3, 1, $4, $5, $5) RETURNING id",
         )
@@ -144,7 +144,23 @@ mod store {
         .bind(recontact as i64)
         .bind(t)
         .fetch_one(&mut *tx)
-        .await?;
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            // The same address opted in at the same moment elsewhere: that one stands.
+            Err(e) if db::is_unique_violation(&e) => {
+                tx.rollback().await?;
+                let id = sqlx::query_scalar("SELECT id FROM candidates WHERE email = $1")
+                    .bind(email.as_str())
+                    .fetch_one(pool)
+                    .await?;
+                return Ok(OptIn {
+                    candidate_id: id,
+                    existing: true,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
         record_consent(&mut tx, id, ConsentKind::Handoff).await?;
         if recontact {
             record_consent(&mut tx, id, ConsentKind::Recontact).await?;
@@ -341,6 +357,7 @@ mod store {
         let phone: Option<String> = row.try_get("phone")?;
         let person_key = hash(&format!("email:{}", email.unwrap_or_default()));
         let phone_key = phone.map(|p| hash(&format!("phone:{p}")));
+        db::lock_company(conn, company_id).await?;
         let s = settings::load(&mut *conn).await?;
         // The first company that relayed this person within the window keeps the relay.
         let earlier: Option<i64> = sqlx::query_scalar(

@@ -25,6 +25,8 @@ pub mod settings;
 pub mod db;
 #[cfg(feature = "db")]
 pub mod demo;
+#[cfg(feature = "db")]
+pub mod scratch;
 
 pub use email::Email;
 pub use error::{Error, FieldError, UserError};

@@ -10,20 +10,22 @@ use career_relay::{
     placement::{self, Answer, Placement, PlacementInput},
     profile::{Profile, ProfileInput},
     relay::RelayCode,
+    scratch::ScratchDb,
     UserError,
 };
 
 struct World {
-    _dir: tempfile::TempDir,
     pool: db::Pool,
     company: i64,
     code: RelayCode,
     agencies: Vec<(i64, i64)>,
+    // Last, so the pool closes before the database is dropped.
+    _scratch: ScratchDb,
 }
 
 async fn world(agencies: usize) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/test.db", dir.path().display());
+    let scratch = ScratchDb::new().await.unwrap();
+    let url = scratch.url.clone();
     let pool = db::connect(&url).await.unwrap();
     db::migrate(&pool, &url).await.unwrap();
     let (company, code) = org::create_company(&pool, "テスト株式会社").await.unwrap();
@@ -43,11 +45,11 @@ async fn world(agencies: usize) -> World {
         list.push((a, u));
     }
     World {
-        _dir: dir,
         pool,
         company,
         code,
         agencies: list,
+        _scratch: scratch,
     }
 }
 
@@ -66,19 +68,25 @@ fn profile(phone: &str) -> Profile {
 }
 
 /// Opts in, confirms the address through a real sign-in link, and completes the profile.
-async fn qualified_candidate(w: &World, n: usize) -> i64 {
+async fn qualify(pool: &db::Pool, code: &RelayCode, n: usize) -> i64 {
     let email = Email::parse(&format!("person{n}@example.jp")).unwrap();
-    let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
+    let opt = candidate::opt_in(pool, code, &email, false).await.unwrap();
+    let token = auth::issue_link(pool, Subject::Candidate(opt.candidate_id))
         .await
         .unwrap();
-    let token = auth::issue_link(&w.pool, Subject::Candidate(opt.candidate_id))
-        .await
-        .unwrap();
-    auth::consume_link(&w.pool, &token).await.unwrap();
-    candidate::save_profile(&w.pool, opt.candidate_id, &profile(&format!("090{:08}", n)))
+    auth::consume_link(pool, &token).await.unwrap();
+    candidate::save_profile(pool, opt.candidate_id, &profile(&format!("090{:08}", n)))
         .await
         .unwrap();
     opt.candidate_id
+}
+
+async fn qualified_candidate(w: &World, n: usize) -> i64 {
+    qualify(&w.pool, &w.code, n).await
+}
+
+async fn count(w: &World, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&w.pool).await.unwrap()
 }
 
 #[tokio::test]
@@ -227,16 +235,20 @@ async fn a_sign_in_link_works_once_and_not_after_it_expires() {
     );
 }
 
-#[tokio::test]
-async fn claim_fails_when_another_agency_holds_it_and_exactly_one_of_many_wins() {
-    let w = world(12).await;
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_agencies_claim_one_candidate_at_once_and_exactly_one_wins() {
+    let w = world(200).await;
     let c = qualified_candidate(&w, 1).await;
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(w.agencies.len()));
     let tasks: Vec<_> = w
         .agencies
         .iter()
         .map(|&(a, u)| {
-            let pool = w.pool.clone();
-            tokio::spawn(async move { claim::claim(&pool, a, u, c).await })
+            let (pool, start) = (w.pool.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                claim::claim(&pool, a, u, c).await
+            })
         })
         .collect();
     let mut wins = 0;
@@ -247,16 +259,70 @@ async fn claim_fails_when_another_agency_holds_it_and_exactly_one_of_many_wins()
         }
     }
     assert_eq!(wins, 1);
-    let records: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM provision_records WHERE candidate_id = $1")
-            .bind(c)
-            .fetch_one(&w.pool)
-            .await
-            .unwrap();
+    assert_eq!(count(&w, "SELECT COUNT(*) FROM claims").await, 1);
     assert_eq!(
-        records, 1,
+        count(&w, "SELECT COUNT(*) FROM provision_records").await,
+        1,
         "every claim writes exactly one provision record"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_candidates_opting_in_at_once_earn_exactly_a_hundred_credits() {
+    let w = world(0).await;
+    let n = 1000;
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (pool, code, start) = (w.pool.clone(), w.code.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                qualify(&pool, &code, i).await
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(count(&w, "SELECT COUNT(*) FROM relays").await, 1000);
+    assert_eq!(credit::balance(&w.pool, w.company).await.unwrap(), 100);
+    assert_eq!(
+        count(&w, "SELECT COUNT(*) FROM credit_ledger WHERE kind = 'earned'").await,
+        100
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_placement_reported_twice_at_once_counts_once() {
+    let w = world(1).await;
+    let c = qualified_candidate(&w, 1).await;
+    let (a, u) = w.agencies[0];
+    let k = claim::claim(&w.pool, a, u, c).await.unwrap();
+    let p = Placement::try_from(&PlacementInput {
+        employer: "株式会社次".into(),
+        position: "営業".into(),
+        start_date: "2027-04-01".into(),
+        fee: "800000".into(),
+    })
+    .unwrap();
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let (pool, p, start) = (w.pool.clone(), p.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                placement::report(&pool, a, k, &p).await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap().map_err(|e| e.user_error()));
+    }
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(results.contains(&Err(UserError::AlreadyPlaced)));
+    assert_eq!(count(&w, "SELECT COUNT(*) FROM placements").await, 1);
+    assert_eq!(credit::balance(&w.pool, w.company).await.unwrap(), 1);
 }
 
 #[tokio::test]

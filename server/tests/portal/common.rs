@@ -5,6 +5,7 @@ use career_relay::{
     db::Pool,
     email::Email,
     org::{self, Membership},
+    scratch::ScratchDb,
 };
 use career_relay_server::{Application, Config};
 use reqwest::{redirect::Policy, Client, StatusCode};
@@ -15,7 +16,7 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 pub struct TestApp {
     pub base: String,
     pub pool: Pool,
-    _dir: tempfile::TempDir,
+    _scratch: ScratchDb,
 }
 
 /// A browser: its own cookie jar, no automatic redirects (tests look at each one).
@@ -39,9 +40,8 @@ impl TestApp {
                 .with_test_writer()
                 .try_init();
         }
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}/portal.db", dir.path().display());
-        let app = Application::build(&Config::for_tests(&url))
+        let scratch = ScratchDb::new().await.expect("scratch database");
+        let app = Application::build(&Config::for_tests(&scratch.url))
             .await
             .expect("portal starts");
         let base = app.state.base_url.clone();
@@ -50,7 +50,7 @@ impl TestApp {
         TestApp {
             base,
             pool,
-            _dir: dir,
+            _scratch: scratch,
         }
     }
 
