@@ -32,6 +32,7 @@ export default defineConfig({
       CAREER_RELAY_ADDR: `127.0.0.1:${PORT}`,
       LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
       RUST_LOG: 'warn',
+      CAREER_RELAY_DRAIN_SECONDS: '0',
     },
   },
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, only when missing. Safe to run again.
 #   scripts/setup.sh          toolchain pieces for the build (wasm target, wasm-bindgen)
-#   scripts/setup.sh --e2e    also Chromium and the end-to-end test packages
+#   scripts/setup.sh --e2e    also what the tests need: Chromium, the end-to-end test packages
+#                             and aiosmtpd (a real SMTP server for the mail tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,10 @@ if [ "${1:-}" = "--e2e" ]; then
   if ! command -v chromium >/dev/null 2>&1; then
     say "installing Chromium for the browser tests"
     if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+  fi
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd (the SMTP server the mail tests start)"
+    python3 -m pip install --quiet aiosmtpd
   fi
   if [ ! -d end2end/node_modules ]; then
     say "installing the end-to-end test packages"

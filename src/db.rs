@@ -138,3 +138,12 @@ pub async fn lock_company(conn: &mut sqlx::AnyConnection, company_id: i64) -> Re
     }
     Ok(())
 }
+
+/// The end of a `SELECT` that takes rows for a job: on PostgreSQL the rows other instances are
+/// working on are skipped instead of waited for; SQLite has one writer at a time (`begin`).
+pub fn skip_locked(pool: &Pool) -> &'static str {
+    match backend(pool) {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    }
+}

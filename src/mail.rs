@@ -13,10 +13,32 @@ pub struct OutboxMessage {
     pub created_at: i64,
 }
 
+/// A message taken for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct Outgoing {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body_text: String,
+    /// Tries so far, this one included.
+    pub attempts: i64,
+}
+
+/// How long a taken message is left alone before another instance may take it again.
+pub const LEASE_SECONDS: i64 = 300;
+/// Tries before a temporary failure becomes permanent.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// The wait before the next try after `attempts` failed tries: 1, 2, 4, … minutes, at most 4 hours.
+pub fn backoff_seconds(attempts: i64) -> i64 {
+    60 * (1_i64 << attempts.clamp(1, 9).saturating_sub(1)).min(240)
+}
+
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{db::Pool, email::Email, error::Result, time::now};
+    use crate::{db, db::Pool, email::Email, error::Result, time::now};
 
     /// Queues a message; it is sent (or, in dev mode, shown in the dev mailbox) later.
     #[tracing::instrument(skip_all)]
@@ -44,7 +66,97 @@ mod store {
             .fetch_all(pool)
             .await?)
     }
+
+    /// Takes up to `limit` messages that are due, leasing them so that no other instance (nor
+    /// this one) takes them again while they are being sent.
+    pub async fn take_due(pool: &Pool, limit: i64) -> Result<Vec<Outgoing>> {
+        let mut tx = db::begin(pool).await?;
+        let t = now();
+        let sql = format!(
+            "SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2{}",
+            db::skip_locked(pool)
+        );
+        let ids: Vec<i64> = sqlx::query_scalar(&sql)
+            .bind(t)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut taken = Vec::with_capacity(ids.len());
+        for id in ids {
+            // The condition again: a row another instance leased meanwhile is left to it.
+            let m: Option<Outgoing> = sqlx::query_as(
+                "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
+                 WHERE id = $3 AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+                 RETURNING id, to_addr, subject, body_text, attempts",
+            )
+            .bind(t + LEASE_SECONDS)
+            .bind(t)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            taken.extend(m);
+        }
+        tx.commit().await?;
+        Ok(taken)
+    }
+
+    /// Records a delivered message.
+    pub async fn mark_sent(pool: &Pool, id: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, last_error = NULL, updated_at = $1 WHERE id = $2",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed try: a permanent failure (or the last allowed try) ends the message,
+    /// a temporary one schedules the next try after the back-off.
+    pub async fn mark_failed(
+        pool: &Pool,
+        m: &Outgoing,
+        permanent: bool,
+        error: &str,
+    ) -> Result<()> {
+        let t = now();
+        let error: String = error.chars().take(500).collect();
+        if permanent || m.attempts >= MAX_ATTEMPTS {
+            sqlx::query(
+                "UPDATE outbox SET failed_at = $1, last_error = $2, updated_at = $1 WHERE id = $3",
+            )
+            .bind(t)
+            .bind(error)
+            .bind(m.id)
+            .execute(pool)
+            .await?;
+        } else {
+            sqlx::query("UPDATE outbox SET next_attempt_at = $1, last_error = $2, updated_at = $3 WHERE id = $4")
+                .bind(t + backoff_seconds(m.attempts))
+                .bind(error)
+                .bind(t)
+                .bind(m.id)
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(feature = "db")]
-pub use store::{enqueue, recent};
+pub use store::{enqueue, mark_failed, mark_sent, recent, take_due};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_four_hours() {
+        assert_eq!(backoff_seconds(1), 60);
+        assert_eq!(backoff_seconds(2), 120);
+        assert_eq!(backoff_seconds(3), 240);
+        assert_eq!(backoff_seconds(8), 128 * 60);
+        assert_eq!(backoff_seconds(30), 240 * 60);
+    }
+}

@@ -54,7 +54,9 @@ impl ScratchDb {
             .rsplit_once('/')
             .map(|(base, _)| base)
             .filter(|base| !base.ends_with('/'))
-            .ok_or_else(|| sqlx::Error::Configuration(format!("{ENV} must end in /DATABASE").into()))?;
+            .ok_or_else(|| {
+                sqlx::Error::Configuration(format!("{ENV} must end in /DATABASE").into())
+            })?;
         let url = format!("{base}/{name}");
         Ok(Self {
             url,

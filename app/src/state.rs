@@ -12,6 +12,8 @@ pub struct AppState {
     pub dev_mode: bool,
     /// Whether the wasm bundle is present, so pages load the hydration scripts.
     pub hydrate: bool,
+    /// Set on shutdown: `/healthz` answers 503 so that load balancers stop sending requests.
+    pub draining: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {

@@ -215,7 +215,12 @@ CREATE TABLE outbox (
     body_text TEXT NOT NULL,
     sent_at BIGINT,
     attempts BIGINT NOT NULL DEFAULT 0,
+    -- Not before this time: a delivery in progress (a lease) or the back-off after a failure.
+    next_attempt_at BIGINT NOT NULL DEFAULT 0,
+    -- A permanent failure: never tried again.
+    failed_at BIGINT,
+    last_error TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
-CREATE INDEX outbox_unsent ON outbox (sent_at, id);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE sent_at IS NULL AND failed_at IS NULL;

@@ -32,6 +32,27 @@ pub struct Config {
         global = true
     )]
     pub site_root: String,
+    /// SMTP server for outgoing mail, e.g. `smtp://127.0.0.1:2525`, `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtps://host` (TLS). Unset: dev mode (mail is shown at `/dev/mailbox`).
+    #[arg(long, env = "CAREER_RELAY_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of every mail.
+    #[arg(
+        long,
+        env = "CAREER_RELAY_MAIL_FROM",
+        default_value = "Career Relay <no-reply@career-relay.example>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// Seconds between SIGTERM and the end of accepting requests, while `/healthz` already
+    /// answers 503 so that a load balancer stops sending new ones.
+    #[arg(
+        long,
+        env = "CAREER_RELAY_DRAIN_SECONDS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub drain_seconds: u64,
 }
 
 impl Config {
@@ -44,6 +65,9 @@ impl Config {
             addr: "127.0.0.1:0".into(),
             base_url: None,
             site_root,
+            smtp_url: None,
+            mail_from: "Career Relay <no-reply@career-relay.example>".into(),
+            drain_seconds: 0,
         }
     }
 }

@@ -1,27 +1,64 @@
-//! The one job runner: periodic clean-up that is safe to run on every instance at once
-//! (each job is a single idempotent statement).
+//! The job runner: mail delivery and periodic clean-up. Every instance runs it: delivery takes
+//! messages under a lease (rows other instances hold are skipped), and each clean-up job is a
+//! single idempotent statement. On shutdown the job in progress finishes before the loop ends.
 
+use crate::{mailer::Mailer, sessions::Store};
 use career_relay::{auth, claim, db::Pool};
 use std::time::Duration;
+use tokio::sync::watch;
 
-/// Runs the periodic jobs until the task is aborted.
-pub async fn run(pool: Pool) {
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        run_once(&pool).await;
-    }
+/// How often due mail is looked for.
+const DELIVERY_EVERY: Duration = Duration::from_secs(2);
+/// How often expired claims, sign-in links and sessions are cleaned up.
+const CLEAN_UP_EVERY: Duration = Duration::from_secs(60);
+
+/// What the jobs work with.
+pub struct Jobs {
+    pub pool: Pool,
+    pub sessions: Store,
+    pub mailer: Option<Mailer>,
 }
 
-/// One round of every job; failures are logged and retried next round.
-#[tracing::instrument(skip_all)]
-pub async fn run_once(pool: &Pool) {
-    match claim::expire_due(pool).await {
-        Ok(n) if n > 0 => tracing::info!(claims.expired = n, "expired claims"),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = ?e, "claim expiry failed"),
+impl Jobs {
+    /// Runs until `stop` turns true, finishing the round in progress.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut delivery = tokio::time::interval(DELIVERY_EVERY);
+        let mut clean_up = tokio::time::interval(CLEAN_UP_EVERY);
+        loop {
+            tokio::select! {
+                _ = stop.changed() => break,
+                _ = delivery.tick() => self.deliver().await,
+                _ = clean_up.tick() => self.clean_up().await,
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+        tracing::info!("jobs stopped");
     }
-    if let Err(e) = auth::purge_expired_links(pool).await {
-        tracing::warn!(error = ?e, "sign-in link clean-up failed");
+
+    async fn deliver(&self) {
+        let Some(mailer) = &self.mailer else { return };
+        match mailer.deliver_due(&self.pool).await {
+            Ok(n) if n > 0 => tracing::info!(mail.delivered = n, "mail delivered"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "mail delivery round failed"),
+        }
+    }
+
+    /// One round of clean-up; failures are logged and retried next round.
+    #[tracing::instrument(skip_all)]
+    pub async fn clean_up(&self) {
+        match claim::expire_due(&self.pool).await {
+            Ok(n) if n > 0 => tracing::info!(claims.expired = n, "expired claims"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "claim expiry failed"),
+        }
+        if let Err(e) = auth::purge_expired_links(&self.pool).await {
+            tracing::warn!(error = ?e, "sign-in link clean-up failed");
+        }
+        if let Err(e) = self.sessions.delete_expired().await {
+            tracing::warn!(error = ?e, "session clean-up failed");
+        }
     }
 }

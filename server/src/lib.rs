@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod jobs;
+pub mod mailer;
 pub mod routes;
 pub mod sessions;
 
@@ -17,6 +18,8 @@ pub struct Application {
     pub state: AppState,
     pub listener: TcpListener,
     pub router: axum::Router,
+    jobs: jobs::Jobs,
+    drain: std::time::Duration,
 }
 
 impl Application {
@@ -34,18 +37,27 @@ impl Application {
             .join("pkg")
             .join("career-relay_bg.wasm")
             .exists();
+        let mailer = mailer::Mailer::from_config(config)?;
         let state = AppState {
-            pool,
+            pool: pool.clone(),
             base_url: base_url.trim_end_matches('/').to_owned(),
-            dev_mode: true,
+            dev_mode: mailer.is_none(),
             hydrate,
+            draining: Default::default(),
         };
-        let sessions = sessions::layer(config, &state.base_url).await?;
-        let router = routes::router(config, state.clone()).layer(sessions);
+        let store = sessions::Store::open(config).await?;
+        let router = routes::router(config, state.clone())
+            .layer(sessions::layer(store.clone(), &state.base_url));
         Ok(Self {
             state,
             listener,
             router,
+            jobs: jobs::Jobs {
+                pool,
+                sessions: store,
+                mailer,
+            },
+            drain: std::time::Duration::from_secs(config.drain_seconds),
         })
     }
 
@@ -55,16 +67,30 @@ impl Application {
             .expect("bound listener has an address")
     }
 
-    /// Serves until `shutdown` resolves; background jobs run alongside.
+    /// Serves until `shutdown` resolves, with the jobs alongside. Then it drains: `/healthz`
+    /// answers 503 for the drain period while requests are still served, then no new connection
+    /// is accepted, the requests in flight finish, the job round in progress finishes, and it returns.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let jobs = tokio::spawn(jobs::run(self.state.pool.clone()));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let jobs = tokio::spawn(self.jobs.run(stopped));
+        let draining = self.state.draining.clone();
+        let drain = self.drain;
+        let signal = async move {
+            shutdown.await;
+            draining.store(true, std::sync::atomic::Ordering::SeqCst);
+            tracing::info!(seconds = drain.as_secs(), "draining: /healthz answers 503");
+            tokio::time::sleep(drain).await;
+            tracing::info!("no longer accepting requests; finishing those in flight");
+        };
         axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(signal)
             .await?;
-        jobs.abort();
+        let _ = stop.send(true);
+        let _ = jobs.await;
+        tracing::info!("stopped");
         Ok(())
     }
 }
@@ -87,5 +113,5 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
+    tracing::info!("shutdown requested");
 }

@@ -53,7 +53,9 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     if demo && !demo::loaded(&app.state.pool).await? {
         load_demo(&app.state.pool, &base).await?;
     }
-    tracing::warn!("no SMTP server configured: dev mode, mail is shown at {base}/dev/mailbox");
+    if app.state.dev_mode {
+        tracing::warn!("no SMTP server configured: dev mode, mail is shown at {base}/dev/mailbox");
+    }
     if !app.state.hydrate {
         tracing::warn!(
             "wasm bundle not found under {}/pkg: hydration is off, pages are served as plain HTML",

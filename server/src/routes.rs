@@ -162,9 +162,12 @@ async fn switch_language(Path(locale): Path<String>, Query(q): Query<LanguageQue
     res
 }
 
-/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+/// `GET /healthz`: 200 when the database answers, 503 when it does not or the instance is
+/// shutting down.
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    if career_relay::db::ping(&state.pool).await {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        (StatusCode::SERVICE_UNAVAILABLE, "draining")
+    } else if career_relay::db::ping(&state.pool).await {
         (StatusCode::OK, "ok")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")

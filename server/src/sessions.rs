@@ -7,7 +7,7 @@ use std::str::FromStr;
 use tower_sessions::{
     cookie::{time::Duration, SameSite},
     session::{Id, Record},
-    session_store, Expiry, SessionManagerLayer, SessionStore,
+    session_store, ExpiredDeletion, Expiry, SessionManagerLayer, SessionStore,
 };
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
@@ -49,31 +49,45 @@ impl SessionStore for Store {
     }
 }
 
-/// Opens the store, creates its table, and builds the session layer: HttpOnly, SameSite=Lax,
-/// Secure when the portal is served over https, expiring after a week without use.
-pub async fn layer(config: &Config, base_url: &str) -> anyhow::Result<SessionManagerLayer<Store>> {
-    let store = match Backend::of(&config.database_url) {
-        Some(Backend::Postgres) => {
-            let pool = sqlx::PgPool::connect(&config.database_url).await?;
-            let s = PostgresStore::new(pool);
-            s.migrate().await?;
-            Store::Postgres(s)
+impl Store {
+    /// Deletes expired sessions (one statement: safe on every instance at once).
+    pub async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.delete_expired().await,
+            Store::Postgres(s) => s.delete_expired().await,
         }
-        _ => {
-            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&config.database_url)?
-                .create_if_missing(true)
-                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                .busy_timeout(std::time::Duration::from_secs(10));
-            let pool = sqlx::SqlitePool::connect_with(options).await?;
-            let s = SqliteStore::new(pool);
-            s.migrate().await?;
-            Store::Sqlite(s)
-        }
-    };
-    Ok(SessionManagerLayer::new(store)
+    }
+
+    /// Opens the store of the configured backend and creates its table.
+    pub async fn open(config: &Config) -> anyhow::Result<Store> {
+        Ok(match Backend::of(&config.database_url) {
+            Some(Backend::Postgres) => {
+                let pool = sqlx::PgPool::connect(&config.database_url).await?;
+                let s = PostgresStore::new(pool);
+                s.migrate().await?;
+                Store::Postgres(s)
+            }
+            _ => {
+                let options = sqlx::sqlite::SqliteConnectOptions::from_str(&config.database_url)?
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(std::time::Duration::from_secs(10));
+                let pool = sqlx::SqlitePool::connect_with(options).await?;
+                let s = SqliteStore::new(pool);
+                s.migrate().await?;
+                Store::Sqlite(s)
+            }
+        })
+    }
+}
+
+/// The session layer: HttpOnly, SameSite=Lax, Secure when the portal is served over https,
+/// expiring after a week without use.
+pub fn layer(store: Store, base_url: &str) -> SessionManagerLayer<Store> {
+    SessionManagerLayer::new(store)
         .with_name("career_relay_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(base_url.starts_with("https://"))
-        .with_expiry(Expiry::OnInactivity(Duration::days(7))))
+        .with_expiry(Expiry::OnInactivity(Duration::days(7)))
 }

@@ -324,7 +324,8 @@ async fn the_candidate_disputes_a_placement_and_the_admin_decides() {
         )
         .await;
     let placement_id = app.count("SELECT id FROM placements").await.to_string();
-    let balance = || app.count("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM credit_ledger");
+    let balance =
+        || app.count("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM credit_ledger");
     assert_eq!(balance().await, 1);
 
     let me = candidate.get("/me").await;

@@ -1,8 +1,10 @@
-//! The portal over real HTTP on a real SQLite file: pages, server functions and roles.
+//! The portal over real HTTP on a real database: pages, server functions, roles, and whole
+//! processes (several instances, mail, shutdown).
 
 mod common;
 
 mod candidate;
 mod company_agency;
+mod instances;
 mod roles;
 mod site;

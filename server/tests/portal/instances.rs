@@ -1,0 +1,217 @@
+//! Whole `career-relay` processes: several instances on one database, real mail over a real SMTP
+//! server (aiosmtpd, started here), and shutdown on SIGTERM.
+
+use career_relay::{db, email::Email, mail, scratch::ScratchDb};
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+/// A free port on loopback (bound and released at once).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A child process that is killed when the test ends, whatever happens.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real SMTP server that stores every message it accepts in a maildir.
+struct SmtpServer {
+    port: u16,
+    dir: tempfile::TempDir,
+    _process: Process,
+}
+
+impl SmtpServer {
+    async fn start() -> SmtpServer {
+        let dir = tempfile::tempdir().expect("maildir");
+        let port = free_port();
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("maildir"))
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/setup.sh installs it)");
+        let server = SmtpServer {
+            port,
+            dir,
+            _process: Process(child),
+        };
+        wait_until("the SMTP server listens", || async move {
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+        })
+        .await;
+        server
+    }
+
+    /// The subjects of every message received so far.
+    fn subjects(&self) -> Vec<String> {
+        let new: PathBuf = self.dir.path().join("maildir").join("new");
+        let Ok(entries) = std::fs::read_dir(new) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .filter_map(|m| {
+                m.lines()
+                    .find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
+            })
+            .collect()
+    }
+}
+
+/// Polls `check` every 100 ms until it holds; fails the test after 60 s.
+async fn wait_until<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !check().await {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Starts `career-relay serve` on the database and waits until it is healthy.
+async fn instance(database_url: &str, envs: &[(&str, String)]) -> (Process, String) {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_career-relay"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("CAREER_RELAY_ADDR", format!("127.0.0.1:{port}"))
+        .env(
+            "RUST_LOG",
+            std::env::var("INSTANCE_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .envs(envs.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("career-relay binary");
+    let base = format!("http://127.0.0.1:{port}");
+    let health = format!("{base}/healthz");
+    wait_until("the instance is healthy", || {
+        let health = health.clone();
+        async move { matches!(reqwest::get(&health).await, Ok(r) if r.status().is_success()) }
+    })
+    .await;
+    (Process(child), base)
+}
+
+fn migrate(database_url: &str) {
+    let status = Command::new(env!("CARGO_BIN_EXE_career-relay"))
+        .arg("migrate")
+        .env("DATABASE_URL", database_url)
+        .stdout(Stdio::null())
+        .status()
+        .expect("career-relay migrate");
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_on_one_database_send_every_mail_exactly_once() {
+    let scratch = ScratchDb::new().await.unwrap();
+    migrate(&scratch.url);
+    let smtp = SmtpServer::start().await;
+    let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let mut instances = Vec::new();
+    for _ in 0..3 {
+        instances
+            .push(instance(&scratch.url, &[("CAREER_RELAY_SMTP_URL", smtp_url.clone())]).await);
+    }
+    // All at once, so that every instance finds the same due messages.
+    let pool = db::connect(&scratch.url).await.unwrap();
+    let total = 300;
+    let mut tx = pool.begin().await.unwrap();
+    for n in 0..total {
+        let to = Email::parse(&format!("person{n}@example.jp")).unwrap();
+        mail::enqueue(&mut *tx, &to, &format!("message {n}"), "本文")
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    wait_until("every message is marked sent", || {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                == total
+        }
+    })
+    .await;
+    // Give a duplicate the time to arrive, if one were on its way.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut subjects = smtp.subjects();
+    assert_eq!(subjects.len(), total as usize, "each message arrived once");
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), total as usize, "no message arrived twice");
+    let retried: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE attempts <> 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(retried, 0, "each message was taken exactly once");
+    pool.close().await;
+    drop(instances);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sigterm_an_instance_drains_then_exits() {
+    let scratch = ScratchDb::new().await.unwrap();
+    let (mut process, base) =
+        instance(&scratch.url, &[("CAREER_RELAY_DRAIN_SECONDS", "3".into())]).await;
+    let pid = process.0.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let health = format!("{base}/healthz");
+    wait_until("/healthz answers 503", || {
+        let health = health.clone();
+        async move {
+            matches!(reqwest::get(&health).await, Ok(r) if r.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE)
+        }
+    })
+    .await;
+    let page = reqwest::get(format!("{base}/")).await.unwrap();
+    assert_eq!(
+        page.status(),
+        reqwest::StatusCode::OK,
+        "still serving while draining"
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = process.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the instance did not exit"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "a clean exit: {status}");
+    assert!(reqwest::get(&health).await.is_err(), "no longer listening");
+}
