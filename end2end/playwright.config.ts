@@ -7,7 +7,8 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
 export const BIN = process.env.CAREER_RELAY_BIN ?? path.join(targetDir, 'debug', 'career-relay');
 export const PORT = Number(process.env.E2E_PORT ?? 3199);
 export const BASE = `http://127.0.0.1:${PORT}`;
-export const DB = `sqlite://${path.join(root, 'target', 'e2e', 'e2e.db')}`;
+// SQLite by default; scripts/test.sh runs the suite again on a fresh PostgreSQL database.
+export const DB = process.env.E2E_DATABASE_URL ?? `sqlite://${path.join(root, 'target', 'e2e', 'e2e.db')}`;
 
 export default defineConfig({
   testDir: './tests',

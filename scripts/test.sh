@@ -21,3 +21,11 @@ fi
 
 scripts/build.sh --site-only
 (cd end2end && npx playwright test)
+if [ "$postgres" != off ]; then
+  # The browser tests again, on a fresh PostgreSQL database.
+  e2e_db=career_relay_e2e
+  export PGOPTIONS="-c client_min_messages=warning"
+  psql "$postgres" -q -c "DROP DATABASE IF EXISTS $e2e_db WITH (FORCE)" -c "CREATE DATABASE $e2e_db"
+  (cd end2end && E2E_DATABASE_URL="${postgres%/*}/$e2e_db" npx playwright test)
+  psql "$postgres" -q -c "DROP DATABASE IF EXISTS $e2e_db WITH (FORCE)"
+fi
