@@ -7,6 +7,10 @@ const balance = async (page: import('@playwright/test').Page) =>
 test('the whole relay loop: link, opt-in, profile, claim, placement, credit', async ({ browser }) => {
   // The company copies its relay link.
   const company = await browser.newPage();
+  const violations: string[] = [];
+  company.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) violations.push(m.text());
+  });
   await company.goto(signInLink('hr@sakura-foods.example'));
   await expect(company).toHaveURL(/\/company$/);
   const relayUrl = await company.locator('#relay-url').inputValue();
@@ -14,6 +18,7 @@ test('the whole relay loop: link, opt-in, profile, claim, placement, credit', as
   await expect(company.locator('#template-ja')).toContainText(relayUrl);
   await company.getByTestId('copy-link').click();
   await expect(company.getByTestId('copy-link')).toHaveText('コピーしました');
+  expect(violations, 'the page hydrates within its Content-Security-Policy').toEqual([]);
   const before = await balance(company);
 
   // A rejected candidate opts in through it and fills in the profile.

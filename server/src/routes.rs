@@ -25,7 +25,6 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use serde::Deserialize;
 use std::sync::OnceLock;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::Session;
 
 /// Every route of the portal.
@@ -57,15 +56,107 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .with_state(options)
         .merge(extra)
         .layer(middleware::from_fn(snapshot_session))
-        // Relay codes and sign-in tokens live in paths: never send them to other sites.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
+        .layer(middleware::from_fn_with_state(
+            Origins::of(&state.base_url),
+            refuse_cross_site,
         ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+        .layer(middleware::from_fn_with_state(
+            state.base_url.starts_with("https://"),
+            security_headers,
         ))
+}
+
+/// Where state-changing requests may come from: the public base URL, and the host the request was
+/// sent to (so that `localhost` and `127.0.0.1` both work for a local portal). A browser never lets
+/// another site set either, so a forged form or script from elsewhere is refused.
+#[derive(Clone)]
+struct Origins {
+    base: String,
+    scheme: &'static str,
+}
+
+impl Origins {
+    fn of(base_url: &str) -> Self {
+        let scheme = if base_url.starts_with("https://") {
+            "https"
+        } else {
+            "http"
+        };
+        Self {
+            base: origin_of(base_url).unwrap_or_default(),
+            scheme,
+        }
+    }
+
+    fn allows(&self, origin: &str, host: Option<&str>) -> bool {
+        origin == self.base || host.is_some_and(|h| origin == format!("{}://{h}", self.scheme))
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+/// Refuses (403, nothing changed) every request that could change state and does not come from a
+/// page of the portal itself: its `Origin` (or, when a browser sends none, its `Referer`) must be
+/// the portal's.
+async fn refuse_cross_site(State(origins): State<Origins>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let from = header(header::ORIGIN)
+        .filter(|o| *o != "null")
+        .map(str::to_owned)
+        .or_else(|| header(header::REFERER).and_then(origin_of));
+    let host = header(header::HOST);
+    if from.is_some_and(|o| origins.allows(&o, host)) {
+        return next.run(req).await;
+    }
+    tracing::warn!(path = req.uri().path(), "cross-site request refused");
+    let text = app::api::ssr::cross_site_refusal(headers);
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+/// Headers on every response: no framing, no sniffing, no Referer to other sites (relay codes
+/// live in paths), HSTS over https, and a strict Content-Security-Policy where a page did not set
+/// its own (pages set one with the nonce of their hydration script).
+async fn security_headers(State(https): State<bool>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
 }
 
 /// The app's routes, generated once per process. Generating them runs the app with resource

@@ -40,22 +40,26 @@ pub mod ssr {
     /// The language the person chose (the cookie the language switch sets), Japanese by default.
     pub fn locale() -> Locale {
         use_context::<Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(axum::http::header::COOKIE)?
-                    .to_str()
-                    .ok()
-                    .map(str::to_owned)
-            })
-            .and_then(|c| {
-                c.split(';').find_map(|kv| {
-                    kv.trim()
-                        .strip_prefix("i18n_pref_locale=")
-                        .map(str::to_owned)
-                })
-            })
+            .map(|p| locale_of(&p.headers))
+            .unwrap_or(Locale::ja)
+    }
+
+    /// The language chosen in a request's cookie, Japanese by default.
+    pub fn locale_of(headers: &axum::http::HeaderMap) -> Locale {
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|c| c.to_str().ok())
+            .flat_map(|c| c.split(';'))
+            .find_map(|kv| kv.trim().strip_prefix("i18n_pref_locale="))
             .map(|v| if v == "en" { Locale::en } else { Locale::ja })
             .unwrap_or(Locale::ja)
+    }
+
+    /// What a refused cross-site request is told, in the person's language.
+    pub fn cross_site_refusal(headers: &axum::http::HeaderMap) -> String {
+        let locale = locale_of(headers);
+        crate::i18n::td_string!(locale, errors.cross_site).to_string()
     }
 
     /// The local path the form was posted from, to return to on error.

@@ -58,6 +58,126 @@ async fn unknown_pages_are_404_and_headers_keep_codes_private() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carry_a_strict_content_security_policy_with_the_script_nonce() {
+    let app = TestApp::spawn().await;
+    let client = app.browser().client;
+    let res = client
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    assert!(
+        res.headers().get("strict-transport-security").is_none(),
+        "no HSTS over http"
+    );
+    let body = res.text().await.unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert!(csp.contains("default-src 'self'"));
+    assert!(!csp.contains("unsafe-inline"));
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(nonce.len() >= 16);
+    // Every inline script of the page with any content carries that nonce.
+    for script in body.split("<script").skip(1) {
+        let (tag, rest) = script.split_once('>').unwrap();
+        let empty = rest.starts_with("</script>");
+        assert!(
+            empty || tag.contains(&format!("nonce=\"{nonce}\"")) || tag.contains(" src="),
+            "script without the nonce: <script{tag}>"
+        );
+    }
+    let again = client
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        again.headers()["content-security-policy"].to_str().unwrap(),
+        csp,
+        "a new nonce per response"
+    );
+    let health = client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(health.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_posted_from_another_site_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    app.admin("root@relay.example").await;
+    let admin = app.signed_in("root@relay.example").await;
+    let before = app
+        .count("SELECT value FROM settings WHERE key = 'relays_per_credit'")
+        .await;
+    let forged = |origin: Option<&'static str>, referer: Option<&'static str>| {
+        let mut req = admin
+            .client
+            .post(format!("{}/api/save_settings", app.base))
+            .header("accept", "text/html")
+            .form(&[("relays_per_credit", "1"), ("placement_bonus", "9")]);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        if let Some(r) = referer {
+            req = req.header("referer", r);
+        }
+        req.send()
+    };
+    for (origin, referer) in [
+        (Some("https://evil.example"), None),
+        (Some("null"), None),
+        (None, Some("https://evil.example/form")),
+        (None, None),
+    ] {
+        let res = forged(origin, referer).await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "{origin:?} {referer:?}"
+        );
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("別のサイトから送信された"));
+    }
+    assert_eq!(
+        app.count("SELECT value FROM settings WHERE key = 'relays_per_credit'")
+            .await,
+        before,
+        "nothing changed"
+    );
+    // The same post from the portal's own page goes through.
+    let own = admin
+        .post(
+            "/admin",
+            "/api/save_settings",
+            &[("relays_per_credit", "12"), ("placement_bonus", "2")],
+        )
+        .await;
+    assert_eq!(own.location.as_deref(), Some("/admin?saved=settings"));
+    assert_eq!(
+        app.count("SELECT value FROM settings WHERE key = 'relays_per_credit'")
+            .await,
+        12
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asking_for_a_sign_in_link_does_not_reveal_who_has_an_account() {
     let app = TestApp::spawn().await;
     app.company("リンク株式会社", "hr@link.example").await;
