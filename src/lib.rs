@@ -9,6 +9,7 @@ pub mod error;
 pub mod profile;
 pub mod time;
 
+pub mod audit;
 pub mod auth;
 pub mod candidate;
 pub mod claim;

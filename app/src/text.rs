@@ -166,6 +166,21 @@ pub fn placement_status(i18n: I18n, status: &str) -> String {
     .to_string()
 }
 
+/// What an audit entry records.
+pub fn audit_action(i18n: I18n, action: &str) -> String {
+    match action {
+        "sign_in" => t_string!(i18n, audit.sign_in),
+        "agency_approved" => t_string!(i18n, audit.agency_approved),
+        "agency_suspended" => t_string!(i18n, audit.agency_suspended),
+        "settings_changed" => t_string!(i18n, audit.settings_changed),
+        "placement_upheld" => t_string!(i18n, audit.placement_upheld),
+        "placement_withdrawn" => t_string!(i18n, audit.placement_withdrawn),
+        "profile_viewed" => t_string!(i18n, audit.profile_viewed),
+        other => return other.to_owned(),
+    }
+    .to_string()
+}
+
 /// The label of a data item in a provision record.
 pub fn data_item(i18n: I18n, item: &str) -> String {
     match item {

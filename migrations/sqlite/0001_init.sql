@@ -224,3 +224,13 @@ CREATE TABLE outbox (
     updated_at INTEGER NOT NULL
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE sent_at IS NULL AND failed_at IS NULL;
+
+-- Who did what to which record (ids only, never personal data). Read newest first by id.
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_target ON audit_log (target, id);

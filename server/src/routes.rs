@@ -222,6 +222,14 @@ async fn sign_in_link(
             _ => "/",
         },
     };
+    let actor = match subject {
+        Subject::Candidate(id) => format!("candidate:{id}"),
+        Subject::User(id) => format!("user:{id}"),
+    };
+    if let Err(e) = career_relay::audit::record(&state.pool, &actor, "sign_in", "").await {
+        tracing::error!(error = ?e, "audit log write failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
     if let Err(e) = session.cycle_id().await {
         tracing::error!(error = ?e, "session id renewal failed");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -1,7 +1,9 @@
 //! The platform admin's side: agencies and the credit rules.
 
 use crate::error::AppError;
-use career_relay::{org::AgencyRow, placement::DisputedPlacement, settings::Settings};
+use career_relay::{
+    audit::AuditEntry, org::AgencyRow, placement::DisputedPlacement, settings::Settings,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,19 +14,22 @@ pub struct AdminPage {
     pub settings: Settings,
     /// Disputed placements waiting for a decision, oldest first.
     pub disputes: Vec<DisputedPlacement>,
+    /// The newest audit entries (before `audit_before` when paging).
+    pub audit: Vec<AuditEntry>,
 }
 
 /// How many disputes the admin page lists at once.
 pub const DISPUTES_SHOWN: i64 = 50;
 
 #[server(endpoint = "admin_page")]
-pub async fn get_admin_page() -> Result<AdminPage, AppError> {
+pub async fn get_admin_page(audit_before: Option<i64>) -> Result<AdminPage, AppError> {
     crate::guard::Admin::require().await?;
     let pool = crate::state::AppState::get().pool;
     Ok(AdminPage {
         agencies: career_relay::org::agencies(&pool).await?,
         settings: career_relay::settings::load(&pool).await?,
         disputes: career_relay::placement::disputed(&pool, DISPUTES_SHOWN).await?,
+        audit: career_relay::audit::page(&pool, audit_before).await?,
     })
 }
 
@@ -32,14 +37,20 @@ pub async fn get_admin_page() -> Result<AdminPage, AppError> {
 #[server(endpoint = "set_agency_status")]
 pub async fn set_agency_status(agency_id: i64, approved: String) -> Result<(), AppError> {
     let result = async {
-        crate::guard::Admin::require().await?;
+        let admin = crate::guard::Admin::require().await?;
+        let approved = approved == "true";
         career_relay::org::set_agency_status(
             &crate::state::AppState::get().pool,
             agency_id,
-            approved == "true",
+            approved,
         )
         .await?;
-        Ok(())
+        let action = if approved {
+            "agency_approved"
+        } else {
+            "agency_suspended"
+        };
+        super::ssr::audit(admin.user.id, action, &format!("agency:{agency_id}")).await
     }
     .await;
     super::ssr::finish("agency", result, "/admin?saved=agency", Default::default()).await
@@ -52,12 +63,12 @@ pub async fn save_settings(
     placement_bonus: String,
 ) -> Result<(), AppError> {
     let result = async {
-        crate::guard::Admin::require().await?;
+        let admin = crate::guard::Admin::require().await?;
         let pool = crate::state::AppState::get().pool;
         let current = career_relay::settings::load(&pool).await?;
         let next = current.with_credit_rules(&relays_per_credit, &placement_bonus)?;
         career_relay::settings::save(&pool, &next).await?;
-        Ok(())
+        super::ssr::audit(admin.user.id, "settings_changed", "settings").await
     }
     .await;
     let v = super::ssr::values([
@@ -71,14 +82,16 @@ pub async fn save_settings(
 #[server(endpoint = "decide_placement")]
 pub async fn decide_placement(placement_id: i64, uphold: String) -> Result<(), AppError> {
     let result = async {
-        crate::guard::Admin::require().await?;
-        career_relay::placement::decide(
-            &crate::state::AppState::get().pool,
-            placement_id,
-            uphold == "true",
-        )
-        .await?;
-        Ok(())
+        let admin = crate::guard::Admin::require().await?;
+        let uphold = uphold == "true";
+        career_relay::placement::decide(&crate::state::AppState::get().pool, placement_id, uphold)
+            .await?;
+        let action = if uphold {
+            "placement_upheld"
+        } else {
+            "placement_withdrawn"
+        };
+        super::ssr::audit(admin.user.id, action, &format!("placement:{placement_id}")).await
     }
     .await;
     super::ssr::finish(

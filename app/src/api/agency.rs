@@ -18,12 +18,16 @@ pub async fn get_pool(query: PoolQuery) -> Result<PoolPage, AppError> {
 #[server(endpoint = "candidate_detail")]
 pub async fn get_candidate_detail(id: i64) -> Result<CandidateDetail, AppError> {
     let staff = crate::guard::AgencyStaff::require().await?;
-    Ok(career_relay::candidate::detail_for_agency(
+    let detail = career_relay::candidate::detail_for_agency(
         &crate::state::AppState::get().pool,
         staff.agency_id,
         id,
     )
-    .await?)
+    .await?;
+    if detail.contact.is_some() {
+        super::ssr::audit(staff.user.id, "profile_viewed", &format!("candidate:{id}")).await?;
+    }
+    Ok(detail)
 }
 
 /// Claims a candidate for this agency; exactly one of simultaneous claims wins.

@@ -110,6 +110,13 @@ pub mod ssr {
         }
     }
 
+    /// Writes an audit entry for the signed-in user `user_id`.
+    pub async fn audit(user_id: i64, action: &str, target: &str) -> Result<(), AppError> {
+        let pool = crate::state::AppState::get().pool;
+        career_relay::audit::record(&pool, &format!("user:{user_id}"), action, target).await?;
+        Ok(())
+    }
+
     /// Builds the map of typed values from `(name, value)` pairs.
     pub fn values<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
         pairs

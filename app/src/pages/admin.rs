@@ -1,4 +1,5 @@
-//! `/admin`: approve or suspend agencies, and set the credit rules.
+//! `/admin`: approve or suspend agencies, decide disputed placements, set the credit rules, and
+//! read the audit log.
 
 use crate::{
     api::admin::{
@@ -6,13 +7,25 @@ use crate::{
     },
     components::{FieldError, FormError, FormState, Loaded, SavedNotice},
     i18n::*,
+    text,
 };
-use career_relay::time::date;
+use career_relay::{
+    audit,
+    time::{date, date_time},
+};
 use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_admin_page());
+    let query = use_query_map();
+    let before = move || {
+        query
+            .read()
+            .get("audit_before")
+            .and_then(|v| v.parse::<i64>().ok())
+    };
+    let page = Resource::new(before, get_admin_page);
     view! { <Loaded resource=page view=|p: Page| view! { <AdminView page=p /> } /> }
 }
 
@@ -104,6 +117,38 @@ fn AdminView(page: Page) -> impl IntoView {
                 <FieldError state=s.clone() field="placement_bonus" />
                 <button type="submit">{t!(i18n, admin.save)}</button>
             </form>
+        </section>
+        <AuditLog entries=page.audit />
+    }
+}
+
+#[component]
+fn AuditLog(entries: Vec<audit::AuditEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    let older = (entries.len() as i64 == audit::PAGE)
+        .then(|| {
+            entries
+                .last()
+                .map(|e| format!("/admin?audit_before={}", e.id))
+        })
+        .flatten();
+    view! {
+        <section class="panel">
+            <h2>{t!(i18n, admin.audit_title)}</h2>
+            <table data-testid="audit">
+                <thead><tr><th>{t!(i18n, company.date)}</th><th>{t!(i18n, admin.audit_actor)}</th><th>{t!(i18n, admin.audit_action)}</th><th>{t!(i18n, admin.audit_target)}</th></tr></thead>
+                <tbody>
+                    {entries.into_iter().map(|e| view! {
+                        <tr class=format!("audit-{}", e.action)>
+                            <td>{date_time(e.at)}</td>
+                            <td>{e.actor}</td>
+                            <td>{text::audit_action(i18n, &e.action)}</td>
+                            <td>{e.target}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {older.map(|href| view! { <p><a href=href class="button secondary">{t!(i18n, admin.older)}</a></p> })}
         </section>
     }
 }

@@ -388,3 +388,69 @@ async fn the_candidate_disputes_a_placement_and_the_admin_decides() {
     assert!(admin.get("/admin").await.body.contains("すでに回答済み"));
     assert_eq!(balance().await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_records_sign_ins_approvals_settings_and_profile_views() {
+    let app = TestApp::spawn().await;
+    app.admin("root@relay.example").await;
+    let company = app.company("監査株式会社", "hr@audit.example").await;
+    let agency = app
+        .agency("監査紹介", "staff@audit-agency.example", false)
+        .await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "audited@example.jp").await;
+    let candidate_id = app.count("SELECT MIN(id) FROM candidates").await;
+    let admin = app.signed_in("root@relay.example").await;
+    admin
+        .post(
+            "/admin",
+            "/api/set_agency_status",
+            &[("agency_id", &agency.to_string()), ("approved", "true")],
+        )
+        .await;
+    admin
+        .post(
+            "/admin",
+            "/api/save_settings",
+            &[("relays_per_credit", "8"), ("placement_bonus", "1")],
+        )
+        .await;
+    let staff = app.signed_in("staff@audit-agency.example").await;
+    let detail = format!("/agency/candidates/{candidate_id}");
+    staff.get(&detail).await;
+    let views = || app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'profile_viewed'");
+    assert_eq!(
+        views().await,
+        0,
+        "the summary in the pool is not a full profile"
+    );
+    staff
+        .post(
+            &detail,
+            "/api/claim_candidate",
+            &[("candidate_id", &candidate_id.to_string())],
+        )
+        .await;
+    staff.get(&detail).await;
+    assert_eq!(views().await, 1, "the full profile view is recorded");
+
+    let page = admin.get("/admin").await;
+    assert!(page.body.contains(r#"data-testid="audit""#));
+    for action in [
+        "sign_in",
+        "agency_approved",
+        "settings_changed",
+        "profile_viewed",
+    ] {
+        assert!(
+            page.body.contains(&format!("audit-{action}")),
+            "{action} is in the log"
+        );
+    }
+    assert!(page.body.contains(&format!("candidate:{candidate_id}")));
+    assert!(
+        !page.body.contains("audited@example.jp"),
+        "ids only, no personal data"
+    );
+    assert!(staff.get("/admin").await.status == StatusCode::FORBIDDEN);
+}
