@@ -323,7 +323,7 @@ mod store {
 
     /// Recomputes whether the candidate is in the pool and, the first time they qualify,
     /// counts the relay for their company and awards any credit it completes.
-    async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Result<()> {
+    pub(crate) async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Result<()> {
         let row = sqlx::query(
             "SELECT company_id, email, phone, email_confirmed_at, handoff_consent, profile_completed_at, qualified_at, status FROM candidates WHERE id = $1",
         )
@@ -337,7 +337,8 @@ mod store {
             && row
                 .try_get::<Option<i64>, _>("profile_completed_at")?
                 .is_some()
-            && row.try_get::<String, _>("status")? == "active";
+            && row.try_get::<String, _>("status")? == "active"
+            && !placed(&mut *conn, candidate_id).await?;
         let t = now();
         sqlx::query("UPDATE candidates SET in_pool = $1 WHERE id = $2")
             .bind(eligible as i64)
@@ -383,6 +384,18 @@ mod store {
         .execute(&mut *conn)
         .await?;
         credit::award_relay_credits(conn, company_id, s.relays_per_credit).await
+    }
+
+    /// Whether the candidate was placed (a placement that was not withdrawn): they are hired and
+    /// leave the pool for good.
+    async fn placed(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM placements WHERE candidate_id = $1 AND status <> 'rejected' LIMIT 1",
+        )
+        .bind(candidate_id)
+        .fetch_optional(conn)
+        .await?;
+        Ok(found.is_some())
     }
 
     /// The candidate's own page.
@@ -607,6 +620,8 @@ mod store {
     }
 }
 
+#[cfg(feature = "db")]
+pub(crate) use store::refresh;
 #[cfg(feature = "db")]
 pub use store::{
     confirm_email, detail_for_agency, home, opt_in, pool_page, save_profile, set_consent,

@@ -69,6 +69,17 @@ mod store {
             .bind(candidate_id)
             .execute(&mut *tx)
             .await?;
+        // Take the candidate's row first: a withdrawal of consent (which writes the same row)
+        // then either ends before this claim starts, or waits and ends it.
+        let available =
+            sqlx::query("UPDATE candidates SET updated_at = $1 WHERE id = $2 AND in_pool = 1")
+                .bind(t)
+                .bind(candidate_id)
+                .execute(&mut *tx)
+                .await?;
+        if available.rows_affected() == 0 {
+            return Err(UserError::NotInPool.into());
+        }
         let s = settings::load(&mut *tx).await?;
         let inserted = sqlx::query_scalar::<_, i64>(
             "INSERT INTO claims (candidate_id, agency_id, user_id, claimed_at, expires_at, created_at, updated_at)

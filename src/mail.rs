@@ -27,6 +27,8 @@ pub struct Outgoing {
 
 /// How long a taken message is left alone before another instance may take it again.
 pub const LEASE_SECONDS: i64 = 300;
+/// Days a sent or failed message is kept (for support questions) before it is deleted.
+pub const KEEP_DAYS: i64 = 30;
 /// Tries before a temporary failure becomes permanent.
 pub const MAX_ATTEMPTS: i64 = 8;
 
@@ -100,6 +102,17 @@ mod store {
         Ok(taken)
     }
 
+    /// Deletes sent and failed messages older than `KEEP_DAYS` (they hold addresses and links).
+    pub async fn purge_old(pool: &Pool) -> Result<u64> {
+        let r = sqlx::query(
+            "DELETE FROM outbox WHERE (sent_at IS NOT NULL OR failed_at IS NOT NULL) AND created_at < $1",
+        )
+        .bind(now() - KEEP_DAYS * 86_400)
+        .execute(pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
     /// Records a delivered message.
     pub async fn mark_sent(pool: &Pool, id: i64) -> Result<()> {
         sqlx::query(
@@ -145,7 +158,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{enqueue, mark_failed, mark_sent, recent, take_due};
+pub use store::{enqueue, mark_failed, mark_sent, purge_old, recent, take_due};
 
 #[cfg(test)]
 mod tests {

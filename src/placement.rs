@@ -129,11 +129,13 @@ mod store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = closed else {
-            let placed: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM placements WHERE claim_id = $1")
-                    .bind(claim_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let placed: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM placements WHERE claim_id = $1 AND agency_id = $2",
+            )
+            .bind(claim_id)
+            .bind(agency_id)
+            .fetch_optional(&mut *tx)
+            .await?;
             return Err(if placed.is_some() {
                 UserError::AlreadyPlaced
             } else {
@@ -166,6 +168,8 @@ mod store {
             Err(e) if db::is_unique_violation(&e) => return Err(UserError::AlreadyPlaced.into()),
             Err(e) => return Err(e.into()),
         };
+        // Hired: out of the pool for good (unless an admin withdraws the placement).
+        crate::candidate::refresh(&mut tx, candidate_id).await?;
         let s = settings::load(&mut *tx).await?;
         if s.placement_bonus > 0 {
             credit::append(
@@ -231,17 +235,22 @@ mod store {
     #[tracing::instrument(skip(pool))]
     pub async fn decide(pool: &Pool, placement_id: i64, uphold: bool) -> Result<()> {
         let mut tx = db::begin(pool).await?;
-        let company_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'disputed' RETURNING company_id",
+        let decided = sqlx::query(
+            "UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'disputed' RETURNING company_id, candidate_id",
         )
         .bind(if uphold { "upheld" } else { "rejected" })
         .bind(now())
         .bind(placement_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(company_id) = company_id else {
+        let Some(decided) = decided else {
             return Err(closed_or_missing(&mut tx, placement_id, None).await?.into());
         };
+        let company_id: i64 = decided.try_get("company_id")?;
+        if let Some(candidate_id) = decided.try_get::<Option<i64>, _>("candidate_id")? {
+            // A withdrawn placement returns the candidate to the pool, if they still qualify.
+            crate::candidate::refresh(&mut tx, candidate_id).await?;
+        }
         if uphold {
             let bonus = bonus_of(&mut tx, placement_id).await?;
             if bonus != 0 {

@@ -56,6 +56,8 @@ mod store {
     #[tracing::instrument(skip(pool))]
     pub async fn reissue(pool: &Pool, company_id: i64) -> Result<RelayCode> {
         let mut tx = crate::db::begin(pool).await?;
+        // Two clicks at once: the second waits, then replaces the first one's new link.
+        crate::db::lock_company(&mut tx, company_id).await?;
         let t = now();
         sqlx::query("UPDATE relay_links SET revoked_at = $1, updated_at = $1 WHERE company_id = $2 AND revoked_at IS NULL")
             .bind(t)

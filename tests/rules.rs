@@ -417,6 +417,26 @@ async fn a_placement_closes_the_claim_credits_the_company_once() {
         "one placement bonus"
     );
     assert_eq!(placement::for_candidate(&w.pool, c).await.unwrap().len(), 1);
+    let again = claim::claim(&w.pool, w.agencies[1].0, w.agencies[1].1, c)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        again.user_error(),
+        UserError::NotInPool,
+        "a hired candidate leaves the pool and cannot earn a second bonus"
+    );
+    // Saving the profile again does not bring them back.
+    candidate::save_profile(&w.pool, c, &profile("09000000001"))
+        .await
+        .unwrap();
+    assert_eq!(
+        count(
+            &w,
+            &format!("SELECT in_pool FROM candidates WHERE id = {c}")
+        )
+        .await,
+        0
+    );
 }
 
 /// A candidate in the pool, claimed by the first agency and placed; returns (candidate, placement).
@@ -488,6 +508,15 @@ async fn a_rejected_dispute_leaves_the_bonus_withdrawn() {
         .unwrap();
     placement::decide(&w.pool, p, false).await.unwrap();
     assert_eq!(credit::balance(&w.pool, w.company).await.unwrap(), 0);
+    assert_eq!(
+        count(
+            &w,
+            &format!("SELECT in_pool FROM candidates WHERE id = {c}")
+        )
+        .await,
+        1,
+        "a withdrawn placement returns the candidate to the pool"
+    );
     let kinds: Vec<String> = credit::ledger(&w.pool, w.company, None, 10)
         .await
         .unwrap()

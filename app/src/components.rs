@@ -124,10 +124,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
                 leptos_axum::redirect(&format!("/signin?next={}", encode_component(&path)));
                 StatusCode::FOUND
             }
-            UserError::Forbidden | UserError::AgencyNotApproved => StatusCode::FORBIDDEN,
-            UserError::NotFound | UserError::UnknownRelayLink => StatusCode::NOT_FOUND,
-            UserError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
+            _ => StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST),
         };
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(status);

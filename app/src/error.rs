@@ -54,6 +54,36 @@ impl From<career_relay::Error> for AppError {
 }
 
 impl AppError {
+    /// The HTTP status that answers this error: 4xx for anything the user can change, 500 only
+    /// for faults inside.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Fields(_) => 400,
+            AppError::Transport(
+                ServerFnErrorErr::Args(_)
+                | ServerFnErrorErr::MissingArg(_)
+                | ServerFnErrorErr::Deserialization(_),
+            ) => 400,
+            AppError::Transport(_) => 500,
+            AppError::User(u) => match u {
+                UserError::NotSignedIn => 401,
+                UserError::Forbidden | UserError::AgencyNotApproved => 403,
+                UserError::NotFound | UserError::UnknownRelayLink => 404,
+                UserError::RevokedRelayLink | UserError::SignInLinkInvalid => 410,
+                UserError::AlreadyClaimed
+                | UserError::ClaimNotActive
+                | UserError::AlreadyPlaced
+                | UserError::PlacementSettled
+                | UserError::AlreadyExists
+                | UserError::Withdrawn
+                | UserError::EmailNotConfirmed
+                | UserError::NotInPool => 409,
+                UserError::Internal => 500,
+                _ => 400,
+            },
+        }
+    }
+
     /// The error of one field, if this error names it.
     pub fn field(&self, name: &str) -> Option<UserError> {
         match self {

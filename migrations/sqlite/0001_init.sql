@@ -195,6 +195,8 @@ CREATE TABLE credit_ledger (
     updated_at INTEGER NOT NULL
 );
 CREATE INDEX credit_ledger_company ON credit_ledger (company_id, id);
+-- Counting earned credits and summing the balance read only the index.
+CREATE INDEX credit_ledger_company_kind ON credit_ledger (company_id, kind, amount);
 
 CREATE TABLE sign_in_tokens (
     id INTEGER PRIMARY KEY,

@@ -9,7 +9,7 @@ use tokio::sync::watch;
 
 /// How often due mail is looked for.
 const DELIVERY_EVERY: Duration = Duration::from_secs(2);
-/// How often expired claims, sign-in links and sessions are cleaned up.
+/// How often expired claims, sign-in links, sessions and old mail are cleaned up.
 const CLEAN_UP_EVERY: Duration = Duration::from_secs(60);
 
 /// What the jobs work with.
@@ -56,6 +56,9 @@ impl Jobs {
         }
         if let Err(e) = auth::purge_expired_links(&self.pool).await {
             tracing::warn!(error = ?e, "sign-in link clean-up failed");
+        }
+        if let Err(e) = career_relay::mail::purge_old(&self.pool).await {
+            tracing::warn!(error = ?e, "outbox clean-up failed");
         }
         if let Err(e) = self.sessions.delete_expired().await {
             tracing::warn!(error = ?e, "session clean-up failed");

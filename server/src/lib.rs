@@ -38,6 +38,14 @@ impl Application {
             .join("career-relay_bg.wasm")
             .exists();
         let mailer = mailer::Mailer::from_config(config)?;
+        // Dev mode shows every mail (sign-in links included) to anyone who opens the mailbox:
+        // only for a portal that nobody else can reach.
+        if mailer.is_none() && !is_loopback(&base_url) {
+            anyhow::bail!(
+                "CAREER_RELAY_SMTP_URL is required when the portal is reachable from other machines \
+                 ({base_url}): without it, dev mode would show every mail to anyone"
+            );
+        }
         let state = AppState {
             pool: pool.clone(),
             base_url: base_url.trim_end_matches('/').to_owned(),
@@ -92,6 +100,35 @@ impl Application {
         let _ = jobs.await;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// Whether a base URL points at this machine only.
+fn is_loopback(base_url: &str) -> bool {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        assert!(is_loopback("http://127.0.0.1:3000"));
+        assert!(is_loopback("http://localhost:3000/"));
+        assert!(is_loopback("http://[::1]:3000"));
+        assert!(!is_loopback("https://relay.example.jp"));
+        assert!(!is_loopback("http://192.168.1.5:3000"));
+        assert!(!is_loopback("http://127.0.0.1.evil.example"));
     }
 }
 

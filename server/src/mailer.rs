@@ -50,8 +50,9 @@ impl Mailer {
                         delivered += 1;
                     }
                     Err((permanent, error)) => {
-                        // The address is personal data: log the message id only.
-                        tracing::warn!(mail.id = m.id, permanent, %error, "mail delivery failed");
+                        // The server's reply often repeats the address, which is personal data:
+                        // the log gets the message id only, the outbox row the whole reply.
+                        tracing::warn!(mail.id = m.id, permanent, "mail delivery failed");
                         mail::mark_failed(pool, m, permanent, &error).await?;
                     }
                 }

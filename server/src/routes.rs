@@ -56,6 +56,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .with_state(options)
         .merge(extra)
         .layer(middleware::from_fn(snapshot_session))
+        .layer(middleware::from_fn(user_error_status))
         .layer(middleware::from_fn_with_state(
             Origins::of(&state.base_url),
             refuse_cross_site,
@@ -130,6 +131,27 @@ async fn refuse_cross_site(State(origins): State<Origins>, req: Request, next: N
         text,
     )
         .into_response()
+}
+
+/// Gives a failed server function call its real status: Leptos answers every error with 500,
+/// but a caller's mistake (not signed in, forbidden, invalid input, a lost race) is a 4xx.
+/// Form posts from browsers are redirects back to the form and pass through untouched.
+async fn user_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Headers on every response: no framing, no sniffing, no Referer to other sites (relay codes

@@ -242,3 +242,44 @@ async fn signing_out_ends_the_session() {
     assert_eq!(out.location.as_deref(), Some("/"));
     assert_eq!(b.get("/company").await.status, StatusCode::FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_portal_without_smtp_refuses_to_start() {
+    let scratch = career_relay::scratch::ScratchDb::new().await.unwrap();
+    let mut config = career_relay_server::Config::for_tests(&scratch.url);
+    config.base_url = Some("https://relay.example.jp".into());
+    let refused = career_relay_server::Application::build(&config).await;
+    let message = refused.err().expect("no dev mode in public").to_string();
+    assert!(message.contains("CAREER_RELAY_SMTP_URL"), "{message}");
+    config.smtp_url = Some("smtp://127.0.0.1:2525".into());
+    assert!(career_relay_server::Application::build(&config)
+        .await
+        .is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_function_errors_carry_a_4xx_status_not_500() {
+    let app = TestApp::spawn().await;
+    let call = |endpoint: &'static str, fields: &'static [(&'static str, &'static str)]| {
+        app.browser()
+            .client
+            .post(format!("{}/api/{endpoint}", app.base))
+            .header("origin", app.base.clone())
+            .header("accept", "application/json")
+            .form(fields)
+            .send()
+    };
+    let res = call("my_page", &[]).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.text().await.unwrap(), r#"{"User":"NotSignedIn"}"#);
+    let res = call("request_sign_in", &[("email", "not an address")])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = call("relay_landing", &[("code", "nope")]).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = call("candidate_detail", &[("id", "not a number")])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
