@@ -117,21 +117,6 @@ fn is_loopback(base_url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_loopback;
-
-    #[test]
-    fn only_this_machine_counts_as_loopback() {
-        assert!(is_loopback("http://127.0.0.1:3000"));
-        assert!(is_loopback("http://localhost:3000/"));
-        assert!(is_loopback("http://[::1]:3000"));
-        assert!(!is_loopback("https://relay.example.jp"));
-        assert!(!is_loopback("http://192.168.1.5:3000"));
-        assert!(!is_loopback("http://127.0.0.1.evil.example"));
-    }
-}
-
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -151,4 +136,19 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutdown requested");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        assert!(is_loopback("http://127.0.0.1:3000"));
+        assert!(is_loopback("http://localhost:3000/"));
+        assert!(is_loopback("http://[::1]:3000"));
+        assert!(!is_loopback("https://relay.example.jp"));
+        assert!(!is_loopback("http://192.168.1.5:3000"));
+        assert!(!is_loopback("http://127.0.0.1.evil.example"));
+    }
 }
