@@ -3,6 +3,7 @@
 
 mod common;
 
+mod authz;
 mod candidate;
 mod company_agency;
 mod instances;

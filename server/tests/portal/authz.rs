@@ -1,0 +1,363 @@
+//! Every server function against every role (DESIGN.md, "Roles and what each may see"): allowed
+//! where the design allows it, refused everywhere else. A server function missing from the table
+//! fails the test, so a new one cannot ship without its line.
+
+use crate::common::{profile_form, Browser, TestApp};
+use career_relay::{
+    claim,
+    email::Email,
+    org::{self, Membership},
+    placement::{self, Answer, Placement, PlacementInput},
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    SignedOut,
+    /// The candidate a placement report is about.
+    Candidate,
+    /// Another candidate of the same company.
+    OtherCandidate,
+    CompanyMember,
+    CompanyAdmin,
+    OtherCompany,
+    AgencyStaff,
+    AgencyAdmin,
+    OtherAgency,
+    PendingAgency,
+    PlatformAdmin,
+}
+
+use Role::*;
+
+const ALL: [Role; 11] = [
+    SignedOut,
+    Candidate,
+    OtherCandidate,
+    CompanyMember,
+    CompanyAdmin,
+    OtherCompany,
+    AgencyStaff,
+    AgencyAdmin,
+    OtherAgency,
+    PendingAgency,
+    PlatformAdmin,
+];
+const EVERYONE: &[Role] = &ALL;
+const CANDIDATES: &[Role] = &[Candidate, OtherCandidate];
+const COMPANIES: &[Role] = &[CompanyMember, CompanyAdmin, OtherCompany];
+const APPROVED_AGENCIES: &[Role] = &[AgencyStaff, AgencyAdmin, OtherAgency];
+const OWN_AGENCY: &[Role] = &[AgencyStaff, AgencyAdmin];
+
+/// Errors that mean "not for you". A caller who is let through may still meet a rule
+/// (`AlreadyClaimed`, a validation error): that is allowed, not refused.
+const REFUSALS: [&str; 5] = [
+    "NotSignedIn",
+    "Forbidden",
+    "AgencyNotApproved",
+    "NotFound",
+    "ClaimNotActive",
+];
+
+/// Functions whose first successful call ends what the next would act on.
+const CONSUMING: [&str; 2] = ["release_claim", "report_placement"];
+
+/// A company with two candidates in play and a third in the pool, its agency, a second company and
+/// agency, an agency awaiting approval, and a platform admin; every role signed in.
+struct World {
+    app: TestApp,
+    browsers: BTreeMap<Role, Browser>,
+    code: String,
+    free_candidate: i64,
+    claimed_candidate: i64,
+    open_claim: i64,
+    placement: i64,
+    disputed: i64,
+    own_agency: i64,
+}
+
+async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let pool = app.pool.clone();
+    let company = app.company("本社株式会社", "member@a.example").await;
+    org::add_member(
+        &pool,
+        Membership::Company(company),
+        &Email::parse("admin@a.example").unwrap(),
+        true,
+    )
+    .await
+    .unwrap();
+    app.company("別会社", "member@b.example").await;
+    let agency = app.agency("本紹介", "staff@a-agency.example", true).await;
+    org::add_member(
+        &pool,
+        Membership::Agency(agency),
+        &Email::parse("boss@a-agency.example").unwrap(),
+        true,
+    )
+    .await
+    .unwrap();
+    app.agency("別紹介", "staff@b-agency.example", true).await;
+    app.agency("審査中紹介", "staff@p-agency.example", false)
+        .await;
+    app.admin("root@relay.example").await;
+    let code = app.relay_code(company).await;
+
+    let placed = app.qualified_candidate(&code, "placed@example.jp").await;
+    let claimed = app.qualified_candidate(&code, "claimed@example.jp").await;
+    app.qualified_candidate(&code, "disputed@example.jp").await;
+    app.qualified_candidate(&code, "free@example.jp").await;
+    let id = |email: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM candidates WHERE email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let staff: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'staff@a-agency.example'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let report = Placement::try_from(&PlacementInput {
+        employer: "株式会社次".into(),
+        position: "営業".into(),
+        start_date: "2027-04-01".into(),
+        fee: String::new(),
+    })
+    .unwrap();
+    let k = claim::claim(&pool, agency, staff, id("placed@example.jp").await)
+        .await
+        .unwrap();
+    let placement = placement::report(&pool, agency, k, &report).await.unwrap();
+    let disputed_candidate = id("disputed@example.jp").await;
+    let k = claim::claim(&pool, agency, staff, disputed_candidate)
+        .await
+        .unwrap();
+    let disputed = placement::report(&pool, agency, k, &report).await.unwrap();
+    placement::answer(&pool, disputed_candidate, disputed, Answer::Dispute)
+        .await
+        .unwrap();
+    let claimed_candidate = id("claimed@example.jp").await;
+    let open_claim = claim::claim(&pool, agency, staff, claimed_candidate)
+        .await
+        .unwrap();
+
+    let mut browsers = BTreeMap::new();
+    browsers.insert(SignedOut, app.browser());
+    browsers.insert(Candidate, placed);
+    browsers.insert(OtherCandidate, claimed);
+    for (role, email) in [
+        (CompanyMember, "member@a.example"),
+        (CompanyAdmin, "admin@a.example"),
+        (OtherCompany, "member@b.example"),
+        (AgencyStaff, "staff@a-agency.example"),
+        (AgencyAdmin, "boss@a-agency.example"),
+        (OtherAgency, "staff@b-agency.example"),
+        (PendingAgency, "staff@p-agency.example"),
+        (PlatformAdmin, "root@relay.example"),
+    ] {
+        browsers.insert(role, app.signed_in(email).await);
+    }
+    World {
+        free_candidate: id("free@example.jp").await,
+        app,
+        browsers,
+        code,
+        claimed_candidate,
+        open_claim,
+        placement,
+        disputed,
+        own_agency: agency,
+    }
+}
+
+/// Every server function: its fields and who may call it.
+fn table(w: &World) -> Vec<(&'static str, Vec<(String, String)>, &'static [Role])> {
+    let f = |pairs: &[(&str, String)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    let profile: Vec<(String, String)> = profile_form()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    vec![
+        // Public.
+        ("whoami", vec![], EVERYONE),
+        (
+            "request_sign_in",
+            f(&[("email", "nobody@example.jp".into())]),
+            EVERYONE,
+        ),
+        ("sign_out", vec![], EVERYONE),
+        ("relay_landing", f(&[("code", w.code.clone())]), EVERYONE),
+        (
+            "opt_in",
+            f(&[
+                ("code", w.code.clone()),
+                ("email", "new@example.jp".into()),
+                ("handoff", "on".into()),
+            ]),
+            EVERYONE,
+        ),
+        // Dev mode only (the tests run on loopback without SMTP); it does not exist otherwise.
+        ("dev_mailbox", vec![], EVERYONE),
+        // The candidate's own data.
+        ("my_page", vec![], CANDIDATES),
+        ("save_profile", profile, CANDIDATES),
+        (
+            "set_consent",
+            f(&[("kind", "recontact".into()), ("granted", "true".into())]),
+            CANDIDATES,
+        ),
+        (
+            "answer_placement",
+            f(&[
+                ("placement_id", w.placement.to_string()),
+                ("answer", "confirm".into()),
+            ]),
+            &[Candidate],
+        ),
+        // The company's own link and status.
+        ("company_page", vec![], COMPANIES),
+        ("reissue_link", vec![], COMPANIES),
+        ("revoke_link", vec![], COMPANIES),
+        // The pool, for approved agencies; claims, for the agency that holds them.
+        ("pool", f(&[("query[q]", String::new())]), APPROVED_AGENCIES),
+        (
+            "candidate_detail",
+            f(&[("id", w.free_candidate.to_string())]),
+            APPROVED_AGENCIES,
+        ),
+        (
+            "claim_candidate",
+            f(&[("candidate_id", w.free_candidate.to_string())]),
+            APPROVED_AGENCIES,
+        ),
+        ("my_claims", vec![], APPROVED_AGENCIES),
+        (
+            "add_note",
+            f(&[
+                ("claim_id", w.open_claim.to_string()),
+                ("body", "面談を設定".into()),
+            ]),
+            OWN_AGENCY,
+        ),
+        (
+            "release_claim",
+            f(&[("claim_id", w.open_claim.to_string())]),
+            OWN_AGENCY,
+        ),
+        (
+            "report_placement",
+            f(&[
+                ("claim_id", w.open_claim.to_string()),
+                ("employer", "株式会社次".into()),
+                ("position", "経理".into()),
+                ("start_date", "2027-04-01".into()),
+                ("fee", String::new()),
+            ]),
+            OWN_AGENCY,
+        ),
+        // The platform.
+        ("admin_page", vec![], &[PlatformAdmin]),
+        (
+            "set_agency_status",
+            f(&[
+                ("agency_id", w.own_agency.to_string()),
+                ("approved", "true".into()),
+            ]),
+            &[PlatformAdmin],
+        ),
+        (
+            "save_settings",
+            f(&[
+                ("relays_per_credit", "10".into()),
+                ("placement_bonus", "1".into()),
+            ]),
+            &[PlatformAdmin],
+        ),
+        (
+            "decide_placement",
+            f(&[
+                ("placement_id", w.disputed.to_string()),
+                ("uphold", "true".into()),
+            ]),
+            &[PlatformAdmin],
+        ),
+    ]
+}
+
+/// Calls a server function as the role's browser would (from the portal's own origin) and
+/// returns the status and body.
+async fn call(w: &World, role: Role, endpoint: &str, fields: &[(String, String)]) -> (u16, String) {
+    let res = w.browsers[&role]
+        .client
+        .post(format!("{}/api/{endpoint}", w.app.base))
+        .header("origin", w.app.base.clone())
+        .header("accept", "application/json")
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+fn refused(body: &str) -> bool {
+    REFUSALS
+        .iter()
+        .any(|r| body == format!(r#"{{"User":"{r}"}}"#))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_server_function_refuses_every_role_the_design_does_not_allow() {
+    // The table lists exactly the server functions the portal registers.
+    let probe = world().await;
+    let listed: BTreeSet<String> = table(&probe)
+        .iter()
+        .map(|(e, _, _)| format!("/api/{e}"))
+        .collect();
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    assert_eq!(
+        registered, listed,
+        "every server function needs its line in this table"
+    );
+    drop(probe);
+
+    let endpoints = listed.len();
+    for i in 0..endpoints {
+        // A fresh world per function: refused calls must change nothing, and allowed ones may.
+        let w = world().await;
+        let (endpoint, fields, allowed) = table(&w).swap_remove(i);
+        // Refused roles first, so that an allowed call cannot hide a refusal's effect.
+        for role in ALL.iter().copied().filter(|r| !allowed.contains(r)) {
+            let (status, body) = call(&w, role, endpoint, &fields).await;
+            assert!(
+                refused(&body) && (400..500).contains(&status),
+                "{endpoint}: {role:?} should be refused, got {status} {body}"
+            );
+        }
+        let mut w = w;
+        for (n, &role) in allowed.iter().enumerate() {
+            if n > 0 && CONSUMING.contains(&endpoint) {
+                // The first allowed call used the claim up: the next role gets a world of its own.
+                w = world().await;
+            }
+            let fields = table(&w).swap_remove(i).1;
+            let (status, body) = call(&w, role, endpoint, &fields).await;
+            assert!(
+                !refused(&body) && status != 500,
+                "{endpoint}: {role:?} should be allowed, got {status} {body}"
+            );
+        }
+    }
+}
