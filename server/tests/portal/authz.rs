@@ -69,7 +69,6 @@ struct World {
     browsers: BTreeMap<Role, Browser>,
     code: String,
     free_candidate: i64,
-    claimed_candidate: i64,
     open_claim: i64,
     placement: i64,
     disputed: i64,
@@ -168,7 +167,6 @@ async fn world() -> World {
         app,
         browsers,
         code,
-        claimed_candidate,
         open_claim,
         placement,
         disputed,
@@ -176,8 +174,11 @@ async fn world() -> World {
     }
 }
 
+/// A server function, the fields of a call, and the roles that may make it.
+type Line = (&'static str, Vec<(String, String)>, &'static [Role]);
+
 /// Every server function: its fields and who may call it.
-fn table(w: &World) -> Vec<(&'static str, Vec<(String, String)>, &'static [Role])> {
+fn table(w: &World) -> Vec<Line> {
     let f = |pairs: &[(&str, String)]| -> Vec<(String, String)> {
         pairs
             .iter()
@@ -331,10 +332,10 @@ async fn every_server_function_refuses_every_role_the_design_does_not_allow() {
         registered, listed,
         "every server function needs its line in this table"
     );
+    let lines = table(&probe).len();
     drop(probe);
 
-    let endpoints = listed.len();
-    for i in 0..endpoints {
+    for i in 0..lines {
         // A fresh world per function: refused calls must change nothing, and allowed ones may.
         let w = world().await;
         let (endpoint, fields, allowed) = table(&w).swap_remove(i);
