@@ -13,6 +13,26 @@ pub enum Subject {
     Candidate(i64),
 }
 
+/// What a session holds once someone signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub subject: Subject,
+    /// When the sign-in happened (unix seconds).
+    pub since: i64,
+    /// The person's session epoch at sign-in; "sign out everywhere" moves it on.
+    pub epoch: i64,
+}
+
+/// Days a sign-in lasts at most, however active the session (the idle limit is shorter).
+pub const SESSION_MAX_DAYS: i64 = 30;
+
+impl SignedIn {
+    /// Whether the sign-in is older than the absolute limit at `now`.
+    pub fn expired(&self, now: i64) -> bool {
+        now - self.since > SESSION_MAX_DAYS * 86_400
+    }
+}
+
 /// The kind of staff account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UserKind {
@@ -175,9 +195,57 @@ mod store {
             .await?;
         Ok(r.rows_affected())
     }
+
+    fn epoch_table(subject: Subject) -> (&'static str, i64) {
+        match subject {
+            Subject::User(id) => ("users", id),
+            Subject::Candidate(id) => ("candidates", id),
+        }
+    }
+
+    /// The person's current session epoch; `None` when the person no longer exists.
+    pub async fn session_epoch(pool: &Pool, subject: Subject) -> Result<Option<i64>> {
+        let (table, id) = epoch_table(subject);
+        Ok(
+            sqlx::query_scalar(&format!("SELECT session_epoch FROM {table} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?,
+        )
+    }
+
+    /// Ends every session of the person at once (each is checked against the epoch).
+    pub async fn sign_out_everywhere(pool: &Pool, subject: Subject) -> Result<()> {
+        let (table, id) = epoch_table(subject);
+        sqlx::query(&format!(
+            "UPDATE {table} SET session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2"
+        ))
+        .bind(now())
+        .bind(id)
+        .execute(pool)
+        .await?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "db")]
 pub use store::{
     consume_link, find_by_email, hash, issue_link, load_user, purge_expired_links, random_token,
+    session_epoch, sign_out_everywhere,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sign_in_expires_after_the_absolute_limit() {
+        let s = SignedIn {
+            subject: Subject::User(1),
+            since: 1_000_000,
+            epoch: 0,
+        };
+        assert!(!s.expired(1_000_000 + SESSION_MAX_DAYS * 86_400));
+        assert!(s.expired(1_000_001 + SESSION_MAX_DAYS * 86_400));
+    }
+}

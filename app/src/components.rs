@@ -69,6 +69,9 @@ pub fn Header() -> impl IntoView {
                                     <form method="post" action=crate::api::session::SignOut::PATH class="inline">
                                         <button type="submit" class="link">{t!(i18n, nav.sign_out)}</button>
                                     </form>
+                                    <form method="post" action=crate::api::session::SignOutEverywhere::PATH class="inline">
+                                        <button type="submit" class="link" data-testid="sign-out-everywhere">{t!(i18n, nav.sign_out_everywhere)}</button>
+                                    </form>
                                 }
                                     .into_any()
                             }

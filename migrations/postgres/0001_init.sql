@@ -30,6 +30,8 @@ CREATE TABLE users (
     company_id BIGINT REFERENCES companies (id),
     agency_id BIGINT REFERENCES agencies (id),
     member_role TEXT NOT NULL DEFAULT 'member' CHECK (member_role IN ('admin', 'member')),
+    -- Moved on by "sign out everywhere": sessions signed in under an older epoch end.
+    session_epoch BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
@@ -72,6 +74,7 @@ CREATE TABLE candidates (
     qualified_at BIGINT,
     -- 1 while the candidate may be claimed: active, confirmed, consenting, profile complete.
     in_pool BIGINT NOT NULL DEFAULT 0,
+    session_epoch BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );

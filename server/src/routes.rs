@@ -18,7 +18,7 @@ use axum::{
     Router,
 };
 use career_relay::{
-    auth::{self, Subject, UserKind},
+    auth::{self, SignedIn, Subject, UserKind},
     UserError,
 };
 use leptos::prelude::*;
@@ -55,7 +55,10 @@ pub fn router(config: &Config, state: AppState) -> Router {
         ))
         .with_state(options)
         .merge(extra)
-        .layer(middleware::from_fn(snapshot_session))
+        .layer(middleware::from_fn_with_state(
+            state.pool.clone(),
+            snapshot_session,
+        ))
         .layer(middleware::from_fn(user_error_status))
         .layer(middleware::from_fn_with_state(
             Origins::of(&state.base_url),
@@ -191,14 +194,36 @@ fn route_list() -> Vec<AxumRouteListing> {
 
 /// Reads the session once per request (who is signed in; on page loads, the flash of the last
 /// failed form, which reading removes) and hands the snapshot to the app.
-async fn snapshot_session(session: Session, mut req: Request, next: Next) -> Response {
-    let subject = session
-        .get::<Subject>(SUBJECT_KEY)
+async fn snapshot_session(
+    State(pool): State<career_relay::db::Pool>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let signed_in = session
+        .get::<SignedIn>(SUBJECT_KEY)
         .await
         .unwrap_or_else(|e| {
             tracing::error!(error = ?e, "session store failed");
             None
         });
+    let subject = match signed_in {
+        Some(s) => {
+            // Too old, or signed out everywhere since (or the person is gone): the session ends.
+            let current = auth::session_epoch(&pool, s.subject).await;
+            if s.expired(career_relay::time::now())
+                || !matches!(current, Ok(Some(e)) if e == s.epoch)
+            {
+                if let Err(e) = session.flush().await {
+                    tracing::error!(error = ?e, "session store failed");
+                }
+                None
+            } else {
+                Some(s.subject)
+            }
+        }
+        None => None,
+    };
     let flash = if req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/")
     {
         session
@@ -256,7 +281,20 @@ async fn sign_in_link(
         tracing::error!(error = ?e, "session id renewal failed");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    if let Err(e) = session.insert(SUBJECT_KEY, subject).await {
+    let epoch = match auth::session_epoch(&state.pool, subject).await {
+        Ok(Some(epoch)) => epoch,
+        Ok(None) => return Redirect::to("/signin?error=sign_in_link_invalid").into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "sign-in failed");
+            return Redirect::to("/signin?error=internal").into_response();
+        }
+    };
+    let signed_in = SignedIn {
+        subject,
+        since: career_relay::time::now(),
+        epoch,
+    };
+    if let Err(e) = session.insert(SUBJECT_KEY, signed_in).await {
         tracing::error!(error = ?e, "session write failed");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }

@@ -83,6 +83,21 @@ pub async fn sign_out() -> Result<(), AppError> {
     super::ssr::finish("sign_out", r, "/", Default::default()).await
 }
 
+/// Ends every session of the signed-in person, on every device, this one included.
+#[server(endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    let r = async {
+        let subject = crate::guard::subject()
+            .await?
+            .ok_or(career_relay::UserError::NotSignedIn)?;
+        let pool = crate::state::AppState::get().pool;
+        career_relay::auth::sign_out_everywhere(&pool, subject).await?;
+        crate::guard::sign_out().await
+    }
+    .await;
+    super::ssr::finish("sign_out", r, "/", Default::default()).await
+}
+
 /// The newest mail in the outbox; exists only in dev mode (no SMTP server configured).
 #[server(endpoint = "dev_mailbox")]
 pub async fn dev_mailbox() -> Result<Vec<career_relay::mail::OutboxMessage>, AppError> {

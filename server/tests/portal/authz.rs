@@ -44,6 +44,18 @@ const ALL: [Role; 11] = [
     PlatformAdmin,
 ];
 const EVERYONE: &[Role] = &ALL;
+const SIGNED_IN: &[Role] = &[
+    Candidate,
+    OtherCandidate,
+    CompanyMember,
+    CompanyAdmin,
+    OtherCompany,
+    AgencyStaff,
+    AgencyAdmin,
+    OtherAgency,
+    PendingAgency,
+    PlatformAdmin,
+];
 const CANDIDATES: &[Role] = &[Candidate, OtherCandidate];
 const COMPANIES: &[Role] = &[CompanyMember, CompanyAdmin, OtherCompany];
 const APPROVED_AGENCIES: &[Role] = &[AgencyStaff, AgencyAdmin, OtherAgency];
@@ -198,6 +210,7 @@ fn table(w: &World) -> Vec<Line> {
             EVERYONE,
         ),
         ("sign_out", vec![], EVERYONE),
+        ("sign_out_everywhere", vec![], SIGNED_IN),
         ("relay_landing", f(&[("code", w.code.clone())]), EVERYONE),
         (
             "opt_in",

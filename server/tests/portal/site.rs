@@ -283,3 +283,37 @@ async fn server_function_errors_carry_a_4xx_status_not_500() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_everywhere_ends_the_sessions_on_every_device() {
+    let app = TestApp::spawn().await;
+    app.company("端末株式会社", "hr@devices.example").await;
+    let laptop = app.signed_in("hr@devices.example").await;
+    let phone = app.signed_in("hr@devices.example").await;
+    let other = {
+        app.company("別端末株式会社", "hr@other-devices.example")
+            .await;
+        app.signed_in("hr@other-devices.example").await
+    };
+    assert_eq!(phone.get("/company").await.status, StatusCode::OK);
+    let out = laptop
+        .post("/company", "/api/sign_out_everywhere", &[])
+        .await;
+    assert_eq!(out.location.as_deref(), Some("/"));
+    for device in [&laptop, &phone] {
+        let page = device.get("/company").await;
+        assert_eq!(page.status, StatusCode::FOUND, "signed out");
+        assert!(page.location.unwrap().starts_with("/signin"));
+    }
+    assert_eq!(
+        other.get("/company").await.status,
+        StatusCode::OK,
+        "other people stay signed in"
+    );
+    let again = app.signed_in("hr@devices.example").await;
+    assert_eq!(
+        again.get("/company").await.status,
+        StatusCode::OK,
+        "a new sign-in works"
+    );
+}
