@@ -14,6 +14,7 @@ pub mod auth;
 pub mod candidate;
 pub mod claim;
 pub mod credit;
+pub mod limit;
 pub mod mail;
 pub mod org;
 pub mod placement;

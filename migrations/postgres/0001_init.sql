@@ -239,3 +239,12 @@ CREATE TABLE audit_log (
     target TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX audit_log_target ON audit_log (target, id);
+
+-- Rate limits: hits per bucket (a hash of what is counted) and fixed window.
+CREATE TABLE rate_limits (
+    bucket TEXT NOT NULL,
+    window_start BIGINT NOT NULL,
+    hits BIGINT NOT NULL,
+    PRIMARY KEY (bucket, window_start)
+);
+CREATE INDEX rate_limits_window ON rate_limits (window_start);

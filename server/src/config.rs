@@ -53,6 +53,70 @@ pub struct Config {
         global = true
     )]
     pub drain_seconds: u64,
+    /// The header a trusted load balancer puts the client's address in (its last entry is
+    /// used, e.g. `x-forwarded-for`). Unset: the address of the connection.
+    #[arg(long, env = "CAREER_RELAY_CLIENT_IP_HEADER", global = true)]
+    pub client_ip_header: Option<String>,
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// Rate limits; a request over one gets 429 and `Retry-After`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Limits {
+    /// Sign-in mails per address and hour.
+    #[arg(
+        long,
+        env = "CAREER_RELAY_LIMIT_SIGN_IN_MAIL_PER_ADDRESS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub sign_in_mail_per_address: i64,
+    /// Sign-in mails per client and hour.
+    #[arg(
+        long,
+        env = "CAREER_RELAY_LIMIT_SIGN_IN_MAIL_PER_CLIENT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub sign_in_mail_per_client: i64,
+    /// Opt-ins per relay link and hour.
+    #[arg(
+        long,
+        env = "CAREER_RELAY_LIMIT_OPT_IN_PER_LINK",
+        default_value_t = 300,
+        global = true
+    )]
+    pub opt_in_per_link: i64,
+    /// Opt-ins per client and hour.
+    #[arg(
+        long,
+        env = "CAREER_RELAY_LIMIT_OPT_IN_PER_CLIENT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub opt_in_per_client: i64,
+    /// Sign-in link uses (right or wrong) per client and quarter hour.
+    #[arg(
+        long,
+        env = "CAREER_RELAY_LIMIT_SIGN_IN_PER_CLIENT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub sign_in_per_client: i64,
+}
+
+impl Limits {
+    /// Limits no test reaches unless it means to.
+    pub fn generous() -> Self {
+        Self {
+            sign_in_mail_per_address: 1000,
+            sign_in_mail_per_client: 1000,
+            opt_in_per_link: 10_000,
+            opt_in_per_client: 10_000,
+            sign_in_per_client: 10_000,
+        }
+    }
 }
 
 impl Config {
@@ -68,6 +132,8 @@ impl Config {
             smtp_url: None,
             mail_from: "Career Relay <no-reply@career-relay.example>".into(),
             drain_seconds: 0,
+            client_ip_header: None,
+            limits: Limits::generous(),
         }
     }
 }

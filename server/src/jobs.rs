@@ -60,6 +60,9 @@ impl Jobs {
         if let Err(e) = career_relay::mail::purge_old(&self.pool).await {
             tracing::warn!(error = ?e, "outbox clean-up failed");
         }
+        if let Err(e) = career_relay::limit::purge_old(&self.pool).await {
+            tracing::warn!(error = ?e, "rate limit clean-up failed");
+        }
         if let Err(e) = self.sessions.delete_expired().await {
             tracing::warn!(error = ?e, "session clean-up failed");
         }

@@ -7,7 +7,7 @@ pub mod mailer;
 pub mod routes;
 pub mod sessions;
 
-pub use config::Config;
+pub use config::{Config, Limits};
 
 use app::state::AppState;
 use std::net::SocketAddr;
@@ -93,7 +93,10 @@ impl Application {
             tokio::time::sleep(drain).await;
             tracing::info!("no longer accepting requests; finishing those in flight");
         };
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(signal)
             .await?;
         let _ = stop.send(true);

@@ -17,6 +17,7 @@ use axum::{
     routing::get,
     Router,
 };
+use career_relay::limit::Limit;
 use career_relay::{
     auth::{self, SignedIn, Subject, UserKind},
     UserError,
@@ -60,6 +61,14 @@ pub fn router(config: &Config, state: AppState) -> Router {
             snapshot_session,
         ))
         .layer(middleware::from_fn(user_error_status))
+        .layer(middleware::from_fn_with_state(
+            Limiter {
+                pool: state.pool.clone(),
+                limits: config.limits,
+                client_ip_header: config.client_ip_header.clone(),
+            },
+            rate_limit,
+        ))
         .layer(middleware::from_fn_with_state(
             Origins::of(&state.base_url),
             refuse_cross_site,
@@ -134,6 +143,114 @@ async fn refuse_cross_site(State(origins): State<Origins>, req: Request, next: N
         text,
     )
         .into_response()
+}
+
+/// What the rate limiter needs.
+#[derive(Clone)]
+struct Limiter {
+    pool: career_relay::db::Pool,
+    limits: crate::Limits,
+    client_ip_header: Option<String>,
+}
+
+impl Limiter {
+    /// The client's address: the last entry of the trusted proxy header, or the connection's.
+    fn client(&self, req: &Request) -> String {
+        let from_header = self.client_ip_header.as_ref().and_then(|name| {
+            let value = req.headers().get(name.as_str())?.to_str().ok()?;
+            Some(value.rsplit(',').next()?.trim().to_owned())
+        });
+        from_header
+            .or_else(|| {
+                req.extensions()
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The buckets a request counts in, with their limits.
+    fn buckets(&self, path: &str, client: &str, form: &[(String, String)]) -> Vec<(String, Limit)> {
+        let field = |name: &str| {
+            form.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default()
+        };
+        let l = &self.limits;
+        match path {
+            "/api/request_sign_in" => {
+                let mut b = vec![(
+                    format!("sign_in_mail:client:{client}"),
+                    Limit::per_hour(l.sign_in_mail_per_client),
+                )];
+                if let Ok(email) = career_relay::Email::parse(field("email")) {
+                    b.push((
+                        format!("sign_in_mail:address:{}", email.as_str()),
+                        Limit::per_hour(l.sign_in_mail_per_address),
+                    ));
+                }
+                b
+            }
+            "/api/opt_in" => vec![
+                (
+                    format!("opt_in:client:{client}"),
+                    Limit::per_hour(l.opt_in_per_client),
+                ),
+                (
+                    format!("opt_in:link:{}", field("code")),
+                    Limit::per_hour(l.opt_in_per_link),
+                ),
+            ],
+            p if p.starts_with("/auth/") => vec![(
+                format!("sign_in:client:{client}"),
+                Limit::per_quarter_hour(l.sign_in_per_client),
+            )],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Counts sign-in mails, opt-ins and sign-in link uses, and answers 429 (translated, with
+/// `Retry-After`) to a request over a limit, before it does anything.
+async fn rate_limit(State(limiter): State<Limiter>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let limited = matches!(path.as_str(), "/api/request_sign_in" | "/api/opt_in")
+        && req.method() == axum::http::Method::POST
+        || path.starts_with("/auth/");
+    if !limited {
+        return next.run(req).await;
+    }
+    let client = limiter.client(&req);
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    for (bucket, limit) in limiter.buckets(&path, &client, &form) {
+        match career_relay::limit::hit(&limiter.pool, &bucket, limit).await {
+            Ok(None) => {}
+            Ok(Some(retry_after)) => {
+                tracing::warn!(path, "rate limit reached");
+                let page = app::api::ssr::too_many_requests_page(&parts.headers, retry_after);
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [
+                        (header::RETRY_AFTER, retry_after.to_string()),
+                        (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                    ],
+                    page,
+                )
+                    .into_response();
+            }
+            Err(e) => {
+                tracing::error!(error = ?e, "rate limit check failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }
 
 /// Gives a failed server function call its real status: Leptos answers every error with 500,

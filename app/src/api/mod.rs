@@ -62,6 +62,22 @@ pub mod ssr {
         crate::i18n::td_string!(locale, errors.cross_site).to_string()
     }
 
+    /// The page for a request over a rate limit, in the person's language.
+    pub fn too_many_requests_page(headers: &axum::http::HeaderMap, retry_after: i64) -> String {
+        let locale = locale_of(headers);
+        let minutes = (retry_after + 59) / 60;
+        let title = crate::i18n::td_string!(locale, errors.title).to_string();
+        let text = crate::i18n::td_string!(locale, errors.too_many_requests, minutes = minutes)
+            .to_string();
+        let home = crate::i18n::td_string!(locale, nav.home).to_string();
+        let lang = if locale == Locale::en { "en" } else { "ja" };
+        format!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+             <link rel=\"stylesheet\" href=\"/pkg/career-relay.css\"></head><body><main>\
+             <h1>{title}</h1><p>{text}</p><p><a href=\"/\">{home}</a></p></main></body></html>"
+        )
+    }
+
     /// The local path the form was posted from, to return to on error.
     fn back() -> String {
         use_context::<Parts>()

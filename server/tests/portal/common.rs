@@ -33,6 +33,11 @@ pub struct Page {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A portal with its configuration changed by `adjust` (limits, say).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         // `TEST_LOG=debug cargo test` shows the server's log.
         if let Ok(filter) = std::env::var("TEST_LOG") {
             let _ = tracing_subscriber::fmt()
@@ -41,9 +46,9 @@ impl TestApp {
                 .try_init();
         }
         let scratch = ScratchDb::new().await.expect("scratch database");
-        let app = Application::build(&Config::for_tests(&scratch.url))
-            .await
-            .expect("portal starts");
+        let mut config = Config::for_tests(&scratch.url);
+        adjust(&mut config);
+        let app = Application::build(&config).await.expect("portal starts");
         let base = app.state.base_url.clone();
         let pool = app.state.pool.clone();
         tokio::spawn(app.run(std::future::pending()));

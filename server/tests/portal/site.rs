@@ -317,3 +317,89 @@ async fn signing_out_everywhere_ends_the_sessions_on_every_device() {
         "a new sign-in works"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_over_a_rate_limit_get_429_and_change_nothing() {
+    let app = TestApp::spawn_with(|c| {
+        c.limits.sign_in_mail_per_address = 2;
+        c.limits.sign_in_mail_per_client = 4;
+        c.limits.opt_in_per_link = 2;
+        c.limits.sign_in_per_client = 3;
+    })
+    .await;
+    let company = app.company("制限株式会社", "hr@limits.example").await;
+    let b = &app.browser();
+    let ask = |email: &'static str| async move {
+        b.post("/signin", "/api/request_sign_in", &[("email", email)])
+            .await
+    };
+    assert_eq!(
+        ask("hr@limits.example").await.location.as_deref(),
+        Some("/signin?sent=1")
+    );
+    assert_eq!(
+        ask("hr@limits.example").await.location.as_deref(),
+        Some("/signin?sent=1")
+    );
+    let over = ask("hr@limits.example").await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS, "per address");
+    assert!(over.body.contains("短時間のリクエストが多すぎます"));
+    let mails = || app.count("SELECT COUNT(*) FROM outbox");
+    assert_eq!(mails().await, 2, "no third mail");
+    assert_eq!(ask("a@limits.example").await.status, StatusCode::FOUND);
+    let over = ask("b@limits.example").await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS, "per client");
+
+    let code = app.relay_code(company).await;
+    for n in 0..2 {
+        let email = format!("c{n}@example.jp");
+        let page = app
+            .browser()
+            .post(
+                &format!("/r/{code}"),
+                "/api/opt_in",
+                &[("code", &code), ("email", &email), ("handoff", "on")],
+            )
+            .await;
+        assert_eq!(page.location.as_deref(), Some("/check-mail"));
+    }
+    let res = app
+        .browser()
+        .client
+        .post(format!("{}/api/opt_in", app.base))
+        .header("referer", format!("{}/r/{code}", app.base))
+        .form(&[
+            ("code", code.as_str()),
+            ("email", "c9@example.jp"),
+            ("handoff", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "per link");
+    let retry: i64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM candidates").await,
+        2,
+        "no third candidate"
+    );
+
+    let guesser = app.browser();
+    for _ in 0..3 {
+        let page = guesser.get("/auth/not-a-real-token").await;
+        assert_eq!(
+            page.location.as_deref(),
+            Some("/signin?error=sign_in_link_invalid")
+        );
+    }
+    assert_eq!(
+        guesser.get("/auth/not-a-real-token").await.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "sign-in attempts per client"
+    );
+}
