@@ -148,7 +148,10 @@ mod store {
 
     /// Who owns an address: staff first, then candidates.
     pub async fn find_by_email(pool: &Pool, email: &Email) -> Result<Option<Subject>> {
-        if let Some(row) = sqlx::query("SELECT id FROM users WHERE email = $1")
+        // Staff removed from their organisation have no account to sign in to.
+        if let Some(row) = sqlx::query(
+            "SELECT id FROM users WHERE email = $1 AND (kind = 'admin' OR company_id IS NOT NULL OR agency_id IS NOT NULL)",
+        )
             .bind(email.as_str())
             .fetch_optional(pool)
             .await?

@@ -127,14 +127,21 @@ pub async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Any>>
 
 /// Serialises writers that count something of one company (relays towards credits): on
 /// PostgreSQL it locks the company's row until the transaction ends (`NO KEY`, so it does not
-/// fight the share locks that foreign-key checks of concurrent inserts take); on SQLite the transaction
-/// already holds the database's write lock (`begin`).
+/// fight the share locks that foreign-key checks of concurrent inserts take); on SQLite the
+/// transaction already holds the database's write lock (`begin`).
 pub async fn lock_company(conn: &mut sqlx::AnyConnection, company_id: i64) -> Result<()> {
+    lock_row(conn, "companies", company_id).await
+}
+
+/// Locks one row of `table` (a name from the code, never from input) as `lock_company` does.
+pub async fn lock_row(conn: &mut sqlx::AnyConnection, table: &str, id: i64) -> Result<()> {
     if conn.backend_name() == "PostgreSQL" {
-        sqlx::query("SELECT id FROM companies WHERE id = $1 FOR NO KEY UPDATE")
-            .bind(company_id)
-            .execute(conn)
-            .await?;
+        sqlx::query(&format!(
+            "SELECT id FROM {table} WHERE id = $1 FOR NO KEY UPDATE"
+        ))
+        .bind(id)
+        .execute(conn)
+        .await?;
     }
     Ok(())
 }

@@ -58,13 +58,15 @@ pub enum UserError {
     AlreadyExists,
     #[error("placement_settled")]
     PlacementSettled,
+    #[error("last_admin")]
+    LastAdmin,
     #[error("internal")]
     Internal,
 }
 
 impl UserError {
     /// Every variant, so the app can prove each one has a translation.
-    pub const ALL: [UserError; 27] = [
+    pub const ALL: [UserError; 28] = [
         Self::Required,
         Self::InvalidEmail,
         Self::TooLong,
@@ -91,6 +93,7 @@ impl UserError {
         Self::Withdrawn,
         Self::AlreadyExists,
         Self::PlacementSettled,
+        Self::LastAdmin,
         Self::Internal,
     ];
 

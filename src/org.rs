@@ -13,10 +13,30 @@ pub struct AgencyRow {
 }
 
 /// Which organisation a new member joins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Membership {
     Company(i64),
     Agency(i64),
+}
+
+impl Membership {
+    /// The users column and organisation table of this membership.
+    fn columns(self) -> (&'static str, &'static str, i64) {
+        match self {
+            Membership::Company(id) => ("company_id", "companies", id),
+            Membership::Agency(id) => ("agency_id", "agencies", id),
+        }
+    }
+}
+
+/// A member as their organisation's admins see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct MemberRow {
+    pub id: i64,
+    pub email: String,
+    pub member_role: String,
+    pub created_at: i64,
 }
 
 #[cfg(feature = "db")]
@@ -184,10 +204,130 @@ mod store {
                 .ok_or(UserError::NotFound)?,
         )
     }
+
+    /// The organisation's members, oldest first.
+    pub async fn members(pool: &Pool, org: Membership) -> Result<Vec<MemberRow>> {
+        let (column, _, id) = org.columns();
+        Ok(sqlx::query_as(&format!(
+            "SELECT id, email, member_role, created_at FROM users WHERE {column} = $1 ORDER BY id LIMIT 500"
+        ))
+        .bind(id)
+        .fetch_all(pool)
+        .await?)
+    }
+
+    /// Invites someone into the organisation: a new account, or one that was removed from it
+    /// before. An address that belongs to another organisation (or a candidate's) is refused.
+    #[tracing::instrument(skip(pool, email))]
+    pub async fn invite_member(
+        pool: &Pool,
+        org: Membership,
+        email: &Email,
+        admin: bool,
+    ) -> Result<i64> {
+        let (column, _, org_id) = org.columns();
+        let kind = match org {
+            Membership::Company(_) => "company",
+            Membership::Agency(_) => "agency",
+        };
+        let role = if admin { "admin" } else { "member" };
+        let mut tx = crate::db::begin(pool).await?;
+        let rejoined: Option<i64> = sqlx::query_scalar(&format!(
+            "UPDATE users SET {column} = $1, member_role = $2, updated_at = $3
+             WHERE email = $4 AND kind = $5 AND company_id IS NULL AND agency_id IS NULL RETURNING id"
+        ))
+        .bind(org_id)
+        .bind(role)
+        .bind(now())
+        .bind(email.as_str())
+        .bind(kind)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = rejoined {
+            tx.commit().await?;
+            return Ok(id);
+        }
+        let candidate: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM candidates WHERE email = $1")
+                .bind(email.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        if candidate.is_some() {
+            return Err(UserError::AlreadyExists.into());
+        }
+        add_member(pool, org, email, admin).await
+    }
+
+    /// Changes a member's role. The organisation keeps at least one admin. The member's sessions
+    /// end, so the new role starts with a new sign-in.
+    #[tracing::instrument(skip(pool))]
+    pub async fn set_member_role(
+        pool: &Pool,
+        org: Membership,
+        user_id: i64,
+        admin: bool,
+    ) -> Result<()> {
+        let (column, table, org_id) = org.columns();
+        let mut tx = crate::db::begin(pool).await?;
+        crate::db::lock_row(&mut tx, table, org_id).await?;
+        let r = sqlx::query(&format!(
+            "UPDATE users SET member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND {column} = $4"
+        ))
+        .bind(if admin { "admin" } else { "member" })
+        .bind(now())
+        .bind(user_id)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(UserError::NotFound.into());
+        }
+        keeps_an_admin(&mut tx, org).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a member from the organisation; their sessions end at once. The organisation keeps
+    /// at least one admin. The account stays (claims and notes name it) without an organisation.
+    #[tracing::instrument(skip(pool))]
+    pub async fn remove_member(pool: &Pool, org: Membership, user_id: i64) -> Result<()> {
+        let (column, table, org_id) = org.columns();
+        let mut tx = crate::db::begin(pool).await?;
+        crate::db::lock_row(&mut tx, table, org_id).await?;
+        let r = sqlx::query(&format!(
+            "UPDATE users SET {column} = NULL, member_role = 'member', session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2 AND {column} = $3"
+        ))
+        .bind(now())
+        .bind(user_id)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(UserError::NotFound.into());
+        }
+        keeps_an_admin(&mut tx, org).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn keeps_an_admin(conn: &mut sqlx::AnyConnection, org: Membership) -> Result<()> {
+        let (column, _, org_id) = org.columns();
+        let admins: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE {column} = $1 AND member_role = 'admin'"
+        ))
+        .bind(org_id)
+        .fetch_one(conn)
+        .await?;
+        if admins == 0 {
+            return Err(UserError::LastAdmin.into());
+        }
+        Ok(())
+    }
 }
 
 #[cfg(feature = "db")]
 pub use store::{
     add_member, agencies, agency_name, company_name, create_admin, create_agency, create_company,
-    set_agency_status,
+    invite_member, members, remove_member, set_agency_status, set_member_role,
 };

@@ -101,6 +101,7 @@ fn Inner() -> impl IntoView {
                     <Route path=path!("/agency/candidates/:id") view=pages::agency::CandidatePage ssr=SsrMode::Async />
                     <Route path=path!("/agency/claims") view=pages::agency::Claims ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/members") view=pages::members::Members ssr=SsrMode::Async />
                     <Route path=path!("/dev/mailbox") view=pages::dev::Mailbox ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -66,6 +66,7 @@ pub fn Header() -> impl IntoView {
                                 view! {
                                     <a href=href>{label}</a>
                                     {(role == Me::Agency).then(|| view! { <a href="/agency/claims">{t!(i18n, nav.claims)}</a> })}
+                                    {matches!(role, Me::Company | Me::Agency).then(|| view! { <a href="/members">{t!(i18n, members.link)}</a> })}
                                     <form method="post" action=crate::api::session::SignOut::PATH class="inline">
                                         <button type="submit" class="link">{t!(i18n, nav.sign_out)}</button>
                                     </form>

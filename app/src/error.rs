@@ -74,6 +74,7 @@ impl AppError {
                 | UserError::ClaimNotActive
                 | UserError::AlreadyPlaced
                 | UserError::PlacementSettled
+                | UserError::LastAdmin
                 | UserError::AlreadyExists
                 | UserError::Withdrawn
                 | UserError::EmailNotConfirmed

@@ -111,6 +111,29 @@ impl Admin {
     }
 }
 
+/// An admin of a company or of an agency (approved or not): manages its members.
+#[derive(Debug, Clone)]
+pub struct OrgAdmin {
+    pub user: User,
+    pub org: career_relay::org::Membership,
+}
+
+impl OrgAdmin {
+    pub async fn require() -> Result<Self, AppError> {
+        use career_relay::org::Membership;
+        let user = user().await?;
+        let org = match (user.kind, user.company_id, user.agency_id) {
+            (UserKind::Company, Some(id), _) => Membership::Company(id),
+            (UserKind::Agency, _, Some(id)) => Membership::Agency(id),
+            _ => return Err(UserError::Forbidden.into()),
+        };
+        if user.member_role != "admin" {
+            return Err(UserError::Forbidden.into());
+        }
+        Ok(Self { user, org })
+    }
+}
+
 /// A signed-in candidate.
 #[derive(Debug, Clone, Copy)]
 pub struct Candidate {

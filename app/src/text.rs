@@ -35,6 +35,7 @@ pub fn user_error(i18n: I18n, e: UserError) -> String {
         UserError::Withdrawn => t_string!(i18n, errors.withdrawn),
         UserError::AlreadyExists => t_string!(i18n, errors.already_exists),
         UserError::PlacementSettled => t_string!(i18n, errors.placement_settled),
+        UserError::LastAdmin => t_string!(i18n, errors.last_admin),
         UserError::Internal => t_string!(i18n, errors.internal),
     }
     .to_string()
@@ -176,6 +177,9 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
         "placement_upheld" => t_string!(i18n, audit.placement_upheld),
         "placement_withdrawn" => t_string!(i18n, audit.placement_withdrawn),
         "profile_viewed" => t_string!(i18n, audit.profile_viewed),
+        "member_invited" => t_string!(i18n, audit.member_invited),
+        "member_role_changed" => t_string!(i18n, audit.member_role_changed),
+        "member_removed" => t_string!(i18n, audit.member_removed),
         other => return other.to_owned(),
     }
     .to_string()
@@ -214,6 +218,9 @@ pub fn saved(i18n: I18n, what: &str) -> Option<String> {
             "agency" => t_string!(i18n, notices.agency),
             "settings" => t_string!(i18n, notices.settings),
             "placement" => t_string!(i18n, notices.placement),
+            "invited" => t_string!(i18n, notices.invited),
+            "role" => t_string!(i18n, notices.role),
+            "removed" => t_string!(i18n, notices.removed),
             "dispute" => t_string!(i18n, notices.dispute),
             _ => return None,
         }

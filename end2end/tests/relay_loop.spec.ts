@@ -16,8 +16,11 @@ test('the whole relay loop: link, opt-in, profile, claim, placement, credit', as
   const relayUrl = await company.locator('#relay-url').inputValue();
   expect(relayUrl).toMatch(/\/r\/[A-Za-z0-9_-]{22}$/);
   await expect(company.locator('#template-ja')).toContainText(relayUrl);
-  await company.getByTestId('copy-link').click();
-  await expect(company.getByTestId('copy-link')).toHaveText('コピーしました');
+  // The button works once the wasm bundle has hydrated the page, which can take a moment.
+  await expect(async () => {
+    await company.getByTestId('copy-link').click();
+    await expect(company.getByTestId('copy-link')).toHaveText('コピーしました', { timeout: 500 });
+  }).toPass({ timeout: 30_000 });
   expect(violations, 'the page hydrates within its Content-Security-Policy').toEqual([]);
   const before = await balance(company);
 

@@ -6,6 +6,7 @@ pub mod company;
 pub mod dev;
 pub mod home;
 pub mod me;
+pub mod members;
 pub mod relay;
 pub mod signin;
 

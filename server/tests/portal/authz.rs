@@ -60,6 +60,7 @@ const CANDIDATES: &[Role] = &[Candidate, OtherCandidate];
 const COMPANIES: &[Role] = &[CompanyMember, CompanyAdmin, OtherCompany];
 const APPROVED_AGENCIES: &[Role] = &[AgencyStaff, AgencyAdmin, OtherAgency];
 const OWN_AGENCY: &[Role] = &[AgencyStaff, AgencyAdmin];
+const ORG_ADMINS: &[Role] = &[CompanyAdmin, OtherCompany, AgencyAdmin];
 
 /// Errors that mean "not for you". A caller who is let through may still meet a rule
 /// (`AlreadyClaimed`, a validation error): that is allowed, not refused.
@@ -85,17 +86,19 @@ struct World {
     placement: i64,
     disputed: i64,
     own_agency: i64,
+    /// A plain member of the first company.
+    member_user: i64,
 }
 
 async fn world() -> World {
     let app = TestApp::spawn().await;
     let pool = app.pool.clone();
-    let company = app.company("本社株式会社", "member@a.example").await;
-    org::add_member(
+    let company = app.company("本社株式会社", "admin@a.example").await;
+    let member_user = org::add_member(
         &pool,
         Membership::Company(company),
-        &Email::parse("admin@a.example").unwrap(),
-        true,
+        &Email::parse("member@a.example").unwrap(),
+        false,
     )
     .await
     .unwrap();
@@ -183,6 +186,7 @@ async fn world() -> World {
         placement,
         disputed,
         own_agency: agency,
+        member_user,
     }
 }
 
@@ -279,6 +283,30 @@ fn table(w: &World) -> Vec<Line> {
                 ("fee", String::new()),
             ]),
             OWN_AGENCY,
+        ),
+        // Members, for the admins of each company and agency (the second company's member is
+        // its admin; the agencies' first staff are plain members).
+        ("members_page", vec![], ORG_ADMINS),
+        (
+            "invite_member",
+            f(&[
+                ("email", "invited@example.jp".into()),
+                ("role", "member".into()),
+            ]),
+            ORG_ADMINS,
+        ),
+        (
+            "set_member_role",
+            f(&[
+                ("user_id", w.member_user.to_string()),
+                ("role", "admin".into()),
+            ]),
+            &[CompanyAdmin],
+        ),
+        (
+            "remove_member",
+            f(&[("user_id", w.member_user.to_string())]),
+            &[CompanyAdmin],
         ),
         // The platform.
         ("admin_page", vec![], &[PlatformAdmin]),

@@ -1,0 +1,77 @@
+//! `/members`: a company's or agency's admins invite members, change roles and remove members.
+
+use crate::{
+    api::members::{get_members_page, InviteMember, MembersPage, RemoveMember, SetMemberRole},
+    components::{FieldError, FormError, FormState, Loaded, SavedNotice},
+    i18n::*,
+};
+use career_relay::time::date;
+use leptos::{prelude::*, server_fn::ServerFn};
+
+#[component]
+pub fn Members() -> impl IntoView {
+    let page = Resource::new(|| (), |_| get_members_page());
+    view! { <Loaded resource=page view=|p: MembersPage| view! { <MembersView page=p /> } /> }
+}
+
+#[component]
+fn MembersView(page: MembersPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let invite = FormState::of("invite");
+    let member = FormState::of("member");
+    let me = page.me;
+    view! {
+        <h1>{t!(i18n, members.title)}</h1>
+        <SavedNotice />
+        <section class="panel">
+            <FormError state=member />
+            <table data-testid="members">
+                <thead><tr><th>{t!(i18n, profile.email)}</th><th>{t!(i18n, members.role)}</th><th>{t!(i18n, company.date)}</th><th></th></tr></thead>
+                <tbody>
+                    {page.members.into_iter().map(|m| {
+                        let admin = m.member_role == "admin";
+                        view! {
+                            <tr data-member=m.id>
+                                <td>{m.email}</td>
+                                <td>{if admin { t_string!(i18n, members.admin).to_string() } else { t_string!(i18n, members.member).to_string() }}</td>
+                                <td>{date(m.created_at)}</td>
+                                <td>
+                                    {(m.id != me).then(|| view! {
+                                        <form method="post" action=SetMemberRole::PATH class="inline">
+                                            <input type="hidden" name="user_id" value=m.id />
+                                            <input type="hidden" name="role" value=if admin { "member" } else { "admin" } />
+                                            <button type="submit" class="secondary">
+                                                {if admin { t_string!(i18n, members.make_member).to_string() } else { t_string!(i18n, members.make_admin).to_string() }}
+                                            </button>
+                                        </form>
+                                        " "
+                                        <form method="post" action=RemoveMember::PATH class="inline">
+                                            <input type="hidden" name="user_id" value=m.id />
+                                            <button type="submit" class="danger">{t!(i18n, members.remove)}</button>
+                                        </form>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, members.invite_title)}</h2>
+            <form method="post" action=InviteMember::PATH>
+                <FormError state=invite.clone() />
+                <label for="invite-email">{t!(i18n, profile.email)}</label>
+                <input id="invite-email" name="email" type="email" value=invite.value("email", "") />
+                <FieldError state=invite.clone() field="email" />
+                <label for="invite-role">{t!(i18n, members.role)}</label>
+                <select id="invite-role" name="role">
+                    <option value="member">{t!(i18n, members.member)}</option>
+                    <option value="admin" selected=invite.value("role", "") == "admin">{t!(i18n, members.admin)}</option>
+                </select>
+                <p class="hint">{t!(i18n, members.invite_explain)}</p>
+                <button type="submit">{t!(i18n, members.invite)}</button>
+            </form>
+        </section>
+    }
+}
