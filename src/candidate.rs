@@ -497,7 +497,8 @@ mod store {
             skill: opt(&q.skill).map(norm),
             min_years: opt(&q.min_years)
                 .map(|y| {
-                    y.parse::<u8>()
+                    norm(y)
+                        .parse::<u8>()
                         .map(i64::from)
                         .map_err(|_| UserError::InvalidNumber)
                 })

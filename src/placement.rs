@@ -48,7 +48,10 @@ impl TryFrom<&PlacementInput> for Placement {
                 .map_err(|_| errors.push(FieldError::new("start_date", UserError::InvalidDate)))
                 .ok(),
         };
-        let fee = match input.fee.trim().replace([',', '¥', '円'], "") {
+        // Full-width digits from a Japanese IME count as digits.
+        let fee: String =
+            unicode_normalization::UnicodeNormalization::nfkc(input.fee.as_str()).collect();
+        let fee = match fee.trim().replace([',', '¥', '円'], "") {
             s if s.is_empty() => None,
             s => match s.parse::<i64>() {
                 Ok(n) if (0..=100_000_000).contains(&n) => Some(n),
@@ -334,10 +337,10 @@ mod tests {
             employer: "株式会社テスト".into(),
             position: "営業".into(),
             start_date: "2027-04-01".into(),
-            fee: "1,200,000".into(),
+            fee: "１，２００，０００円".into(),
         };
         let p = Placement::try_from(&ok).unwrap();
-        assert_eq!(p.fee, Some(1_200_000));
+        assert_eq!(p.fee, Some(1_200_000), "full-width digits count");
         let bad = PlacementInput {
             employer: "".into(),
             position: "x".into(),

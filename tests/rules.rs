@@ -615,6 +615,15 @@ async fn the_pool_filters_search_two_character_japanese_and_pages() {
             .len(),
         0
     );
+    assert_eq!(
+        candidate::pool_page(&w.pool, &q(|q| q.min_years = "５".into()))
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        20,
+        "full-width digits from a Japanese IME count"
+    );
     let first = candidate::pool_page(&w.pool, &Default::default())
         .await
         .unwrap();

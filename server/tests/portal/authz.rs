@@ -44,18 +44,8 @@ const ALL: [Role; 11] = [
     PlatformAdmin,
 ];
 const EVERYONE: &[Role] = &ALL;
-const SIGNED_IN: &[Role] = &[
-    Candidate,
-    OtherCandidate,
-    CompanyMember,
-    CompanyAdmin,
-    OtherCompany,
-    AgencyStaff,
-    AgencyAdmin,
-    OtherAgency,
-    PendingAgency,
-    PlatformAdmin,
-];
+/// Everyone but the signed-out visitor, who comes first in `ALL`.
+const SIGNED_IN: &[Role] = ALL.split_at(1).1;
 const CANDIDATES: &[Role] = &[Candidate, OtherCandidate];
 const COMPANIES: &[Role] = &[CompanyMember, CompanyAdmin, OtherCompany];
 const APPROVED_AGENCIES: &[Role] = &[AgencyStaff, AgencyAdmin, OtherAgency];
