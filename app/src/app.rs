@@ -86,7 +86,9 @@ fn Inner() -> impl IntoView {
     provide_context(FlashContext(flash.into_inner()));
     view! {
         <Stylesheet id="leptos" href="/pkg/career-relay.css" />
-        <Title text=move || t_string!(i18n, brand).to_string() />
+        // A plain string: the language is fixed for a page (switching it reloads), and leptos_meta
+        // reads the title after the render's reactive owner is gone.
+        <Title text=t_string!(i18n, brand).to_string() />
         <Router>
             <Header />
             <main>
@@ -94,6 +96,7 @@ fn Inner() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async />
                     <Route path=path!("/signin") view=pages::signin::SignIn ssr=SsrMode::Async />
                     <Route path=path!("/check-mail") view=pages::signin::CheckMail ssr=SsrMode::Async />
+                    <Route path=path!("/auth/:token") view=pages::signin::UseLink ssr=SsrMode::Async />
                     <Route path=path!("/r/:code") view=pages::relay::Relay ssr=SsrMode::Async />
                     <Route path=path!("/me") view=pages::me::Me ssr=SsrMode::Async />
                     <Route path=path!("/company") view=pages::company::Company ssr=SsrMode::Async />

@@ -10,13 +10,20 @@ export function signInLink(email: string): string {
   return JSON.parse(out.trim().split('\n').pop()!).url;
 }
 
-/** Opens the newest sign-in link mailed to `to`, as shown in the dev mailbox. */
+/** Signs `page` in through a fresh one-time link: opens it and presses the sign-in button. */
+export async function signIn(page: Page, email: string) {
+  await page.goto(signInLink(email));
+  await page.getByTestId('continue-sign-in').click();
+}
+
+/** Opens the newest sign-in link mailed to `to`, as shown in the dev mailbox, and signs in. */
 export async function followMailedLink(page: Page, to: string) {
   await page.goto('/dev/mailbox');
   const mail = page.locator('article.mail', { has: page.locator('.to', { hasText: to }) }).first();
   const href = await mail.locator('a[href*="/auth/"]').first().getAttribute('href');
   expect(href).toBeTruthy();
   await page.goto(href!);
+  await page.getByTestId('continue-sign-in').click();
 }
 
 /** Fills the profile form with valid values and a skill that identifies this candidate. */

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { signInLink, followMailedLink, fillProfile } from './helpers';
+import { signIn, followMailedLink, fillProfile } from './helpers';
 
 const balance = async (page: import('@playwright/test').Page) =>
   Number(await page.getByTestId('balance').innerText());
@@ -11,7 +11,7 @@ test('the whole relay loop: link, opt-in, profile, claim, placement, credit', as
   company.on('console', (m) => {
     if (m.text().includes('Content Security Policy')) violations.push(m.text());
   });
-  await company.goto(signInLink('hr@sakura-foods.example'));
+  await signIn(company, 'hr@sakura-foods.example');
   await expect(company).toHaveURL(/\/company$/);
   const relayUrl = await company.locator('#relay-url').inputValue();
   expect(relayUrl).toMatch(/\/r\/[A-Za-z0-9_-]{22}$/);
@@ -39,7 +39,7 @@ test('the whole relay loop: link, opt-in, profile, claim, placement, credit', as
 
   // An agency finds and claims the candidate, then reports the placement.
   const agency = await browser.newPage();
-  await agency.goto(signInLink('staff@next-career.example'));
+  await signIn(agency, 'staff@next-career.example');
   await expect(agency).toHaveURL(/\/agency$/);
   await agency.fill('input[name="q"]', 'ループ検証');
   await agency.getByRole('button', { name: '検索' }).click();
@@ -69,7 +69,7 @@ test('a candidate opts in and completes the profile with JavaScript turned off',
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const company = await browser.newPage();
-  await company.goto(signInLink('recruit@mirai-tech.example'));
+  await signIn(company, 'recruit@mirai-tech.example');
   const relayUrl = await company.locator('#relay-url').inputValue();
 
   await page.goto(relayUrl);

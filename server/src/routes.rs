@@ -14,7 +14,7 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use career_relay::limit::Limit;
@@ -41,7 +41,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
     let shell_state = state.clone();
     let shell_options = options.clone();
     let extra = Router::new()
-        .route("/auth/{token}", get(sign_in_link))
+        .route("/auth/{token}/continue", post(sign_in_link))
         .route("/lang/{locale}", get(switch_language))
         .route("/healthz", get(health))
         .with_state(state.clone());
@@ -358,8 +358,9 @@ async fn snapshot_session(
     next.run(req).await
 }
 
-/// `GET /auth/{token}`: uses a one-time sign-in link, renews the session id, and sends the person
-/// to their home page. A used or expired link leads to the sign-in page, which offers a new one.
+/// `POST /auth/{token}/continue` (the button of the page the mailed link opens): uses the one-time
+/// sign-in link, renews the session id, and sends the person to their home page. A used or
+/// expired link leads to the sign-in page, which offers a new one.
 async fn sign_in_link(
     State(state): State<AppState>,
     session: Session,

@@ -46,3 +46,27 @@ pub fn CheckMail() -> impl IntoView {
         </section>
     }
 }
+
+/// `/auth/{token}`: the page a mailed sign-in link opens. Signing in takes a press of the button
+/// (a POST), so that mail scanners that open every link do not use the one-time link up.
+#[component]
+pub fn UseLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = leptos_router::hooks::use_params_map();
+    let token: String = params
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    view! {
+        <section class="narrow">
+            <h1>{t!(i18n, signin.continue_title)}</h1>
+            <p>{t!(i18n, signin.continue_text)}</p>
+            <form method="post" action=format!("/auth/{token}/continue")>
+                <button type="submit" data-testid="continue-sign-in">{t!(i18n, signin.continue_button)}</button>
+            </form>
+        </section>
+    }
+}

@@ -143,8 +143,8 @@ async fn a_sign_in_link_used_twice_offers_a_new_one() {
     )
     .await;
     let link = app.mailed_link("twice@example.jp").await;
-    assert_eq!(b.get(&link).await.location.as_deref(), Some("/me"));
-    let again = app.browser().get(&link).await;
+    assert_eq!(b.use_link(&link).await.location.as_deref(), Some("/me"));
+    let again = app.browser().use_link(&link).await;
     assert_eq!(
         again.location.as_deref(),
         Some("/signin?error=sign_in_link_invalid")

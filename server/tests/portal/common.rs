@@ -79,7 +79,7 @@ impl TestApp {
             .unwrap()
             .expect("account exists");
         let token = auth::issue_link(&self.pool, subject).await.unwrap();
-        let page = b.get(&format!("/auth/{token}")).await;
+        let page = b.use_link(&format!("/auth/{token}")).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "sign-in link redirects");
         b
     }
@@ -156,7 +156,7 @@ impl TestApp {
             .await;
         assert_eq!(page.location.as_deref(), Some("/check-mail"));
         let link = self.mailed_link(email).await;
-        assert_eq!(b.get(&link).await.location.as_deref(), Some("/me"));
+        assert_eq!(b.use_link(&link).await.location.as_deref(), Some("/me"));
         let page = b.post("/me", "/api/save_profile", &profile_form()).await;
         assert_eq!(
             page.location.as_deref(),
@@ -199,6 +199,17 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("GET {path}: {e}"));
         Page::read(res).await
+    }
+
+    /// Follows a mailed sign-in link as a person does: opens the page, presses the button.
+    pub async fn use_link(&self, link: &str) -> Page {
+        let page = self.get(link).await;
+        assert_eq!(page.status, StatusCode::OK, "the link opens a page");
+        assert!(
+            page.body.contains("continue-sign-in"),
+            "with the sign-in button"
+        );
+        self.post(link, &format!("{link}/continue"), &[]).await
     }
 
     /// Posts a form as a browser without JavaScript would, from the page at `from`.

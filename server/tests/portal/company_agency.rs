@@ -489,7 +489,7 @@ async fn company_admins_invite_change_and_remove_members() {
     let link = app.mailed_link("new@members.example").await;
     let newcomer = app.browser();
     assert_eq!(
-        newcomer.get(&link).await.location.as_deref(),
+        newcomer.use_link(&link).await.location.as_deref(),
         Some("/company")
     );
     assert_eq!(newcomer.get("/company").await.status, StatusCode::OK);
