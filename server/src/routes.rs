@@ -309,6 +309,11 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The paths of the app's pages (`/agency/candidates/{id}`), for tests that visit every page.
+pub fn page_paths() -> Vec<String> {
+    route_list().iter().map(|r| r.path().to_owned()).collect()
+}
+
 /// Reads the session once per request (who is signed in; on page loads, the flash of the last
 /// failed form, which reading removes) and hands the snapshot to the app.
 async fn snapshot_session(

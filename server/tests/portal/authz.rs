@@ -393,3 +393,55 @@ async fn every_server_function_refuses_every_role_the_design_does_not_allow() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_refuses_every_role_the_design_does_not_allow() {
+    let w = world().await;
+    let public: &[Role] = EVERYONE;
+    let pages: Vec<(String, &[Role])> = vec![
+        ("/".into(), public),
+        ("/signin".into(), public),
+        ("/check-mail".into(), public),
+        ("/auth/{token}".into(), public),
+        ("/r/{code}".into(), public),
+        ("/dev/mailbox".into(), public),
+        ("/me".into(), CANDIDATES),
+        ("/company".into(), COMPANIES),
+        ("/agency".into(), APPROVED_AGENCIES),
+        ("/agency/claims".into(), APPROVED_AGENCIES),
+        ("/agency/candidates/{id}".into(), APPROVED_AGENCIES),
+        ("/members".into(), ORG_ADMINS),
+        ("/admin".into(), &[PlatformAdmin]),
+    ];
+    let listed: BTreeSet<String> = pages.iter().map(|(p, _)| p.clone()).collect();
+    let registered: BTreeSet<String> = career_relay_server::routes::page_paths()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        registered, listed,
+        "every page needs its line in this table"
+    );
+    for (pattern, allowed) in &pages {
+        let path = pattern
+            .replace("{token}", "some-token")
+            .replace("{code}", &w.code)
+            .replace("{id}", &w.free_candidate.to_string());
+        for role in ALL {
+            let page = w.browsers[&role].get(&path).await;
+            let status = page.status.as_u16();
+            if allowed.contains(&role) {
+                assert_eq!(status, 200, "{path}: {role:?} should see the page");
+            } else {
+                let to_sign_in = status == 302
+                    && page
+                        .location
+                        .as_deref()
+                        .is_some_and(|l| l.starts_with("/signin"));
+                assert!(
+                    status == 403 || (role == SignedOut && to_sign_in),
+                    "{path}: {role:?} should be refused, got {status}"
+                );
+            }
+        }
+    }
+}
