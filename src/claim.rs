@@ -82,8 +82,8 @@ mod store {
         }
         let s = settings::load(&mut *tx).await?;
         let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO claims (candidate_id, agency_id, user_id, claimed_at, expires_at, created_at, updated_at)
-             SELECT id, $1, $2, $3, $4, $3, $3 FROM candidates WHERE id = $5 AND in_pool = 1 RETURNING id",
+            "INSERT INTO claims (candidate_id, agency_id, company_id, user_id, claimed_at, expires_at, created_at, updated_at)
+             SELECT id, $1, company_id, $2, $3, $4, $3, $3 FROM candidates WHERE id = $5 AND in_pool = 1 RETURNING id",
         )
         .bind(agency_id)
         .bind(user_id)
@@ -184,11 +184,16 @@ mod store {
         .await?;
         let notes: Vec<Note> = sqlx::query_as(
             "SELECT n.claim_id, n.body, n.created_at FROM claim_notes n JOIN claims k ON k.id = n.claim_id
-             WHERE k.agency_id = $1 AND k.ended_at IS NULL ORDER BY n.id",
+             WHERE k.agency_id = $1 AND k.ended_at IS NULL AND k.expires_at > $2 ORDER BY n.id",
         )
         .bind(agency_id)
+        .bind(now())
         .fetch_all(pool)
         .await?;
+        let mut notes_of: std::collections::HashMap<i64, Vec<Note>> = Default::default();
+        for n in notes {
+            notes_of.entry(n.claim_id).or_default().push(n);
+        }
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -199,7 +204,7 @@ mod store {
                     candidate_name: r.get::<Option<String>, _>("name").unwrap_or_default(),
                     claimed_at: r.get("claimed_at"),
                     expires_at: r.get("expires_at"),
-                    notes: notes.iter().filter(|n| n.claim_id == id).cloned().collect(),
+                    notes: notes_of.remove(&id).unwrap_or_default(),
                 }
             })
             .collect())

@@ -48,9 +48,9 @@ mod store {
         let qualified = one("SELECT COUNT(*) FROM relays WHERE company_id = $1").await?;
         let outcomes = sqlx::query_as(
             "SELECT k.id AS claim_id, a.name AS agency_name, k.claimed_at, k.ended_at, k.end_reason, p.created_at AS placed_at
-             FROM claims k JOIN candidates c ON c.id = k.candidate_id JOIN agencies a ON a.id = k.agency_id
+             FROM claims k JOIN agencies a ON a.id = k.agency_id
              LEFT JOIN placements p ON p.claim_id = k.id
-             WHERE c.company_id = $1 ORDER BY k.id DESC LIMIT 50",
+             WHERE k.company_id = $1 ORDER BY k.id DESC LIMIT 50",
         )
         .bind(company_id)
         .fetch_all(pool)

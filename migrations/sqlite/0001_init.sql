@@ -131,6 +131,8 @@ CREATE TABLE claims (
     id INTEGER PRIMARY KEY,
     candidate_id INTEGER NOT NULL REFERENCES candidates (id) ON DELETE CASCADE,
     agency_id INTEGER NOT NULL REFERENCES agencies (id),
+    -- The relaying company (the candidate's), so its status page reads its claims by index.
+    company_id INTEGER NOT NULL REFERENCES companies (id),
     user_id INTEGER NOT NULL REFERENCES users (id),
     claimed_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
@@ -143,6 +145,7 @@ CREATE TABLE claims (
 CREATE UNIQUE INDEX claims_one_open ON claims (candidate_id) WHERE ended_at IS NULL;
 CREATE INDEX claims_agency ON claims (agency_id, ended_at, id);
 CREATE INDEX claims_candidate ON claims (candidate_id, id);
+CREATE INDEX claims_company ON claims (company_id, id);
 CREATE INDEX claims_expiry ON claims (expires_at) WHERE ended_at IS NULL;
 
 CREATE TABLE claim_notes (
