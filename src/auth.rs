@@ -89,6 +89,19 @@ mod store {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
     }
 
+    /// The hex HMAC-SHA-256 of `value` under `key`.
+    pub fn keyed_hash(key: &str, value: &str) -> String {
+        use hmac::{Hmac, Mac};
+        // HMAC accepts keys of any length, so this cannot fail.
+        let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC key");
+        mac.update(value.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The hex SHA-256 of a secret; only hashes of tokens are stored.
     pub fn hash(secret: &str) -> String {
         Sha256::digest(secret.as_bytes())
@@ -233,8 +246,8 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    consume_link, find_by_email, hash, issue_link, load_user, purge_expired_links, random_token,
-    session_epoch, sign_out_everywhere,
+    consume_link, find_by_email, hash, issue_link, keyed_hash, load_user, purge_expired_links,
+    random_token, session_epoch, sign_out_everywhere,
 };
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ pub struct OptIn {
 mod store {
     use super::*;
     use crate::{
-        auth::hash,
+        auth::keyed_hash,
         consent::{ConsentKind, NOTICE_VERSION},
         credit,
         db::{self, Pool},
@@ -356,8 +356,20 @@ mod store {
         let company_id: i64 = row.try_get("company_id")?;
         let email: Option<String> = row.try_get("email")?;
         let phone: Option<String> = row.try_get("phone")?;
-        let person_key = hash(&format!("email:{}", email.unwrap_or_default()));
-        let phone_key = phone.map(|p| hash(&format!("phone:{p}")));
+        // Keyed hashes of the canonical address and phone: they outlive erasure, so without the
+        // secret key they must not lead back to the person.
+        let pepper = db::secret(conn, "person_key").await?;
+        let email = email
+            .and_then(|e| crate::Email::parse(&e).ok())
+            .map(|e| e.canonical())
+            .unwrap_or_default();
+        let person_key = keyed_hash(&pepper, &format!("email:{email}"));
+        let phone_key = phone.map(|p| {
+            keyed_hash(
+                &pepper,
+                &format!("phone:{}", crate::profile::canonical_phone(&p)),
+            )
+        });
         db::lock_company(conn, company_id).await?;
         let s = settings::load(&mut *conn).await?;
         // The first company that relayed this person within the window keeps the relay.

@@ -98,6 +98,8 @@ pub async fn migrate(pool: &Pool, url: &str) -> Result<()> {
         _ => sqlx::migrate!("migrations/sqlite").run(pool).await?,
     }
     crate::settings::ensure_defaults(pool).await?;
+    let mut conn = pool.acquire().await?;
+    secret(&mut conn, "person_key").await?;
     Ok(())
 }
 
@@ -153,4 +155,29 @@ pub fn skip_locked(pool: &Pool) -> &'static str {
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     }
+}
+
+/// A secret of this installation, made once and shared by every instance (the key of the person
+/// hashes that outlive erasure). Never shown, never logged.
+pub async fn secret(conn: &mut sqlx::AnyConnection, name: &str) -> Result<String> {
+    let found: Option<String> = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(value) = found {
+        return Ok(value);
+    }
+    sqlx::query(
+        "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(crate::auth::random_token(32))
+    .execute(&mut *conn)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(conn)
+            .await?,
+    )
 }

@@ -51,6 +51,18 @@ impl Email {
     pub fn domain(&self) -> &str {
         self.0.rsplit_once('@').map(|(_, d)| d).unwrap_or_default()
     }
+
+    /// The mailbox behind the address, for telling people apart: without a `+tag`
+    /// (`taro+1@example.jp` and `taro@example.jp` are one person).
+    pub fn canonical(&self) -> String {
+        match self.0.rsplit_once('@') {
+            Some((local, domain)) => {
+                let local = local.split_once('+').map_or(local, |(base, _)| base);
+                format!("{local}@{domain}")
+            }
+            None => self.0.clone(),
+        }
+    }
 }
 
 impl std::fmt::Display for Email {
@@ -110,5 +122,17 @@ mod tests {
                 prop_assert_eq!(Email::parse(e.as_str()).unwrap(), e);
             }
         }
+    }
+
+    #[test]
+    fn the_canonical_address_drops_the_plus_tag() {
+        assert_eq!(
+            Email::parse("Taro+jobs@Example.jp").unwrap().canonical(),
+            "taro@example.jp"
+        );
+        assert_eq!(
+            Email::parse("taro@example.jp").unwrap().canonical(),
+            "taro@example.jp"
+        );
     }
 }

@@ -276,6 +276,15 @@ impl Profile {
     }
 }
 
+/// A phone number as one person has it, whichever way it was written: Japanese numbers in the
+/// international form (`+81 90…`) become the national one (`090…`).
+pub fn canonical_phone(phone: &str) -> String {
+    match phone.strip_prefix("+81") {
+        Some(rest) => format!("0{}", rest.trim_start_matches('0')),
+        None => phone.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,6 +352,13 @@ mod tests {
         })
         .unwrap();
         assert_eq!(p.name_kana, "ヤマダ タロウ");
+    }
+
+    #[test]
+    fn japanese_numbers_compare_in_the_national_form() {
+        assert_eq!(canonical_phone("+819012345678"), "09012345678");
+        assert_eq!(canonical_phone("09012345678"), "09012345678");
+        assert_eq!(canonical_phone("+14155550100"), "+14155550100");
     }
 
     #[test]

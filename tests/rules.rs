@@ -158,6 +158,41 @@ async fn the_same_phone_counts_once_within_the_attribution_window() {
 }
 
 #[tokio::test]
+async fn a_plus_tag_address_or_the_international_phone_form_is_the_same_person() {
+    let w = world(0).await;
+    for (email, phone) in [
+        ("taro@example.jp", "09011112222"),
+        ("taro+again@example.jp", "08033334444"),
+        ("jiro@example.jp", "+81 90-1111-2222"),
+        ("saburo@example.jp", "07055556666"),
+    ] {
+        let opt = candidate::opt_in(&w.pool, &w.code, &Email::parse(email).unwrap(), false)
+            .await
+            .unwrap();
+        candidate::confirm_email(&w.pool, opt.candidate_id)
+            .await
+            .unwrap();
+        candidate::save_profile(&w.pool, opt.candidate_id, &profile(phone))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        count(&w, "SELECT COUNT(*) FROM relays").await,
+        2,
+        "taro twice and taro's phone once more are one person; saburo is another"
+    );
+    let keys: Vec<String> = sqlx::query_scalar("SELECT person_key FROM relays")
+        .fetch_all(&w.pool)
+        .await
+        .unwrap();
+    let plain = career_relay::auth::hash("email:taro@example.jp");
+    assert!(
+        keys.iter().all(|k| k != &plain),
+        "the stored key is keyed with the installation's secret, not a bare hash"
+    );
+}
+
+#[tokio::test]
 async fn opting_in_again_with_a_known_address_stores_nothing_new() {
     let w = world(0).await;
     let email = Email::parse("again@example.jp").unwrap();

@@ -251,3 +251,9 @@ CREATE TABLE rate_limits (
     PRIMARY KEY (bucket, window_start)
 );
 CREATE INDEX rate_limits_window ON rate_limits (window_start);
+
+-- Secrets of the installation (e.g. the key of the person hashes), made once at first start.
+CREATE TABLE app_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
