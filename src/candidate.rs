@@ -370,6 +370,11 @@ mod store {
                 &format!("phone:{}", crate::profile::canonical_phone(&p)),
             )
         });
+        let mut persons: Vec<&String> = std::iter::once(&person_key).chain(&phone_key).collect();
+        persons.sort();
+        for key in persons {
+            db::lock_person(conn, key).await?;
+        }
         db::lock_company(conn, company_id).await?;
         let s = settings::load(&mut *conn).await?;
         // The first company that relayed this person within the window keeps the relay.

@@ -135,6 +135,21 @@ pub async fn lock_company(conn: &mut sqlx::AnyConnection, company_id: i64) -> Re
     lock_row(conn, "companies", company_id).await
 }
 
+/// Serialises writers about one person across companies (the first company to relay a person
+/// keeps the relay): on PostgreSQL a transaction-scoped advisory lock on a number derived from
+/// `key` (a hex hash); SQLite's transaction already holds the write lock. Callers lock persons
+/// before companies, in a fixed order, so that no two writers wait on each other.
+pub async fn lock_person(conn: &mut sqlx::AnyConnection, key: &str) -> Result<()> {
+    if conn.backend_name() == "PostgreSQL" {
+        let id = i64::from_str_radix(key.get(..15).unwrap_or(key), 16).unwrap_or_default();
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+            .bind(id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Locks one row of `table` (a name from the code, never from input) as `lock_company` does.
 pub async fn lock_row(conn: &mut sqlx::AnyConnection, table: &str, id: i64) -> Result<()> {
     if conn.backend_name() == "PostgreSQL" {

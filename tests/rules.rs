@@ -712,3 +712,39 @@ async fn workers_taking_mail_at_once_never_take_the_same_message() {
     assert_eq!(all, taken.len(), "no message was taken twice");
     assert_eq!(taken.len(), 200, "every message was taken");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_person_qualifying_at_two_companies_at_once_counts_for_one() {
+    let w = world(0).await;
+    let (_, other_code) = org::create_company(&w.pool, "別会社").await.unwrap();
+    // The same phone at both companies, under different addresses, many times over.
+    let pairs = 20;
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(pairs * 2));
+    let mut tasks = Vec::new();
+    for n in 0..pairs {
+        for (side, code) in [(0, w.code.clone()), (1, other_code.clone())] {
+            let (pool, start) = (w.pool.clone(), start.clone());
+            tasks.push(tokio::spawn(async move {
+                let email = Email::parse(&format!("p{n}-{side}@example.jp")).unwrap();
+                let opt = candidate::opt_in(&pool, &code, &email, false)
+                    .await
+                    .unwrap();
+                candidate::confirm_email(&pool, opt.candidate_id)
+                    .await
+                    .unwrap();
+                start.wait().await;
+                candidate::save_profile(&pool, opt.candidate_id, &profile(&format!("090{n:08}")))
+                    .await
+                    .unwrap();
+            }));
+        }
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(
+        count(&w, "SELECT COUNT(*) FROM relays").await,
+        pairs as i64,
+        "each phone counts once, for whichever company was first"
+    );
+}
