@@ -72,33 +72,26 @@ mod store {
     /// Takes up to `limit` messages that are due, leasing them so that no other instance (nor
     /// this one) takes them again while they are being sent.
     pub async fn take_due(pool: &Pool, limit: i64) -> Result<Vec<Outgoing>> {
-        let mut tx = db::begin(pool).await?;
         let t = now();
+        // One statement: the rows are chosen (skipping those other instances hold) and leased at
+        // once, so no one else can take them until the lease ends.
         let sql = format!(
-            "SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2{}",
+            "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
+             WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id IN (
+                 SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+                 ORDER BY id LIMIT $3{})
+             RETURNING id, to_addr, subject, body_text, attempts",
             db::skip_locked(pool)
         );
-        let ids: Vec<i64> = sqlx::query_scalar(&sql)
+        let mut tx = db::begin(pool).await?;
+        let mut taken: Vec<Outgoing> = sqlx::query_as(&sql)
+            .bind(t + LEASE_SECONDS)
             .bind(t)
             .bind(limit)
             .fetch_all(&mut *tx)
             .await?;
-        let mut taken = Vec::with_capacity(ids.len());
-        for id in ids {
-            // The condition again: a row another instance leased meanwhile is left to it.
-            let m: Option<Outgoing> = sqlx::query_as(
-                "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
-                 WHERE id = $3 AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
-                 RETURNING id, to_addr, subject, body_text, attempts",
-            )
-            .bind(t + LEASE_SECONDS)
-            .bind(t)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            taken.extend(m);
-        }
         tx.commit().await?;
+        taken.sort_by_key(|m| m.id);
         Ok(taken)
     }
 
