@@ -212,34 +212,31 @@ mod store {
         Ok(r.rows_affected())
     }
 
-    fn epoch_table(subject: Subject) -> (&'static str, i64) {
-        match subject {
-            Subject::User(id) => ("users", id),
-            Subject::Candidate(id) => ("candidates", id),
-        }
-    }
-
     /// The person's current session epoch; `None` when the person no longer exists.
     pub async fn session_epoch(pool: &Pool, subject: Subject) -> Result<Option<i64>> {
-        let (table, id) = epoch_table(subject);
-        Ok(
-            sqlx::query_scalar(&format!("SELECT session_epoch FROM {table} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?,
-        )
+        let (sql, id) = match subject {
+            Subject::User(id) => ("SELECT session_epoch FROM users WHERE id = $1", id),
+            Subject::Candidate(id) => ("SELECT session_epoch FROM candidates WHERE id = $1", id),
+        };
+        Ok(sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?)
     }
 
     /// Ends every session of the person at once (each is checked against the epoch).
     pub async fn sign_out_everywhere(pool: &Pool, subject: Subject) -> Result<()> {
-        let (table, id) = epoch_table(subject);
-        sqlx::query(&format!(
-            "UPDATE {table} SET session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2"
-        ))
-        .bind(now())
-        .bind(id)
-        .execute(pool)
-        .await?;
+        let (sql, id) = match subject {
+            Subject::User(id) => (
+                "UPDATE users SET session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2",
+                id,
+            ),
+            Subject::Candidate(id) => (
+                "UPDATE candidates SET session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2",
+                id,
+            ),
+        };
+        sqlx::query(sql).bind(now()).bind(id).execute(pool).await?;
         Ok(())
     }
 }

@@ -132,7 +132,21 @@ pub async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Any>>
 /// fight the share locks that foreign-key checks of concurrent inserts take); on SQLite the
 /// transaction already holds the database's write lock (`begin`).
 pub async fn lock_company(conn: &mut sqlx::AnyConnection, company_id: i64) -> Result<()> {
-    lock_row(conn, "companies", company_id).await
+    lock_row(
+        conn,
+        "SELECT id FROM companies WHERE id = $1 FOR NO KEY UPDATE",
+        company_id,
+    )
+    .await
+}
+
+/// Runs a PostgreSQL row lock (`SELECT … FOR NO KEY UPDATE` of row `$1`) as `lock_company` does;
+/// nothing on SQLite, whose writers hold the database's write lock.
+pub async fn lock_row(conn: &mut sqlx::AnyConnection, lock: &'static str, id: i64) -> Result<()> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query(lock).bind(id).execute(conn).await?;
+    }
+    Ok(())
 }
 
 /// Serialises writers about one person across companies (the first company to relay a person
@@ -148,28 +162,6 @@ pub async fn lock_person(conn: &mut sqlx::AnyConnection, key: &str) -> Result<()
             .await?;
     }
     Ok(())
-}
-
-/// Locks one row of `table` (a name from the code, never from input) as `lock_company` does.
-pub async fn lock_row(conn: &mut sqlx::AnyConnection, table: &str, id: i64) -> Result<()> {
-    if conn.backend_name() == "PostgreSQL" {
-        sqlx::query(&format!(
-            "SELECT id FROM {table} WHERE id = $1 FOR NO KEY UPDATE"
-        ))
-        .bind(id)
-        .execute(conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// The end of a `SELECT` that takes rows for a job: on PostgreSQL the rows other instances are
-/// working on are skipped instead of waited for; SQLite has one writer at a time (`begin`).
-pub fn skip_locked(pool: &Pool) -> &'static str {
-    match backend(pool) {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    }
 }
 
 /// A secret of this installation, made once and shared by every instance (the key of the person

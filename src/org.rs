@@ -19,16 +19,6 @@ pub enum Membership {
     Agency(i64),
 }
 
-impl Membership {
-    /// The users column and organisation table of this membership.
-    fn columns(self) -> (&'static str, &'static str, i64) {
-        match self {
-            Membership::Company(id) => ("company_id", "companies", id),
-            Membership::Agency(id) => ("agency_id", "agencies", id),
-        }
-    }
-}
-
 /// A member as their organisation's admins see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
@@ -43,6 +33,44 @@ pub struct MemberRow {
 mod store {
     use super::*;
     use crate::{db::Pool, email::Email, error::Result, relay::RelayCode, time::now, UserError};
+
+    /// The statements about members, for each kind of organisation (plain SQL per column).
+    struct MemberSql {
+        lock: &'static str,
+        members: &'static str,
+        rejoin: &'static str,
+        set_role: &'static str,
+        remove: &'static str,
+        admins: &'static str,
+    }
+
+    const COMPANY_MEMBERS: MemberSql = MemberSql {
+        lock: "SELECT id FROM companies WHERE id = $1 FOR NO KEY UPDATE",
+        members: "SELECT id, email, member_role, created_at FROM users WHERE company_id = $1 ORDER BY id LIMIT 500",
+        rejoin: "UPDATE users SET company_id = $1, member_role = $2, updated_at = $3
+                 WHERE email = $4 AND kind = 'company' AND company_id IS NULL AND agency_id IS NULL RETURNING id",
+        set_role: "UPDATE users SET member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND company_id = $4",
+        remove: "UPDATE users SET company_id = NULL, member_role = 'member', session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2 AND company_id = $3",
+        admins: "SELECT COUNT(*) FROM users WHERE company_id = $1 AND member_role = 'admin'",
+    };
+
+    const AGENCY_MEMBERS: MemberSql = MemberSql {
+        lock: "SELECT id FROM agencies WHERE id = $1 FOR NO KEY UPDATE",
+        members: "SELECT id, email, member_role, created_at FROM users WHERE agency_id = $1 ORDER BY id LIMIT 500",
+        rejoin: "UPDATE users SET agency_id = $1, member_role = $2, updated_at = $3
+                 WHERE email = $4 AND kind = 'agency' AND company_id IS NULL AND agency_id IS NULL RETURNING id",
+        set_role: "UPDATE users SET member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND agency_id = $4",
+        remove: "UPDATE users SET agency_id = NULL, member_role = 'member', session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2 AND agency_id = $3",
+        admins: "SELECT COUNT(*) FROM users WHERE agency_id = $1 AND member_role = 'admin'",
+    };
+
+    /// The statements and the id of an organisation.
+    fn member_sql(org: Membership) -> (&'static MemberSql, i64) {
+        match org {
+            Membership::Company(id) => (&COMPANY_MEMBERS, id),
+            Membership::Agency(id) => (&AGENCY_MEMBERS, id),
+        }
+    }
 
     fn name(raw: &str) -> Result<String> {
         let n = raw.trim();
@@ -207,13 +235,8 @@ mod store {
 
     /// The organisation's members, oldest first.
     pub async fn members(pool: &Pool, org: Membership) -> Result<Vec<MemberRow>> {
-        let (column, _, id) = org.columns();
-        Ok(sqlx::query_as(&format!(
-            "SELECT id, email, member_role, created_at FROM users WHERE {column} = $1 ORDER BY id LIMIT 500"
-        ))
-        .bind(id)
-        .fetch_all(pool)
-        .await?)
+        let (sql, id) = member_sql(org);
+        Ok(sqlx::query_as(sql.members).bind(id).fetch_all(pool).await?)
     }
 
     /// Invites someone into the organisation: a new account, or one that was removed from it
@@ -225,24 +248,16 @@ mod store {
         email: &Email,
         admin: bool,
     ) -> Result<i64> {
-        let (column, _, org_id) = org.columns();
-        let kind = match org {
-            Membership::Company(_) => "company",
-            Membership::Agency(_) => "agency",
-        };
+        let (sql, org_id) = member_sql(org);
         let role = if admin { "admin" } else { "member" };
         let mut tx = crate::db::begin(pool).await?;
-        let rejoined: Option<i64> = sqlx::query_scalar(&format!(
-            "UPDATE users SET {column} = $1, member_role = $2, updated_at = $3
-             WHERE email = $4 AND kind = $5 AND company_id IS NULL AND agency_id IS NULL RETURNING id"
-        ))
-        .bind(org_id)
-        .bind(role)
-        .bind(now())
-        .bind(email.as_str())
-        .bind(kind)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let rejoined: Option<i64> = sqlx::query_scalar(sql.rejoin)
+            .bind(org_id)
+            .bind(role)
+            .bind(now())
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
         if let Some(id) = rejoined {
             tx.commit().await?;
             return Ok(id);
@@ -268,18 +283,16 @@ mod store {
         user_id: i64,
         admin: bool,
     ) -> Result<()> {
-        let (column, table, org_id) = org.columns();
+        let (sql, org_id) = member_sql(org);
         let mut tx = crate::db::begin(pool).await?;
-        crate::db::lock_row(&mut tx, table, org_id).await?;
-        let r = sqlx::query(&format!(
-            "UPDATE users SET member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND {column} = $4"
-        ))
-        .bind(if admin { "admin" } else { "member" })
-        .bind(now())
-        .bind(user_id)
-        .bind(org_id)
-        .execute(&mut *tx)
-        .await?;
+        crate::db::lock_row(&mut tx, sql.lock, org_id).await?;
+        let r = sqlx::query(sql.set_role)
+            .bind(if admin { "admin" } else { "member" })
+            .bind(now())
+            .bind(user_id)
+            .bind(org_id)
+            .execute(&mut *tx)
+            .await?;
         if r.rows_affected() == 0 {
             return Err(UserError::NotFound.into());
         }
@@ -292,17 +305,15 @@ mod store {
     /// at least one admin. The account stays (claims and notes name it) without an organisation.
     #[tracing::instrument(skip(pool))]
     pub async fn remove_member(pool: &Pool, org: Membership, user_id: i64) -> Result<()> {
-        let (column, table, org_id) = org.columns();
+        let (sql, org_id) = member_sql(org);
         let mut tx = crate::db::begin(pool).await?;
-        crate::db::lock_row(&mut tx, table, org_id).await?;
-        let r = sqlx::query(&format!(
-            "UPDATE users SET {column} = NULL, member_role = 'member', session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2 AND {column} = $3"
-        ))
-        .bind(now())
-        .bind(user_id)
-        .bind(org_id)
-        .execute(&mut *tx)
-        .await?;
+        crate::db::lock_row(&mut tx, sql.lock, org_id).await?;
+        let r = sqlx::query(sql.remove)
+            .bind(now())
+            .bind(user_id)
+            .bind(org_id)
+            .execute(&mut *tx)
+            .await?;
         if r.rows_affected() == 0 {
             return Err(UserError::NotFound.into());
         }
@@ -312,13 +323,11 @@ mod store {
     }
 
     async fn keeps_an_admin(conn: &mut sqlx::AnyConnection, org: Membership) -> Result<()> {
-        let (column, _, org_id) = org.columns();
-        let admins: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM users WHERE {column} = $1 AND member_role = 'admin'"
-        ))
-        .bind(org_id)
-        .fetch_one(conn)
-        .await?;
+        let (sql, org_id) = member_sql(org);
+        let admins: i64 = sqlx::query_scalar(sql.admins)
+            .bind(org_id)
+            .fetch_one(conn)
+            .await?;
         if admins == 0 {
             return Err(UserError::LastAdmin.into());
         }
