@@ -150,11 +150,7 @@ async fn the_same_phone_counts_once_within_the_attribution_window() {
             .await
             .unwrap();
     }
-    let qualified: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM relays")
-        .fetch_one(&w.pool)
-        .await
-        .unwrap();
-    assert_eq!(qualified, 1);
+    assert_eq!(count(&w, "SELECT COUNT(*) FROM relays").await, 1);
 }
 
 #[tokio::test]
@@ -337,13 +333,7 @@ async fn a_placement_reported_twice_at_once_counts_once() {
     let c = qualified_candidate(&w, 1).await;
     let (a, u) = w.agencies[0];
     let k = claim::claim(&w.pool, a, u, c).await.unwrap();
-    let p = Placement::try_from(&PlacementInput {
-        employer: "株式会社次".into(),
-        position: "営業".into(),
-        start_date: "2027-04-01".into(),
-        fee: "800000".into(),
-    })
-    .unwrap();
+    let p = a_report("800000");
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(2));
     let tasks: Vec<_> = (0..2)
         .map(|_| {
@@ -423,13 +413,7 @@ async fn a_placement_closes_the_claim_credits_the_company_once() {
     let c = qualified_candidate(&w, 1).await;
     let (a, u) = w.agencies[0];
     let k = claim::claim(&w.pool, a, u, c).await.unwrap();
-    let p = Placement::try_from(&PlacementInput {
-        employer: "株式会社次".into(),
-        position: "営業".into(),
-        start_date: "2027-04-01".into(),
-        fee: String::new(),
-    })
-    .unwrap();
+    let p = a_report("");
     let other = placement::report(&w.pool, w.agencies[1].0, k, &p)
         .await
         .unwrap_err();
@@ -474,18 +458,23 @@ async fn a_placement_closes_the_claim_credits_the_company_once() {
     );
 }
 
+/// A valid placement report, with the fee as typed.
+fn a_report(fee: &str) -> Placement {
+    Placement::try_from(&PlacementInput {
+        employer: "株式会社次".into(),
+        position: "営業".into(),
+        start_date: "2027-04-01".into(),
+        fee: fee.into(),
+    })
+    .unwrap()
+}
+
 /// A candidate in the pool, claimed by the first agency and placed; returns (candidate, placement).
 async fn placed_candidate(w: &World, n: usize) -> (i64, i64) {
     let c = qualified_candidate(w, n).await;
     let (a, u) = w.agencies[0];
     let k = claim::claim(&w.pool, a, u, c).await.unwrap();
-    let p = Placement::try_from(&PlacementInput {
-        employer: "株式会社次".into(),
-        position: "経理".into(),
-        start_date: "2027-04-01".into(),
-        fee: String::new(),
-    })
-    .unwrap();
+    let p = a_report("");
     (c, placement::report(&w.pool, a, k, &p).await.unwrap())
 }
 
