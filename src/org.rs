@@ -50,7 +50,7 @@ mod store {
         rejoin: "UPDATE users SET company_id = $1, member_role = $2, updated_at = $3
                  WHERE email = $4 AND kind = 'company' AND company_id IS NULL AND agency_id IS NULL RETURNING id",
         set_role: "UPDATE users SET member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND company_id = $4",
-        remove: "UPDATE users SET company_id = NULL, member_role = 'member', session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2 AND company_id = $3",
+        remove: "UPDATE users SET company_id = NULL, member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND company_id = $4",
         admins: "SELECT COUNT(*) FROM users WHERE company_id = $1 AND member_role = 'admin'",
     };
 
@@ -60,7 +60,7 @@ mod store {
         rejoin: "UPDATE users SET agency_id = $1, member_role = $2, updated_at = $3
                  WHERE email = $4 AND kind = 'agency' AND company_id IS NULL AND agency_id IS NULL RETURNING id",
         set_role: "UPDATE users SET member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND agency_id = $4",
-        remove: "UPDATE users SET agency_id = NULL, member_role = 'member', session_epoch = session_epoch + 1, updated_at = $1 WHERE id = $2 AND agency_id = $3",
+        remove: "UPDATE users SET agency_id = NULL, member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND agency_id = $4",
         admins: "SELECT COUNT(*) FROM users WHERE agency_id = $1 AND member_role = 'admin'",
     };
 
@@ -283,32 +283,31 @@ mod store {
         user_id: i64,
         admin: bool,
     ) -> Result<()> {
-        let (sql, org_id) = member_sql(org);
-        let mut tx = crate::db::begin(pool).await?;
-        crate::db::lock_row(&mut tx, sql.lock, org_id).await?;
-        let r = sqlx::query(sql.set_role)
-            .bind(if admin { "admin" } else { "member" })
-            .bind(now())
-            .bind(user_id)
-            .bind(org_id)
-            .execute(&mut *tx)
-            .await?;
-        if r.rows_affected() == 0 {
-            return Err(UserError::NotFound.into());
-        }
-        keeps_an_admin(&mut tx, org).await?;
-        tx.commit().await?;
-        Ok(())
+        let role = if admin { "admin" } else { "member" };
+        change_member(pool, org, user_id, role, |sql| sql.set_role).await
     }
 
     /// Removes a member from the organisation; their sessions end at once. The organisation keeps
     /// at least one admin. The account stays (claims and notes name it) without an organisation.
     #[tracing::instrument(skip(pool))]
     pub async fn remove_member(pool: &Pool, org: Membership, user_id: i64) -> Result<()> {
+        change_member(pool, org, user_id, "member", |sql| sql.remove).await
+    }
+
+    /// Runs one change of a member (`$1` role, `$2` now, `$3` member, `$4` organisation) under the
+    /// organisation's lock, ends the member's sessions, and keeps at least one admin.
+    async fn change_member(
+        pool: &Pool,
+        org: Membership,
+        user_id: i64,
+        role: &str,
+        statement: fn(&MemberSql) -> &'static str,
+    ) -> Result<()> {
         let (sql, org_id) = member_sql(org);
         let mut tx = crate::db::begin(pool).await?;
         crate::db::lock_row(&mut tx, sql.lock, org_id).await?;
-        let r = sqlx::query(sql.remove)
+        let r = sqlx::query(statement(sql))
+            .bind(role)
             .bind(now())
             .bind(user_id)
             .bind(org_id)
