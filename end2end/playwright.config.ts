@@ -9,6 +9,12 @@ export const PORT = Number(process.env.E2E_PORT ?? 3199);
 export const BASE = `http://127.0.0.1:${PORT}`;
 // SQLite by default; scripts/test.sh runs the suite again on a fresh PostgreSQL database.
 export const DB = process.env.E2E_DATABASE_URL ?? `sqlite://${path.join(root, 'target', 'e2e', 'e2e.db')}`;
+// A real OpenID provider on loopback for the single sign-on test (end2end/oidc/provider.mjs).
+export const IDP_PORT = Number(process.env.E2E_IDP_PORT ?? 3299);
+const IDP = `http://127.0.0.1:${IDP_PORT}`;
+const SSO_PROVIDERS = JSON.stringify([
+  { id: 'test-idp', name: 'Test IdP', issuer: IDP, client_id: 'portal', client_secret: 'e2e-secret' },
+]);
 
 export default defineConfig({
   testDir: './tests',
@@ -22,7 +28,19 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
-  webServer: {
+  webServer: [{
+    command: 'node oidc/provider.mjs',
+    cwd: __dirname,
+    url: `${IDP}/.well-known/openid-configuration`,
+    timeout: 30_000,
+    reuseExistingServer: false,
+    env: {
+      OIDC_PORT: String(IDP_PORT),
+      OIDC_CLIENTS: JSON.stringify([
+        { client_id: 'portal', client_secret: 'e2e-secret', redirect_uris: [`${BASE}/sso/callback`] },
+      ]),
+    },
+  }, {
     command: `rm -rf ${path.join(root, 'target', 'e2e')} && ${BIN} serve --demo`,
     cwd: root,
     url: `${BASE}/healthz`,
@@ -34,6 +52,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
       RUST_LOG: 'warn',
       CAREER_RELAY_DRAIN_SECONDS: '0',
+      CAREER_RELAY_SSO_PROVIDERS: SSO_PROVIDERS,
     },
-  },
+  }],
 });

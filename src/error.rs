@@ -60,13 +60,31 @@ pub enum UserError {
     PlacementSettled,
     #[error("last_admin")]
     LastAdmin,
+    #[error("invalid_domain")]
+    InvalidDomain,
+    #[error("domain_taken")]
+    DomainTaken,
+    #[error("sso_not_bound")]
+    SsoNotBound,
+    #[error("sso_required")]
+    SsoRequired,
+    #[error("sso_failed")]
+    SsoFailed,
+    #[error("sso_not_invited")]
+    SsoNotInvited,
+    #[error("sso_no_organisation")]
+    SsoNoOrganisation,
+    #[error("sso_not_member")]
+    SsoNotMember,
+    #[error("sso_email_unverified")]
+    SsoEmailUnverified,
     #[error("internal")]
     Internal,
 }
 
 impl UserError {
     /// Every variant, so the app can prove each one has a translation.
-    pub const ALL: [UserError; 28] = [
+    pub const ALL: [UserError; 37] = [
         Self::Required,
         Self::InvalidEmail,
         Self::TooLong,
@@ -94,6 +112,15 @@ impl UserError {
         Self::AlreadyExists,
         Self::PlacementSettled,
         Self::LastAdmin,
+        Self::InvalidDomain,
+        Self::DomainTaken,
+        Self::SsoNotBound,
+        Self::SsoRequired,
+        Self::SsoFailed,
+        Self::SsoNotInvited,
+        Self::SsoNoOrganisation,
+        Self::SsoNotMember,
+        Self::SsoEmailUnverified,
         Self::Internal,
     ];
 

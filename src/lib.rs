@@ -22,6 +22,7 @@ pub mod provision;
 pub mod referral;
 pub mod relay;
 pub mod settings;
+pub mod sso;
 
 #[cfg(feature = "db")]
 pub mod db;

@@ -14,6 +14,8 @@ pub struct AppState {
     pub hydrate: bool,
     /// Set on shutdown: `/healthz` answers 503 so that load balancers stop sending requests.
     pub draining: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// `(id, name)` of the configured identity providers for staff single sign-on.
+    pub sso_providers: Vec<(String, String)>,
 }
 
 impl AppState {

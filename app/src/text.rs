@@ -36,6 +36,15 @@ pub fn user_error(i18n: I18n, e: UserError) -> String {
         UserError::AlreadyExists => t_string!(i18n, errors.already_exists),
         UserError::PlacementSettled => t_string!(i18n, errors.placement_settled),
         UserError::LastAdmin => t_string!(i18n, errors.last_admin),
+        UserError::InvalidDomain => t_string!(i18n, errors.invalid_domain),
+        UserError::DomainTaken => t_string!(i18n, errors.domain_taken),
+        UserError::SsoNotBound => t_string!(i18n, errors.sso_not_bound),
+        UserError::SsoRequired => t_string!(i18n, errors.sso_required),
+        UserError::SsoFailed => t_string!(i18n, errors.sso_failed),
+        UserError::SsoNotInvited => t_string!(i18n, errors.sso_not_invited),
+        UserError::SsoNoOrganisation => t_string!(i18n, errors.sso_no_organisation),
+        UserError::SsoNotMember => t_string!(i18n, errors.sso_not_member),
+        UserError::SsoEmailUnverified => t_string!(i18n, errors.sso_email_unverified),
         UserError::Internal => t_string!(i18n, errors.internal),
     }
     .to_string()
@@ -180,6 +189,9 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
         "member_invited" => t_string!(i18n, audit.member_invited),
         "member_role_changed" => t_string!(i18n, audit.member_role_changed),
         "member_removed" => t_string!(i18n, audit.member_removed),
+        "sign_in_sso" => t_string!(i18n, audit.sign_in_sso),
+        "sso_bound" => t_string!(i18n, audit.sso_bound),
+        "sso_policy_changed" => t_string!(i18n, audit.sso_policy_changed),
         other => return other.to_owned(),
     }
     .to_string()
@@ -222,6 +234,8 @@ pub fn saved(i18n: I18n, what: &str) -> Option<String> {
             "role" => t_string!(i18n, notices.role),
             "removed" => t_string!(i18n, notices.removed),
             "dispute" => t_string!(i18n, notices.dispute),
+            "sso" => t_string!(i18n, notices.sso),
+            "sso_policy" => t_string!(i18n, notices.sso_policy),
             _ => return None,
         }
         .to_string(),

@@ -57,6 +57,10 @@ pub struct Config {
     /// used, e.g. `x-forwarded-for`). Unset: the address of the connection.
     #[arg(long, env = "CAREER_RELAY_CLIENT_IP_HEADER", global = true)]
     pub client_ip_header: Option<String>,
+    /// Identity providers for staff single sign-on (OpenID Connect): a JSON array, or the path
+    /// of a TOML file with `[[provider]]` tables. See the README's "Single sign-on" section.
+    #[arg(long, env = "CAREER_RELAY_SSO_PROVIDERS", global = true)]
+    pub sso_providers: Option<String>,
     #[command(flatten)]
     pub limits: Limits,
 }
@@ -133,6 +137,7 @@ impl Config {
             mail_from: "Career Relay <no-reply@career-relay.example>".into(),
             drain_seconds: 0,
             client_ip_header: None,
+            sso_providers: None,
             limits: Limits::generous(),
         }
     }

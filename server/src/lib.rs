@@ -6,6 +6,7 @@ pub mod jobs;
 pub mod mailer;
 pub mod routes;
 pub mod sessions;
+pub mod sso;
 
 pub use config::{Config, Limits};
 
@@ -46,15 +47,20 @@ impl Application {
                  ({base_url}): without it, dev mode would show every mail to anyone"
             );
         }
+        let sso = match &config.sso_providers {
+            Some(setting) => sso::Sso::new(sso::read_providers(setting)?, &base_url)?,
+            None => None,
+        };
         let state = AppState {
             pool: pool.clone(),
             base_url: base_url.trim_end_matches('/').to_owned(),
             dev_mode: mailer.is_none(),
             hydrate,
             draining: Default::default(),
+            sso_providers: sso.as_ref().map(|s| s.list()).unwrap_or_default(),
         };
         let store = sessions::Store::open(config).await?;
-        let router = routes::router(config, state.clone())
+        let router = routes::router(config, state.clone(), sso)
             .layer(sessions::layer(store.clone(), &state.base_url));
         Ok(Self {
             state,
@@ -107,7 +113,7 @@ impl Application {
 }
 
 /// Whether a base URL points at this machine only.
-fn is_loopback(base_url: &str) -> bool {
+pub(crate) fn is_loopback(base_url: &str) -> bool {
     match url::Url::parse(base_url)
         .ok()
         .and_then(|u| u.host().map(|h| h.to_owned()))

@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 use tower_sessions::Session;
 
 /// Every route of the portal.
-pub fn router(config: &Config, state: AppState) -> Router {
+pub fn router(config: &Config, state: AppState, sso: Option<crate::sso::Sso>) -> Router {
     let options = LeptosOptions::builder()
         .output_name("career-relay")
         .site_root(config.site_root.as_str())
@@ -45,6 +45,10 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .route("/lang/{locale}", get(switch_language))
         .route("/healthz", get(health))
         .with_state(state.clone());
+    let extra = match sso {
+        Some(sso) => extra.merge(crate::sso::routes(sso, state.clone())),
+        None => extra,
+    };
     Router::new()
         .leptos_routes_with_context(&options, routes, provide.clone(), {
             let options = shell_options.clone();
@@ -201,7 +205,7 @@ impl Limiter {
                     Limit::per_hour(l.opt_in_per_link),
                 ),
             ],
-            p if p.starts_with("/auth/") => vec![(
+            p if p.starts_with("/auth/") || p.starts_with("/sso/") => vec![(
                 format!("sign_in:client:{client}"),
                 Limit::per_quarter_hour(l.sign_in_per_client),
             )],
@@ -216,7 +220,8 @@ async fn rate_limit(State(limiter): State<Limiter>, req: Request, next: Next) ->
     let path = req.uri().path().to_owned();
     let limited = matches!(path.as_str(), "/api/request_sign_in" | "/api/opt_in")
         && req.method() == axum::http::Method::POST
-        || path.starts_with("/auth/");
+        || path.starts_with("/auth/")
+        || path.starts_with("/sso/") && path != "/sso/refused";
     if !limited {
         return next.run(req).await;
     }
@@ -363,8 +368,9 @@ async fn snapshot_session(
 }
 
 /// `POST /auth/{token}/continue` (the button of the page the mailed link opens): uses the one-time
-/// sign-in link, renews the session id, and sends the person to their home page. A used or
-/// expired link leads to the sign-in page, which offers a new one.
+/// sign-in link and signs the person in. A used or expired link leads to the sign-in page, which
+/// offers a new one; staff of an organisation that signs in only through its identity provider
+/// are sent there instead.
 async fn sign_in_link(
     State(state): State<AppState>,
     session: Session,
@@ -380,6 +386,25 @@ async fn sign_in_link(
             return Redirect::to("/signin?error=internal").into_response();
         }
     };
+    match career_relay::sso::links_allowed(&state.pool, subject).await {
+        Ok(true) => start_session(&state, &session, subject, "sign_in").await,
+        Ok(false) => Redirect::to("/signin?error=sso_required").into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "sign-in link failed");
+            Redirect::to("/signin?error=internal").into_response()
+        }
+    }
+}
+
+/// Signs a person in after a mailed link or an identity provider vouched for them: records the
+/// sign-in in the audit log, renews the session id, remembers the sign-in with the person's
+/// session epoch, and sends them to their home page.
+pub(crate) async fn start_session(
+    state: &AppState,
+    session: &Session,
+    subject: Subject,
+    action: &str,
+) -> Response {
     let home = match subject {
         Subject::Candidate(_) => "/me",
         Subject::User(id) => match auth::load_user(&state.pool, id).await {
@@ -395,7 +420,7 @@ async fn sign_in_link(
         Subject::Candidate(id) => format!("candidate:{id}"),
         Subject::User(id) => format!("user:{id}"),
     };
-    if let Err(e) = career_relay::audit::record(&state.pool, &actor, "sign_in", "").await {
+    if let Err(e) = career_relay::audit::record(&state.pool, &actor, action, "").await {
         tracing::error!(error = ?e, "audit log write failed");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
@@ -421,6 +446,11 @@ async fn sign_in_link(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     Redirect::to(home).into_response()
+}
+
+/// The page that explains why a sign-in with an identity provider did not sign anyone in.
+pub(crate) fn refused(reason: UserError) -> Response {
+    Redirect::to(&format!("/sso/refused?reason={}", reason.code())).into_response()
 }
 
 #[derive(Deserialize)]

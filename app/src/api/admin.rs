@@ -16,6 +16,10 @@ pub struct AdminPage {
     pub disputes: Vec<DisputedPlacement>,
     /// The newest audit entries (before `audit_before` when paging).
     pub audit: Vec<AuditEntry>,
+    /// Organisations bound to an identity provider or to e-mail domains.
+    pub sso: Vec<career_relay::sso::SsoBinding>,
+    /// `(id, name)` of the configured identity providers.
+    pub providers: Vec<(String, String)>,
 }
 
 /// How many disputes the admin page lists at once.
@@ -24,8 +28,11 @@ pub const DISPUTES_SHOWN: i64 = 50;
 #[server(endpoint = "admin_page")]
 pub async fn get_admin_page(audit_before: Option<i64>) -> Result<AdminPage, AppError> {
     crate::guard::Admin::require().await?;
-    let pool = crate::state::AppState::get().pool;
+    let state = crate::state::AppState::get();
+    let pool = state.pool;
     Ok(AdminPage {
+        sso: career_relay::sso::bindings(&pool).await?,
+        providers: state.sso_providers,
         agencies: career_relay::org::agencies(&pool).await?,
         settings: career_relay::settings::load(&pool).await?,
         disputes: career_relay::placement::disputed(&pool, DISPUTES_SHOWN).await?,
@@ -101,4 +108,51 @@ pub async fn decide_placement(placement_id: i64, uphold: String) -> Result<(), A
         Default::default(),
     )
     .await
+}
+
+/// Binds a company or agency (`org` is `company` or `agency`) to an identity provider (empty for
+/// none) and to its e-mail domains, once the admin has checked that the organisation owns them.
+#[server(endpoint = "bind_sso")]
+pub async fn bind_sso(
+    org: String,
+    org_id: String,
+    provider: String,
+    domains: String,
+) -> Result<(), AppError> {
+    use career_relay::{org::Membership, FieldError, UserError};
+    let result = async {
+        let admin = crate::guard::Admin::require().await?;
+        let state = crate::state::AppState::get();
+        let id: i64 = org_id
+            .trim()
+            .parse()
+            .map_err(|_| vec![FieldError::new("org_id", UserError::InvalidNumber)])?;
+        let target = match org.as_str() {
+            "company" => Membership::Company(id),
+            "agency" => Membership::Agency(id),
+            _ => return Err(vec![FieldError::new("org", UserError::Required)].into()),
+        };
+        let provider = match provider.trim() {
+            "" => None,
+            p if state.sso_providers.iter().any(|(id, _)| id == p) => Some(p),
+            _ => return Err(vec![FieldError::new("provider", UserError::NotFound)].into()),
+        };
+        career_relay::sso::bind(&state.pool, target, provider, &domains)
+            .await
+            .map_err(|e| match e {
+                career_relay::Error::User(u @ UserError::NotFound) => {
+                    AppError::Fields(vec![FieldError::new("org_id", u)])
+                }
+                other => other.into(),
+            })?;
+        super::ssr::audit(admin.user.id, "sso_bound", &format!("{org}:{id}")).await
+    }
+    .await;
+    let v = super::ssr::values([
+        ("org", &org),
+        ("org_id", &org_id),
+        ("provider", &provider),
+        ("domains", &domains),
+    ]);
+    super::ssr::finish("sso", result, "/admin?saved=sso", v).await
 }

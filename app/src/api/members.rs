@@ -11,15 +11,29 @@ pub struct MembersPage {
     pub members: Vec<MemberRow>,
     /// The admin looking at the page.
     pub me: i64,
+    /// How the organisation's staff sign in.
+    pub sso: career_relay::sso::OrgSso,
+    /// The name of the bound identity provider.
+    pub provider_name: Option<String>,
 }
 
 #[server(endpoint = "members_page")]
 pub async fn get_members_page() -> Result<MembersPage, AppError> {
     let admin = crate::guard::OrgAdmin::require().await?;
-    let pool = crate::state::AppState::get().pool;
+    let state = crate::state::AppState::get();
+    let sso = career_relay::sso::org_sso(&state.pool, admin.org).await?;
+    let provider_name = sso.provider.as_ref().map(|p| {
+        state
+            .sso_providers
+            .iter()
+            .find(|(id, _)| id == p)
+            .map_or_else(|| p.clone(), |(_, name)| name.clone())
+    });
     Ok(MembersPage {
-        members: career_relay::org::members(&pool, admin.org).await?,
+        members: career_relay::org::members(&state.pool, admin.org).await?,
         me: admin.user.id,
+        sso,
+        provider_name,
     })
 }
 
@@ -40,8 +54,12 @@ pub async fn invite_member(email: String, role: String) -> Result<(), AppError> 
                     }
                     other => other.into(),
                 })?;
-        super::session::send_sign_in_mail(&state, &address, career_relay::auth::Subject::User(id))
-            .await?;
+        let subject = career_relay::auth::Subject::User(id);
+        if career_relay::sso::links_allowed(&state.pool, subject).await? {
+            super::session::send_sign_in_mail(&state, &address, subject).await?;
+        } else {
+            send_sso_invitation(&state, &address).await?;
+        }
         super::ssr::audit(admin.user.id, "member_invited", &format!("user:{id}")).await
     }
     .await;
@@ -81,6 +99,55 @@ pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
         "member",
         result,
         "/members?saved=removed",
+        Default::default(),
+    )
+    .await
+}
+
+/// The invitation for an organisation that signs in only through its identity provider: a link
+/// to the sign-in page, which sends the person on to the provider.
+#[cfg(feature = "ssr")]
+async fn send_sso_invitation(
+    state: &crate::state::AppState,
+    email: &career_relay::Email,
+) -> Result<(), AppError> {
+    use crate::i18n::td_string;
+    let locale = super::ssr::locale();
+    let url = format!("{}/signin", state.base_url);
+    let title = td_string!(locale, mail.invite_sso_subject).to_string();
+    let body = td_string!(locale, mail.invite_sso_body, url = url.as_str()).to_string();
+    career_relay::mail::enqueue(&state.pool, email, &title, &body).await?;
+    Ok(())
+}
+
+/// The organisation's admins decide whether their verified domains may join through SSO and
+/// whether staff may still sign in with mailed links (checkboxes: present means on).
+#[server(endpoint = "save_sso_policy")]
+pub async fn save_sso_policy(
+    domain_join: Option<String>,
+    email_links: Option<String>,
+) -> Result<(), AppError> {
+    let result = async {
+        let admin = crate::guard::OrgAdmin::require().await?;
+        let pool = crate::state::AppState::get().pool;
+        career_relay::sso::set_policy(
+            &pool,
+            admin.org,
+            domain_join.is_some(),
+            email_links.is_some(),
+        )
+        .await?;
+        let target = match admin.org {
+            career_relay::org::Membership::Company(id) => format!("company:{id}"),
+            career_relay::org::Membership::Agency(id) => format!("agency:{id}"),
+        };
+        super::ssr::audit(admin.user.id, "sso_policy_changed", &target).await
+    }
+    .await;
+    super::ssr::finish(
+        "sso_policy",
+        result,
+        "/members?saved=sso_policy",
         Default::default(),
     )
     .await

@@ -30,7 +30,9 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
 }
 
 /// Sends a one-time sign-in link to the address if it belongs to someone. The answer is the same
-/// either way, so the form cannot be used to find out who has an account.
+/// either way, so the form cannot be used to find out who has an account. Staff whose address
+/// belongs to an organisation with its own identity provider (or whose organisation allows no
+/// mailed links) are sent to that provider instead.
 #[server(endpoint = "request_sign_in")]
 pub async fn request_sign_in(email: String) -> Result<(), AppError> {
     use super::ssr::{finish, values};
@@ -38,19 +40,26 @@ pub async fn request_sign_in(email: String) -> Result<(), AppError> {
         let email = career_relay::Email::parse(&email)
             .map_err(|e| vec![career_relay::FieldError::new("email", e)])?;
         let state = crate::state::AppState::get();
-        if let Some(subject) = career_relay::auth::find_by_email(&state.pool, &email).await? {
+        let subject = career_relay::auth::find_by_email(&state.pool, &email).await?;
+        let provider = career_relay::sso::provider_for(&state.pool, &email, subject)
+            .await?
+            .filter(|p| state.sso_providers.iter().any(|(id, _)| id == p));
+        if provider.is_some() {
+            return Ok(provider);
+        }
+        if let Some(subject) = subject {
             send_sign_in_mail(&state, &email, subject).await?;
         }
-        Ok(())
+        Ok(None)
     }
     .await;
-    finish(
-        "sign_in",
-        result,
-        "/signin?sent=1",
-        values([("email", &email)]),
-    )
-    .await
+    let next = match &result {
+        Ok(Some(provider)) => format!("/sso/{provider}/start"),
+        _ => "/signin?sent=1".to_owned(),
+    };
+    finish("sign_in", result, &next, values([("email", &email)]))
+        .await
+        .map(|_| ())
 }
 
 /// Queues the sign-in mail in the person's chosen language.

@@ -3,7 +3,7 @@
 
 use crate::{
     api::admin::{
-        get_admin_page, AdminPage as Page, DecidePlacement, SaveSettings, SetAgencyStatus,
+        get_admin_page, AdminPage as Page, BindSso, DecidePlacement, SaveSettings, SetAgencyStatus,
     },
     components::{FieldError, FormError, FormState, Loaded, SavedNotice},
     i18n::*,
@@ -118,7 +118,69 @@ fn AdminView(page: Page) -> impl IntoView {
                 <button type="submit">{t!(i18n, admin.save)}</button>
             </form>
         </section>
+        <SsoBindings bindings=page.sso providers=page.providers />
         <AuditLog entries=page.audit />
+    }
+}
+
+/// The organisations bound to identity providers, and the form that binds one.
+#[component]
+fn SsoBindings(
+    bindings: Vec<career_relay::sso::SsoBinding>,
+    providers: Vec<(String, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let f = FormState::of("sso");
+    let chosen = f.value("provider", "");
+    view! {
+        <section class="panel">
+            <h2>{t!(i18n, admin.sso_title)}</h2>
+            <p class="hint">{t!(i18n, admin.sso_explain)}</p>
+            {providers.is_empty().then(|| view! { <p class="notice">{t!(i18n, admin.sso_no_providers)}</p> })}
+            {if bindings.is_empty() {
+                view! { <p>{t!(i18n, admin.sso_none_bound)}</p> }.into_any()
+            } else {
+                view! {
+                    <table data-testid="sso-bindings">
+                        <thead><tr><th>{t!(i18n, admin.sso_org)}</th><th>{t!(i18n, admin.sso_provider)}</th><th>{t!(i18n, admin.sso_domains)}</th></tr></thead>
+                        <tbody>
+                            {bindings.into_iter().map(|b| view! {
+                                <tr>
+                                    <td>{format!("{} ({} {})", b.name, b.kind, b.id)}</td>
+                                    <td>{b.provider.unwrap_or_default()}</td>
+                                    <td>{b.domains.join(", ")}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <form method="post" action=BindSso::PATH>
+                <FormError state=f.clone() />
+                <label for="sso-org">{t!(i18n, admin.sso_org)}</label>
+                <select id="sso-org" name="org">
+                    <option value="company">{t!(i18n, admin.sso_company)}</option>
+                    <option value="agency" selected=f.value("org", "") == "agency">{t!(i18n, admin.sso_agency)}</option>
+                </select>
+                <label for="sso-org-id">{t!(i18n, admin.sso_org_id)}</label>
+                <input id="sso-org-id" name="org_id" inputmode="numeric" value=f.value("org_id", "") />
+                <FieldError state=f.clone() field="org_id" />
+                <label for="sso-provider">{t!(i18n, admin.sso_provider)}</label>
+                <select id="sso-provider" name="provider">
+                    <option value="">{t!(i18n, admin.sso_none)}</option>
+                    {providers.into_iter().map(|(id, name)| {
+                        let selected = chosen == id;
+                        view! { <option value=id selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+                <FieldError state=f.clone() field="provider" />
+                <label for="sso-domains">{t!(i18n, admin.sso_domains)}</label>
+                <textarea id="sso-domains" name="domains" rows="3">{f.value("domains", "")}</textarea>
+                <p class="hint">{t!(i18n, admin.sso_domains_hint)}</p>
+                <FieldError state=f.clone() field="domains" />
+                <button type="submit">{t!(i18n, admin.sso_bind)}</button>
+            </form>
+        </section>
     }
 }
 

@@ -1,7 +1,9 @@
 //! `/members`: a company's or agency's admins invite members, change roles and remove members.
 
 use crate::{
-    api::members::{get_members_page, InviteMember, MembersPage, RemoveMember, SetMemberRole},
+    api::members::{
+        get_members_page, InviteMember, MembersPage, RemoveMember, SaveSsoPolicy, SetMemberRole,
+    },
     components::{FieldError, FormError, FormState, Loaded, SavedNotice},
     i18n::*,
 };
@@ -20,6 +22,8 @@ fn MembersView(page: MembersPage) -> impl IntoView {
     let invite = FormState::of("invite");
     let member = FormState::of("member");
     let me = page.me;
+    let sso = page.sso.clone();
+    let provider_name = page.provider_name.clone();
     view! {
         <h1>{t!(i18n, members.title)}</h1>
         <SavedNotice />
@@ -71,6 +75,39 @@ fn MembersView(page: MembersPage) -> impl IntoView {
                 </select>
                 <p class="hint">{t!(i18n, members.invite_explain)}</p>
                 <button type="submit">{t!(i18n, members.invite)}</button>
+            </form>
+        </section>
+        <SignInPolicy sso=sso provider_name=provider_name />
+    }
+}
+
+/// How the organisation's staff sign in: the bound provider and domains (set by the platform
+/// admin) and the two choices the organisation's admins make.
+#[component]
+fn SignInPolicy(sso: career_relay::sso::OrgSso, provider_name: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let f = FormState::of("sso_policy");
+    view! {
+        <section class="panel" data-testid="sign-in-policy">
+            <h2>{t!(i18n, members.sso_title)}</h2>
+            <FormError state=f />
+            {match provider_name {
+                Some(name) => view! {
+                    <p>{t!(i18n, members.sso_provider)}": "<strong>{name}</strong></p>
+                    <p>{t!(i18n, members.sso_domains)}": "{sso.domains.join(", ")}</p>
+                }.into_any(),
+                None => view! { <p>{t!(i18n, members.sso_not_bound)}</p> }.into_any(),
+            }}
+            <form method="post" action=SaveSsoPolicy::PATH>
+                <label class="check">
+                    <input type="checkbox" name="domain_join" value="on" checked=sso.domain_join />
+                    {t!(i18n, members.domain_join)}
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="email_links" value="on" checked=sso.email_links />
+                    {t!(i18n, members.email_links)}
+                </label>
+                <button type="submit">{t!(i18n, members.save_policy)}</button>
             </form>
         </section>
     }

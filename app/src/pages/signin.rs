@@ -70,3 +70,24 @@ pub fn UseLink() -> impl IntoView {
         </section>
     }
 }
+
+/// `/sso/refused?reason=…`: why a sign-in with an identity provider signed nobody in.
+#[component]
+pub fn SsoRefused() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let reason = query
+        .read_untracked()
+        .get("reason")
+        .and_then(|c| career_relay::UserError::from_code(&c))
+        .unwrap_or(career_relay::UserError::SsoFailed);
+    view! {
+        <section class="narrow">
+            <h1>{t!(i18n, signin.refused_title)}</h1>
+            <p class="form-error" role="alert" data-testid="sso-refused" data-reason=reason.code()>
+                {move || text::user_error(i18n, reason)}
+            </p>
+            <p><a href="/signin" class="button secondary">{t!(i18n, signin.back)}</a></p>
+        </section>
+    }
+}

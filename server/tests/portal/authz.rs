@@ -298,8 +298,23 @@ fn table(w: &World) -> Vec<Line> {
             f(&[("user_id", w.member_user.to_string())]),
             &[CompanyAdmin],
         ),
+        (
+            "save_sso_policy",
+            f(&[("domain_join", "on".into()), ("email_links", "on".into())]),
+            ORG_ADMINS,
+        ),
         // The platform.
         ("admin_page", vec![], &[PlatformAdmin]),
+        (
+            "bind_sso",
+            f(&[
+                ("org", "agency".into()),
+                ("org_id", w.own_agency.to_string()),
+                ("provider", String::new()),
+                ("domains", "a-agency.example".into()),
+            ]),
+            &[PlatformAdmin],
+        ),
         (
             "set_agency_status",
             f(&[
@@ -403,6 +418,7 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/signin".into(), public),
         ("/check-mail".into(), public),
         ("/auth/{token}".into(), public),
+        ("/sso/refused".into(), public),
         ("/r/{code}".into(), public),
         ("/dev/mailbox".into(), public),
         ("/me".into(), CANDIDATES),

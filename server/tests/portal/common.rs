@@ -9,6 +9,11 @@ use career_relay::{
 };
 use career_relay_server::{Application, Config};
 use reqwest::{redirect::Policy, Client, StatusCode};
+use std::{
+    net::TcpListener,
+    process::Child,
+    time::{Duration, Instant},
+};
 
 /// A request that takes longer than this is a bug, not a slow machine.
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
@@ -242,5 +247,39 @@ impl Page {
             location,
             body,
         }
+    }
+}
+
+/// A free port on loopback (bound and released at once).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A child process that is killed when the test ends, whatever happens.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Polls `check` every 100 ms until it holds; fails the test after 60 s.
+pub async fn wait_until<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !check().await {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

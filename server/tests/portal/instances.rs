@@ -1,31 +1,13 @@
 //! Whole `career-relay` processes: several instances on one database, real mail over a real SMTP
 //! server (aiosmtpd, started here), and shutdown on SIGTERM.
 
+use crate::common::{free_port, wait_until, Process};
 use career_relay::{db, email::Email, mail, scratch::ScratchDb};
 use std::{
-    net::TcpListener,
     path::PathBuf,
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::{Duration, Instant},
 };
-
-/// A free port on loopback (bound and released at once).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-/// A child process that is killed when the test ends, whatever happens.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A real SMTP server that stores every message it accepts in a maildir.
 struct SmtpServer {
@@ -73,22 +55,6 @@ impl SmtpServer {
                     .find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
             })
             .collect()
-    }
-}
-
-/// Polls `check` every 100 ms until it holds; fails the test after 60 s.
-async fn wait_until<F, Fut>(what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while !check().await {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting until {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

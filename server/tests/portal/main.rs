@@ -9,3 +9,4 @@ mod company_agency;
 mod instances;
 mod roles;
 mod site;
+mod sso;
