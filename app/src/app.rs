@@ -38,7 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The Content-Security-Policy of a page: only the portal's own scripts, and the inline hydration
-/// script by its per-response nonce; no framing.
+/// script by its per-response nonce; no framing. Forms post to the portal only, and their
+/// redirects may lead on to the configured identity providers (the sign-in form sends staff there).
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
     use axum::http::{header, HeaderValue};
@@ -48,10 +49,13 @@ fn set_content_security_policy() {
     ) else {
         return;
     };
+    let providers: String = use_context::<crate::state::AppState>()
+        .map(|s| s.sso_origins.iter().map(|o| format!(" {o}")).collect())
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'"
+         form-action 'self'{providers}; frame-ancestors 'none'"
     );
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);

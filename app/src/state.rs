@@ -16,6 +16,8 @@ pub struct AppState {
     pub draining: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// `(id, name)` of the configured identity providers for staff single sign-on.
     pub sso_providers: Vec<(String, String)>,
+    /// The origins of those providers, where the sign-in form's redirects may lead.
+    pub sso_origins: Vec<String>,
 }
 
 impl AppState {

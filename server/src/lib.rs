@@ -58,6 +58,7 @@ impl Application {
             hydrate,
             draining: Default::default(),
             sso_providers: sso.as_ref().map(|s| s.list()).unwrap_or_default(),
+            sso_origins: sso.as_ref().map(|s| s.origins()).unwrap_or_default(),
         };
         let store = sessions::Store::open(config).await?;
         let router = routes::router(config, state.clone(), sso)

@@ -78,7 +78,7 @@ pub fn router(config: &Config, state: AppState, sso: Option<crate::sso::Sso>) ->
             refuse_cross_site,
         ))
         .layer(middleware::from_fn_with_state(
-            state.base_url.starts_with("https://"),
+            Headers::of(&state),
             security_headers,
         ))
 }
@@ -278,15 +278,37 @@ async fn user_error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// What `security_headers` sets.
+#[derive(Clone)]
+struct Headers {
+    https: bool,
+    policy: HeaderValue,
+}
+
+impl Headers {
+    fn of(state: &AppState) -> Self {
+        let providers: String = state.sso_origins.iter().map(|o| format!(" {o}")).collect();
+        let policy = format!(
+            "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
+             form-action 'self'{providers}; frame-ancestors 'none'"
+        );
+        Self {
+            https: state.base_url.starts_with("https://"),
+            policy: HeaderValue::from_str(&policy).expect("origins are ASCII"),
+        }
+    }
+}
+
 /// Headers on every response: no framing, no sniffing, no Referer to other sites (relay codes
 /// live in paths), HSTS over https, and a strict Content-Security-Policy where a page did not set
-/// its own (pages set one with the nonce of their hydration script).
-async fn security_headers(State(https): State<bool>, req: Request, next: Next) -> Response {
+/// its own (pages set one with the nonce of their hydration script). Its `form-action` also allows
+/// the identity providers: Chromium checks a form's redirects against the policy of each redirect
+/// response, and the sign-in form's redirects lead to a provider.
+async fn security_headers(State(headers): State<Headers>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    ));
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(headers.policy.clone());
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -296,7 +318,7 @@ async fn security_headers(State(https): State<bool>, req: Request, next: Next) -
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if https {
+    if headers.https {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),

@@ -240,6 +240,17 @@ impl Sso {
             .collect()
     }
 
+    /// The providers' origins (`https://accounts.google.com`), for the pages' form-action policy.
+    pub fn origins(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .providers
+            .iter()
+            .map(|p| p.issuer.url().origin().ascii_serialization())
+            .collect();
+        out.dedup();
+        out
+    }
+
     fn provider(&self, id: &str) -> Result<&Provider, SsoError> {
         self.providers
             .iter()

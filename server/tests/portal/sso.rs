@@ -213,6 +213,21 @@ fn refusal(page: &Page) -> String {
 async fn an_invited_member_signs_in_through_the_provider_with_pkce_state_and_nonce() {
     let (app, idp, _) = world().await;
     let b = app.browser();
+    // The sign-in form's redirects may lead to the provider (a browser enforces form-action on them).
+    let signin = b
+        .client
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = signin.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains(&format!("form-action 'self' {};", idp.issuer)),
+        "{csp}"
+    );
     let authorize = start(&b, "hanako@sso.example").await;
     assert!(authorize.starts_with(&idp.issuer));
     for p in ["state", "nonce", "code_challenge"] {
