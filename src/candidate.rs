@@ -24,6 +24,8 @@ pub struct CandidateHome {
 
 /// The pool's filters, as typed in the search form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PoolQuery {
     #[serde(default)]
     pub job_type: String,
@@ -42,6 +44,7 @@ pub struct PoolQuery {
 /// One candidate in the pool, without anything that identifies them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PoolEntry {
     pub id: i64,
     pub prefecture: Option<i64>,
@@ -54,6 +57,7 @@ pub struct PoolEntry {
 
 /// A page of the pool; `next` is the cursor for the following page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PoolPage {
     pub entries: Vec<PoolEntry>,
     pub next: Option<i64>,
@@ -165,6 +169,8 @@ mod store {
         if recontact {
             record_consent(&mut tx, id, ConsentKind::Recontact).await?;
         }
+        // An applicant the company invited answers the invitation by opting in.
+        crate::invitation::opted_in(&mut tx, company_id, email, id).await?;
         tx.commit().await?;
         Ok(OptIn {
             candidate_id: id,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One of an agency's claims with its progress notes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimView {
     pub id: i64,
     pub candidate_id: i64,
@@ -16,6 +17,7 @@ pub struct ClaimView {
 /// A progress note on a claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Note {
     pub claim_id: i64,
     pub body: String,

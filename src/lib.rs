@@ -9,11 +9,13 @@ pub mod error;
 pub mod profile;
 pub mod time;
 
+pub mod apikey;
 pub mod audit;
 pub mod auth;
 pub mod candidate;
 pub mod claim;
 pub mod credit;
+pub mod invitation;
 pub mod limit;
 pub mod mail;
 pub mod org;

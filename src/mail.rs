@@ -21,6 +21,8 @@ pub struct Outgoing {
     pub to_addr: String,
     pub subject: String,
     pub body_text: String,
+    /// For mails the person may refuse: where they do so.
+    pub unsubscribe_url: Option<String>,
     /// Tries so far, this one included.
     pub attempts: i64,
 }
@@ -61,6 +63,27 @@ mod store {
         .await?)
     }
 
+    /// Queues a mail the person may refuse: `unsubscribe_url` goes into the `List-Unsubscribe`
+    /// header (the text itself names the link too).
+    pub async fn enqueue_with_unsubscribe<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+        db: E,
+        to: &Email,
+        subject: &str,
+        body: &str,
+        unsubscribe_url: &str,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO outbox (to_addr, subject, body_text, unsubscribe_url, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(to.as_str())
+        .bind(subject)
+        .bind(body)
+        .bind(unsubscribe_url)
+        .bind(now())
+        .fetch_one(db)
+        .await?)
+    }
+
     /// The newest messages, for the dev mailbox.
     pub async fn recent(pool: &Pool, limit: i64) -> Result<Vec<OutboxMessage>> {
         Ok(sqlx::query_as("SELECT id, to_addr, subject, body_text, created_at FROM outbox ORDER BY id DESC LIMIT $1")
@@ -81,14 +104,14 @@ mod store {
                  WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id IN (
                      SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
                      ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-                 RETURNING id, to_addr, subject, body_text, attempts"
+                 RETURNING id, to_addr, subject, body_text, unsubscribe_url, attempts"
             }
             db::Backend::Sqlite => {
                 "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
                  WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id IN (
                      SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
                      ORDER BY id LIMIT $3)
-                 RETURNING id, to_addr, subject, body_text, attempts"
+                 RETURNING id, to_addr, subject, body_text, unsubscribe_url, attempts"
             }
         };
         let mut tx = db::begin(pool).await?;
@@ -159,7 +182,9 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{enqueue, mark_failed, mark_sent, purge_old, recent, take_due};
+pub use store::{
+    enqueue, enqueue_with_unsubscribe, mark_failed, mark_sent, purge_old, recent, take_due,
+};
 
 #[cfg(test)]
 mod tests {

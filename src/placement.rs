@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The placement form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlacementInput {
     pub employer: String,
     pub position: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The company's referral status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferralStatus {
     pub company_name: String,
     pub relay_code: Option<String>,
@@ -20,6 +21,7 @@ pub struct ReferralStatus {
 /// and what came of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
     pub claim_id: i64,
     pub agency_name: String,

@@ -13,6 +13,8 @@ pub struct Settings {
     pub claim_days: i64,
     /// Days within which a person counts only for the first company that relayed them.
     pub attribution_days: i64,
+    /// Days an invited applicant has to consent before their name and address are deleted.
+    pub invitation_days: i64,
 }
 
 impl Default for Settings {
@@ -22,6 +24,7 @@ impl Default for Settings {
             placement_bonus: 1,
             claim_days: 30,
             attribution_days: 180,
+            invitation_days: 30,
         }
     }
 }
@@ -67,19 +70,21 @@ mod store {
     use crate::{db::Pool, error::Result, time::now};
     use sqlx::Row;
 
-    const KEYS: [&str; 4] = [
+    const KEYS: [&str; 5] = [
         "relays_per_credit",
         "placement_bonus",
         "claim_days",
         "attribution_days",
+        "invitation_days",
     ];
 
-    fn values(s: &Settings) -> [i64; 4] {
+    fn values(s: &Settings) -> [i64; 5] {
         [
             s.relays_per_credit,
             s.placement_bonus,
             s.claim_days,
             s.attribution_days,
+            s.invitation_days,
         ]
     }
 
@@ -111,6 +116,7 @@ mod store {
                 "placement_bonus" => s.placement_bonus = value,
                 "claim_days" => s.claim_days = value,
                 "attribution_days" => s.attribution_days = value,
+                "invitation_days" => s.invitation_days = value,
                 _ => {}
             }
         }

@@ -102,6 +102,7 @@ fn Inner() -> impl IntoView {
                     <Route path=path!("/check-mail") view=pages::signin::CheckMail ssr=SsrMode::Async />
                     <Route path=path!("/auth/:token") view=pages::signin::UseLink ssr=SsrMode::Async />
                     <Route path=path!("/sso/refused") view=pages::signin::SsoRefused ssr=SsrMode::Async />
+                    <Route path=path!("/u/:token") view=pages::signin::Unsubscribe ssr=SsrMode::Async />
                     <Route path=path!("/r/:code") view=pages::relay::Relay ssr=SsrMode::Async />
                     <Route path=path!("/me") view=pages::me::Me ssr=SsrMode::Async />
                     <Route path=path!("/company") view=pages::company::Company ssr=SsrMode::Async />

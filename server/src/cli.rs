@@ -69,6 +69,18 @@ pub enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Create an API key for a company or an agency; the key is printed once and stored hashed.
+    CreateApiKey {
+        #[arg(long, conflicts_with = "agency", required_unless_present = "agency")]
+        company: Option<i64>,
+        #[arg(long)]
+        agency: Option<i64>,
+        /// What the key is for, e.g. the name of the ATS.
+        #[arg(long, default_value = "command line")]
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a one-time sign-in URL for an address.
     SignInLink {
         #[arg(long)]

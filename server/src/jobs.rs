@@ -63,6 +63,20 @@ impl Jobs {
         if let Err(e) = career_relay::limit::purge_old(&self.pool).await {
             tracing::warn!(error = ?e, "rate limit clean-up failed");
         }
+        let days = career_relay::settings::load(&self.pool)
+            .await
+            .map(|s| s.invitation_days)
+            .unwrap_or(30);
+        match career_relay::invitation::expire_unanswered(&self.pool, days).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(invitations.expired = n, "deleted unanswered invitations")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "invitation expiry failed"),
+        }
+        if let Err(e) = career_relay::invitation::purge_idempotency(&self.pool).await {
+            tracing::warn!(error = ?e, "idempotency key clean-up failed");
+        }
         if let Err(e) = self.sessions.delete_expired().await {
             tracing::warn!(error = ?e, "session clean-up failed");
         }

@@ -165,6 +165,24 @@ async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
                 format!("admin {id} created"),
             );
         }
+        AdminCommand::CreateApiKey {
+            company,
+            agency,
+            name,
+            json,
+        } => {
+            let org_ref = match (company, agency) {
+                (Some(c), _) => org::Membership::Company(c),
+                (None, Some(a)) => org::Membership::Agency(a),
+                (None, None) => anyhow::bail!("give --company ID or --agency ID"),
+            };
+            let (id, key) = career_relay::apikey::create(&pool, org_ref, None, &name).await?;
+            print(
+                json,
+                json!({ "api_key_id": id, "key": key }),
+                format!("API key {id} created (shown once, keep it safe):\n{key}"),
+            );
+        }
         AdminCommand::SignInLink { email: raw, json } => {
             let url = link(&pool, &base, &raw).await?;
             print(json, json!({ "url": url }), url);

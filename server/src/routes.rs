@@ -42,9 +42,12 @@ pub fn router(config: &Config, state: AppState, sso: Option<crate::sso::Sso>) ->
     let shell_options = options.clone();
     let extra = Router::new()
         .route("/auth/{token}/continue", post(sign_in_link))
+        .route("/i/{token}", get(invitation_link))
+        .route("/u/{token}", post(unsubscribe))
         .route("/lang/{locale}", get(switch_language))
         .route("/healthz", get(health))
         .with_state(state.clone());
+    let extra = extra.merge(crate::api::router(state.clone()));
     let extra = match sso {
         Some(sso) => extra.merge(crate::sso::routes(sso, state.clone())),
         None => extra,
@@ -121,7 +124,13 @@ fn origin_of(url: &str) -> Option<String> {
 /// the portal's.
 async fn refuse_cross_site(State(origins): State<Origins>, req: Request, next: Next) -> Response {
     use axum::http::Method;
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // The JSON API authenticates with a key in a header, never a cookie: a forged request
+    // from another site carries no key. Unsubscribing (`/u/…`) needs only the mailed token, and
+    // mail programs post it without an origin (RFC 8058).
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path().starts_with("/api/v1/")
+        || req.uri().path().starts_with("/u/")
+    {
         return next.run(req).await;
     }
     let headers = req.headers();
@@ -473,6 +482,31 @@ pub(crate) async fn start_session(
 /// The page that explains why a sign-in with an identity provider did not sign anyone in.
 pub(crate) fn refused(reason: UserError) -> Response {
     Redirect::to(&format!("/sso/refused?reason={}", reason.code())).into_response()
+}
+
+/// `GET /i/{token}`: the personal link of an invitation mail leads to the inviting company's
+/// current relay link (the opt-in there answers the invitation); a closed invitation leads home.
+async fn invitation_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match career_relay::invitation::resolve(&state.pool, &token).await {
+        Ok(Some(code)) => Redirect::to(&format!("/r/{code}")).into_response(),
+        Ok(None) => Redirect::to("/r/closed").into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "invitation link failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `POST /u/{token}`: never mail this person again (the button of the page `/u/{token}`, and the
+/// one-click unsubscribe of mail programs, RFC 8058). Answers with the page saying it is done.
+async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match career_relay::invitation::unsubscribe(&state.pool, &token).await {
+        Ok(_) => Redirect::to(&format!("/u/{token}?done=1")).into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "unsubscribe failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 #[derive(Deserialize)]

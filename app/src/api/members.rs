@@ -15,6 +15,10 @@ pub struct MembersPage {
     pub sso: career_relay::sso::OrgSso,
     /// The name of the bound identity provider.
     pub provider_name: Option<String>,
+    /// The organisation's API keys (never the keys themselves).
+    pub api_keys: Vec<career_relay::apikey::ApiKeyRow>,
+    /// For companies: the language of invitation mails (`ja` or `en`).
+    pub invite_language: Option<String>,
 }
 
 #[server(endpoint = "members_page")]
@@ -29,11 +33,21 @@ pub async fn get_members_page() -> Result<MembersPage, AppError> {
             .find(|(id, _)| id == p)
             .map_or_else(|| p.clone(), |(_, name)| name.clone())
     });
+    let invite_language = match admin.org {
+        career_relay::org::Membership::Company(id) => Some(
+            career_relay::invitation::company_mail_settings(&state.pool, id)
+                .await?
+                .1,
+        ),
+        career_relay::org::Membership::Agency(_) => None,
+    };
     Ok(MembersPage {
         members: career_relay::org::members(&state.pool, admin.org).await?,
         me: admin.user.id,
         sso,
         provider_name,
+        api_keys: career_relay::apikey::list(&state.pool, admin.org).await?,
+        invite_language,
     })
 }
 
@@ -148,6 +162,74 @@ pub async fn save_sso_policy(
         "sso_policy",
         result,
         "/members?saved=sso_policy",
+        Default::default(),
+    )
+    .await
+}
+
+/// Creates an API key for the organisation; the next page shows it once.
+#[server(endpoint = "create_api_key")]
+pub async fn create_api_key(name: String) -> Result<(), AppError> {
+    let result = async {
+        let admin = crate::guard::OrgAdmin::require().await?;
+        let pool = crate::state::AppState::get().pool;
+        let (id, key) =
+            career_relay::apikey::create(&pool, admin.org, Some(admin.user.id), &name).await?;
+        super::ssr::audit(admin.user.id, "api_key_created", &format!("api_key:{id}")).await?;
+        super::ssr::flash_success("api_key_created", super::ssr::values([("key", &key)])).await;
+        Ok(())
+    }
+    .await;
+    let v = super::ssr::values([("name", &name)]);
+    super::ssr::finish("api_key", result, "/members?saved=api_key", v).await
+}
+
+/// Revokes one of the organisation's API keys; requests with it are refused from then on.
+#[server(endpoint = "revoke_api_key")]
+pub async fn revoke_api_key(key_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let admin = crate::guard::OrgAdmin::require().await?;
+        let pool = crate::state::AppState::get().pool;
+        career_relay::apikey::revoke(&pool, admin.org, key_id).await?;
+        super::ssr::audit(
+            admin.user.id,
+            "api_key_revoked",
+            &format!("api_key:{key_id}"),
+        )
+        .await
+    }
+    .await;
+    super::ssr::finish(
+        "api_key",
+        result,
+        "/members?saved=api_key_revoked",
+        Default::default(),
+    )
+    .await
+}
+
+/// The language of the company's invitation mails (`ja` or `en`).
+#[server(endpoint = "set_invite_language")]
+pub async fn set_invite_language(language: String) -> Result<(), AppError> {
+    let result = async {
+        let admin = crate::guard::OrgAdmin::require().await?;
+        let career_relay::org::Membership::Company(company) = admin.org else {
+            return Err(career_relay::UserError::Forbidden.into());
+        };
+        let pool = crate::state::AppState::get().pool;
+        career_relay::invitation::set_language(&pool, company, &language).await?;
+        super::ssr::audit(
+            admin.user.id,
+            "settings_changed",
+            &format!("company:{company}"),
+        )
+        .await
+    }
+    .await;
+    super::ssr::finish(
+        "invite_language",
+        result,
+        "/members?saved=settings",
         Default::default(),
     )
     .await

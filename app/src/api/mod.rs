@@ -127,11 +127,48 @@ pub mod ssr {
         }
     }
 
+    /// Leaves values for the next page after a success (e.g. a new API key, shown once: the
+    /// flash is removed when the page reads it).
+    pub async fn flash_success(form: &str, values: BTreeMap<String, String>) {
+        if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
+            let flash = Flash {
+                form: form.to_owned(),
+                error: None,
+                values,
+            };
+            if let Err(err) = session.insert(FLASH_KEY, flash).await {
+                tracing::error!(error = ?err, "session store failed");
+            }
+        }
+    }
+
     /// Writes an audit entry for the signed-in user `user_id`.
     pub async fn audit(user_id: i64, action: &str, target: &str) -> Result<(), AppError> {
         let pool = crate::state::AppState::get().pool;
         career_relay::audit::record(&pool, &format!("user:{user_id}"), action, target).await?;
         Ok(())
+    }
+
+    /// The invitation mail of a company's registered applicant, in the company's language.
+    pub fn invitation_mail(
+        locale: Locale,
+        company: &str,
+        name: &str,
+        url: &str,
+        unsubscribe: &str,
+    ) -> (String, String) {
+        use crate::i18n::td_string;
+        let subject = td_string!(locale, mail.invite_subject, company = company).to_string();
+        let body = td_string!(
+            locale,
+            mail.invite_body,
+            company = company,
+            name = name,
+            url = url,
+            unsubscribe = unsubscribe
+        )
+        .to_string();
+        (subject, body)
     }
 
     /// Builds the map of typed values from `(name, value)` pairs.

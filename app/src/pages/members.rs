@@ -2,7 +2,8 @@
 
 use crate::{
     api::members::{
-        get_members_page, InviteMember, MembersPage, RemoveMember, SaveSsoPolicy, SetMemberRole,
+        get_members_page, CreateApiKey, InviteMember, MembersPage, RemoveMember, RevokeApiKey,
+        SaveSsoPolicy, SetInviteLanguage, SetMemberRole,
     },
     components::{FieldError, FormError, FormState, Loaded, SavedNotice},
     i18n::*,
@@ -24,6 +25,8 @@ fn MembersView(page: MembersPage) -> impl IntoView {
     let me = page.me;
     let sso = page.sso.clone();
     let provider_name = page.provider_name.clone();
+    let api_keys = page.api_keys.clone();
+    let invite_language = page.invite_language.clone();
     view! {
         <h1>{t!(i18n, members.title)}</h1>
         <SavedNotice />
@@ -78,6 +81,73 @@ fn MembersView(page: MembersPage) -> impl IntoView {
             </form>
         </section>
         <SignInPolicy sso=sso provider_name=provider_name />
+        <ApiKeys keys=api_keys invite_language=invite_language />
+    }
+}
+
+/// The organisation's API keys (a new one is shown once), and for companies the language of
+/// invitation mails sent to applicants registered through the API.
+#[component]
+fn ApiKeys(
+    keys: Vec<career_relay::apikey::ApiKeyRow>,
+    invite_language: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let f = FormState::of("api_key");
+    let created = FormState::of("api_key_created").value("key", "");
+    view! {
+        <section class="panel" data-testid="api-keys">
+            <h2>{t!(i18n, members.api_title)}</h2>
+            <p class="hint">{t!(i18n, members.api_explain)}" "<a href="/api/v1">"/api/v1"</a></p>
+            {(!created.is_empty()).then(|| view! {
+                <div class="notice" role="status">
+                    <p>{t!(i18n, members.api_created)}</p>
+                    <input readonly data-testid="new-api-key" value=created />
+                </div>
+            })}
+            <FormError state=f.clone() />
+            {(!keys.is_empty()).then(|| view! {
+                <table>
+                    <thead><tr><th>{t!(i18n, members.api_name)}</th><th>{t!(i18n, members.api_prefix)}</th><th>{t!(i18n, company.date)}</th><th></th></tr></thead>
+                    <tbody>
+                        {keys.into_iter().map(|k| view! {
+                            <tr>
+                                <td>{k.name}</td>
+                                <td><code>{format!("{}…", k.prefix)}</code></td>
+                                <td>{date(k.created_at)}</td>
+                                <td>
+                                    {match k.revoked_at {
+                                        Some(_) => view! { <span>{t!(i18n, members.api_revoked)}</span> }.into_any(),
+                                        None => view! {
+                                            <form method="post" action=RevokeApiKey::PATH class="inline">
+                                                <input type="hidden" name="key_id" value=k.id />
+                                                <button type="submit" class="danger">{t!(i18n, members.api_revoke)}</button>
+                                            </form>
+                                        }.into_any(),
+                                    }}
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <form method="post" action=CreateApiKey::PATH>
+                <label for="api-key-name">{t!(i18n, members.api_name)}</label>
+                <input id="api-key-name" name="name" value=f.value("name", "") />
+                <FieldError state=f.clone() field="name" />
+                <button type="submit">{t!(i18n, members.api_create)}</button>
+            </form>
+            {invite_language.map(|lang| view! {
+                <form method="post" action=SetInviteLanguage::PATH>
+                    <label for="invite-language">{t!(i18n, members.invite_language)}</label>
+                    <select id="invite-language" name="language">
+                        <option value="ja" selected=lang == "ja">"日本語"</option>
+                        <option value="en" selected=lang == "en">"English"</option>
+                    </select>
+                    <button type="submit" class="secondary">{t!(i18n, members.save_policy)}</button>
+                </form>
+            })}
+        </section>
     }
 }
 

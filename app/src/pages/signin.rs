@@ -91,3 +91,35 @@ pub fn SsoRefused() -> impl IntoView {
         </section>
     }
 }
+
+/// `/u/{token}`: the unsubscribe link of an invitation mail. Unsubscribing takes a press of the
+/// button (a POST), so that mail scanners opening every link do not unsubscribe anyone.
+#[component]
+pub fn Unsubscribe() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = leptos_router::hooks::use_params_map();
+    let query = use_query_map();
+    let done = query.read_untracked().get("done").is_some();
+    let token: String = params
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    view! {
+        <section class="narrow">
+            <h1>{t!(i18n, unsubscribe.title)}</h1>
+            {if done {
+                view! { <p class="notice" role="status" data-testid="unsubscribed">{t!(i18n, unsubscribe.done)}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{t!(i18n, unsubscribe.text)}</p>
+                    <form method="post" action=format!("/u/{token}")>
+                        <button type="submit" data-testid="unsubscribe">{t!(i18n, unsubscribe.button)}</button>
+                    </form>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -78,6 +78,8 @@ struct World {
     own_agency: i64,
     /// A plain member of the first company.
     member_user: i64,
+    /// An API key of the first company.
+    api_key: i64,
 }
 
 async fn world() -> World {
@@ -167,7 +169,12 @@ async fn world() -> World {
     ] {
         browsers.insert(role, app.signed_in(email).await);
     }
+    let (api_key, _) =
+        career_relay::apikey::create(&pool, Membership::Company(company), None, "ATS")
+            .await
+            .unwrap();
     World {
+        api_key,
         free_candidate: id("free@example.jp").await,
         app,
         browsers,
@@ -303,6 +310,17 @@ fn table(w: &World) -> Vec<Line> {
             f(&[("domain_join", "on".into()), ("email_links", "on".into())]),
             ORG_ADMINS,
         ),
+        ("create_api_key", f(&[("name", "ATS".into())]), ORG_ADMINS),
+        (
+            "revoke_api_key",
+            f(&[("key_id", w.api_key.to_string())]),
+            &[CompanyAdmin],
+        ),
+        (
+            "set_invite_language",
+            f(&[("language", "en".into())]),
+            &[CompanyAdmin, OtherCompany],
+        ),
         // The platform.
         ("admin_page", vec![], &[PlatformAdmin]),
         (
@@ -419,6 +437,7 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/check-mail".into(), public),
         ("/auth/{token}".into(), public),
         ("/sso/refused".into(), public),
+        ("/u/{token}".into(), public),
         ("/r/{code}".into(), public),
         ("/dev/mailbox".into(), public),
         ("/me".into(), CANDIDATES),

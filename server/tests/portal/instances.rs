@@ -42,14 +42,21 @@ impl SmtpServer {
         server
     }
 
-    /// The subjects of every message received so far.
-    fn subjects(&self) -> Vec<String> {
+    /// Every message received so far, as it arrived.
+    fn messages(&self) -> Vec<String> {
         let new: PathBuf = self.dir.path().join("maildir").join("new");
         let Ok(entries) = std::fs::read_dir(new) else {
             return Vec::new();
         };
         entries
             .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .collect()
+    }
+
+    /// The subjects of every message received so far.
+    fn subjects(&self) -> Vec<String> {
+        self.messages()
+            .into_iter()
             .filter_map(|m| {
                 m.lines()
                     .find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
@@ -110,9 +117,23 @@ async fn three_instances_on_one_database_send_every_mail_exactly_once() {
     let mut tx = pool.begin().await.unwrap();
     for n in 0..total {
         let to = Email::parse(&format!("person{n}@example.jp")).unwrap();
-        mail::enqueue(&mut *tx, &to, &format!("message {n}"), "本文")
+        let subject = format!("message {n}");
+        if n == 0 {
+            let body = "ご案内 https://relay.example/i/t0";
+            mail::enqueue_with_unsubscribe(
+                &mut *tx,
+                &to,
+                &subject,
+                body,
+                "https://relay.example/u/t0",
+            )
             .await
             .unwrap();
+        } else {
+            mail::enqueue(&mut *tx, &to, &subject, "本文")
+                .await
+                .unwrap();
+        }
     }
     tx.commit().await.unwrap();
     wait_until("every message is marked sent", || {
@@ -138,6 +159,26 @@ async fn three_instances_on_one_database_send_every_mail_exactly_once() {
         .await
         .unwrap();
     assert_eq!(retried, 0, "each message was taken exactly once");
+    // Each mail has a plain-text and an HTML part; a refusable one names its unsubscribe link.
+    let messages = smtp.messages();
+    let first = messages
+        .iter()
+        .find(|m| m.contains("List-Unsubscribe"))
+        .expect("the invitation-like message arrived with List-Unsubscribe");
+    assert!(
+        first.contains("List-Unsubscribe: <https://relay.example/u/t0>"),
+        "{first}"
+    );
+    assert!(first.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    assert!(first.contains("multipart/alternative"));
+    assert!(first.contains("text/plain") && first.contains("text/html"));
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.contains("List-Unsubscribe"))
+            .count(),
+        1
+    );
     pool.close().await;
     drop(instances);
 }

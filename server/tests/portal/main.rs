@@ -3,6 +3,7 @@
 
 mod common;
 
+mod api;
 mod authz;
 mod candidate;
 mod company_agency;

@@ -1,0 +1,446 @@
+//! Rejected applicants a company registers (by API or import): each is invited by mail with a
+//! personal link. Until they consent only name and address are kept, and without consent within
+//! the invitation period both are deleted. An address on the suppression list, already relayed,
+//! or already invited by the company is not invited again.
+
+use crate::{Email, FieldError, UserError};
+use serde::{Deserialize, Serialize};
+
+/// Most applicants in one request.
+pub const MAX_BATCH: usize = 1000;
+
+/// An applicant as the ATS sends them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicantInput {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub position: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub rejected_on: Option<String>,
+}
+
+/// An applicant once checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applicant {
+    pub name: String,
+    pub email: Email,
+    pub position: Option<String>,
+    pub rejected_on: Option<chrono::NaiveDate>,
+}
+
+impl TryFrom<&ApplicantInput> for Applicant {
+    type Error = FieldError;
+
+    fn try_from(a: &ApplicantInput) -> Result<Self, FieldError> {
+        let name = a.name.trim();
+        if name.is_empty() {
+            return Err(FieldError::new("name", UserError::Required));
+        }
+        if name.chars().count() > 100 {
+            return Err(FieldError::new("name", UserError::TooLong));
+        }
+        let email = Email::parse(&a.email).map_err(|e| FieldError::new("email", e))?;
+        let position = a
+            .position
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
+        if position.as_ref().is_some_and(|p| p.chars().count() > 200) {
+            return Err(FieldError::new("position", UserError::TooLong));
+        }
+        let rejected_on = match a.rejected_on.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(d) => Some(
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| FieldError::new("rejected_on", UserError::InvalidDate))?,
+            ),
+        };
+        Ok(Applicant {
+            name: name.to_owned(),
+            email,
+            position,
+            rejected_on,
+        })
+    }
+}
+
+/// What became of one registered applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "result")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RowResult {
+    /// Invited: a mail is on its way.
+    Invited { invitation_id: i64 },
+    /// Not invited: the address asked never to be contacted again (or was erased).
+    Suppressed,
+    /// Not invited: the person is already in Career Relay.
+    AlreadyRelayed,
+    /// Not invited: the company invited this person before.
+    AlreadyInvited,
+    /// Not invited: the same person appears earlier in this request.
+    DuplicateInRequest,
+    /// Not invited: a field is wrong.
+    Invalid { field: String, error: String },
+}
+
+/// An invitation as the company sees it (name and address only until consent or deletion).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationRow {
+    pub id: i64,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub position: Option<String>,
+    pub rejected_on: Option<String>,
+    /// `invited`, `opted_in` or `expired`.
+    pub status: String,
+    pub created_at: i64,
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use super::*;
+    use crate::{
+        auth::{hash, keyed_hash, random_token},
+        db::{self, Pool},
+        error::Result,
+        time::now,
+    };
+    use sqlx::Row;
+
+    /// The keyed hash of a person's canonical address, as relays and the suppression list use.
+    pub async fn email_key(conn: &mut sqlx::AnyConnection, email: &Email) -> Result<String> {
+        let pepper = db::secret(conn, "person_key").await?;
+        Ok(person_key(&pepper, email))
+    }
+
+    fn person_key(pepper: &str, email: &Email) -> String {
+        keyed_hash(pepper, &format!("email:{}", email.canonical()))
+    }
+
+    /// Registers applicants for a company, all in one transaction: each valid, new person gets an
+    /// invitation and a mail (`compose(name, link, unsubscribe link)` gives its subject and text);
+    /// every row gets its result.
+    #[tracing::instrument(skip_all, fields(company_id, rows = inputs.len()))]
+    pub async fn register(
+        pool: &Pool,
+        company_id: i64,
+        base_url: &str,
+        inputs: &[ApplicantInput],
+        compose: &(dyn Fn(&str, &str, &str) -> (String, String) + Sync),
+    ) -> Result<Vec<RowResult>> {
+        if inputs.is_empty() || inputs.len() > MAX_BATCH {
+            return Err(UserError::OutOfRange.into());
+        }
+        let mut tx = db::begin(pool).await?;
+        db::lock_company(&mut tx, company_id).await?;
+        let t = now();
+        let pepper = db::secret(&mut tx, "person_key").await?;
+        let mut seen: Vec<String> = Vec::new();
+        let mut out = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let a = match Applicant::try_from(input) {
+                Ok(a) => a,
+                Err(f) => {
+                    out.push(RowResult::Invalid {
+                        field: f.field,
+                        error: f.error.code(),
+                    });
+                    continue;
+                }
+            };
+            let key = person_key(&pepper, &a.email);
+            if seen.contains(&key) {
+                out.push(RowResult::DuplicateInRequest);
+                continue;
+            }
+            seen.push(key.clone());
+            let suppressed: Option<String> = sqlx::query_scalar(
+                "SELECT person_key FROM email_suppressions WHERE person_key = $1",
+            )
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if suppressed.is_some() {
+                out.push(RowResult::Suppressed);
+                continue;
+            }
+            let relayed: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM relays WHERE person_key = $1 LIMIT 1")
+                    .bind(&key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let candidate: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM candidates WHERE email = $1")
+                    .bind(a.email.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if relayed.is_some() || candidate.is_some() {
+                out.push(RowResult::AlreadyRelayed);
+                continue;
+            }
+            let invited: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM invitations WHERE company_id = $1 AND person_key = $2",
+            )
+            .bind(company_id)
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if invited.is_some() {
+                out.push(RowResult::AlreadyInvited);
+                continue;
+            }
+            let token = random_token(24);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO invitations (company_id, token_hash, name, email, person_key, position, rejected_on, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            )
+            .bind(company_id)
+            .bind(hash(&token))
+            .bind(&a.name)
+            .bind(a.email.as_str())
+            .bind(&key)
+            .bind(&a.position)
+            .bind(a.rejected_on.map(|d| d.to_string()))
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await?;
+            let unsubscribe = format!("{base_url}/u/{token}");
+            let (subject, body) = compose(&a.name, &format!("{base_url}/i/{token}"), &unsubscribe);
+            crate::mail::enqueue_with_unsubscribe(
+                &mut *tx,
+                &a.email,
+                &subject,
+                &body,
+                &unsubscribe,
+            )
+            .await?;
+            out.push(RowResult::Invited { invitation_id: id });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The answer remembered for an API key's `Idempotency-Key`: the request's hash, status, body.
+    pub async fn idempotent_answer(
+        pool: &Pool,
+        api_key_id: i64,
+        key: &str,
+    ) -> Result<Option<(String, i64, String)>> {
+        let row = sqlx::query(
+            "SELECT request_hash, status, response FROM idempotency_keys WHERE api_key_id = $1 AND idem_key = $2",
+        )
+        .bind(api_key_id)
+        .bind(key)
+        .fetch_optional(pool)
+        .await?;
+        Ok(match row {
+            Some(r) => Some((
+                r.try_get("request_hash")?,
+                r.try_get("status")?,
+                r.try_get("response")?,
+            )),
+            None => None,
+        })
+    }
+
+    /// Remembers the answer to a request with an `Idempotency-Key` (the first answer stands).
+    pub async fn remember_answer(
+        pool: &Pool,
+        api_key_id: i64,
+        key: &str,
+        request_hash: &str,
+        status: i64,
+        response: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (api_key_id, idem_key, request_hash, status, response, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (api_key_id, idem_key) DO NOTHING",
+        )
+        .bind(api_key_id)
+        .bind(key)
+        .bind(request_hash)
+        .bind(status)
+        .bind(response)
+        .bind(now())
+        .execute(pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes remembered answers older than a day (retries come within minutes).
+    pub async fn purge_idempotency(pool: &Pool) -> Result<u64> {
+        let r = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(now() - 86_400)
+            .execute(pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
+
+    /// The company's name and the language of its invitation mails (`ja` or `en`).
+    pub async fn company_mail_settings(pool: &Pool, company_id: i64) -> Result<(String, String)> {
+        let row = sqlx::query("SELECT name, invite_language FROM companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(UserError::NotFound)?;
+        Ok((row.try_get("name")?, row.try_get("invite_language")?))
+    }
+
+    /// Sets the language of the company's invitation mails (`ja` or `en`).
+    pub async fn set_language(pool: &Pool, company_id: i64, language: &str) -> Result<()> {
+        if !matches!(language, "ja" | "en") {
+            return Err(vec![FieldError::new("language", UserError::Required)].into());
+        }
+        sqlx::query("UPDATE companies SET invite_language = $1, updated_at = $2 WHERE id = $3")
+            .bind(language)
+            .bind(now())
+            .bind(company_id)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The company's invitations, newest first, `limit` before the id `before` (keyset paging).
+    pub async fn list(
+        pool: &Pool,
+        company_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<InvitationRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, name, email, position, rejected_on, status, created_at FROM invitations
+             WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(company_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit.clamp(1, 500))
+        .fetch_all(pool)
+        .await?)
+    }
+
+    /// The company and relay code a personal invitation link leads to, while it is open.
+    pub async fn resolve(pool: &Pool, token: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT l.code FROM invitations i JOIN relay_links l ON l.company_id = i.company_id AND l.revoked_at IS NULL
+             WHERE i.token_hash = $1 AND i.status = 'invited'",
+        )
+        .bind(hash(token))
+        .fetch_optional(pool)
+        .await?)
+    }
+
+    /// Marks the invitation of this address as answered once the person opted in, and forgets
+    /// the name and address it kept (the candidate record holds what they consented to).
+    pub async fn opted_in(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+        email: &Email,
+        candidate_id: i64,
+    ) -> Result<()> {
+        let key = email_key(conn, email).await?;
+        sqlx::query(
+            "UPDATE invitations SET status = 'opted_in', candidate_id = $1, name = NULL, email = NULL, updated_at = $2
+             WHERE company_id = $3 AND person_key = $4 AND status = 'invited'",
+        )
+        .bind(candidate_id)
+        .bind(now())
+        .bind(company_id)
+        .bind(&key)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The person behind an invitation link asks never to be contacted again: the address goes
+    /// on the suppression list (as a keyed hash) and the invitation forgets name and address.
+    /// Returns whether the link was known.
+    #[tracing::instrument(skip_all)]
+    pub async fn unsubscribe(pool: &Pool, token: &str) -> Result<bool> {
+        let mut tx = db::begin(pool).await?;
+        let key: Option<Option<String>> =
+            sqlx::query_scalar("SELECT person_key FROM invitations WHERE token_hash = $1")
+                .bind(hash(token))
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(key) = key else { return Ok(false) };
+        if let Some(key) = key {
+            sqlx::query(
+                "INSERT INTO email_suppressions (person_key, reason, created_at) VALUES ($1, 'unsubscribed', $2)
+                 ON CONFLICT (person_key) DO NOTHING",
+            )
+            .bind(&key)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE invitations SET status = CASE WHEN status = 'invited' THEN 'expired' ELSE status END,
+                    name = NULL, email = NULL, updated_at = $1 WHERE token_hash = $2",
+        )
+        .bind(now())
+        .bind(hash(token))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes name and address of invitations nobody answered within `days` (the row stays for
+    /// the counts, and the person may be invited again).
+    pub async fn expire_unanswered(pool: &Pool, days: i64) -> Result<u64> {
+        let t = now();
+        let r = sqlx::query(
+            "UPDATE invitations SET status = 'expired', name = NULL, email = NULL, person_key = NULL, updated_at = $1
+             WHERE status = 'invited' AND created_at < $2",
+        )
+        .bind(t)
+        .bind(t - days * 86_400)
+        .execute(pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::{
+    company_mail_settings, email_key, expire_unanswered, idempotent_answer, list, opted_in,
+    purge_idempotency, register, remember_answer, resolve, set_language, unsubscribe,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str, email: &str, date: Option<&str>) -> ApplicantInput {
+        ApplicantInput {
+            name: name.into(),
+            email: email.into(),
+            position: None,
+            rejected_on: date.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn applicants_are_checked_field_by_field() {
+        let a = Applicant::try_from(&input(" 山田 太郎 ", "Taro@Example.jp", Some("2026-11-01")))
+            .unwrap();
+        assert_eq!(a.name, "山田 太郎");
+        assert_eq!(a.rejected_on.unwrap().to_string(), "2026-11-01");
+        let e = Applicant::try_from(&input("", "taro@example.jp", None)).unwrap_err();
+        assert_eq!((e.field.as_str(), e.error), ("name", UserError::Required));
+        let e = Applicant::try_from(&input("太郎", "not-mail", None)).unwrap_err();
+        assert_eq!(e.field, "email");
+        let e =
+            Applicant::try_from(&input("太郎", "t@example.jp", Some("2026-13-01"))).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.error),
+            ("rejected_on", UserError::InvalidDate)
+        );
+    }
+}
