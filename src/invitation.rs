@@ -123,9 +123,138 @@ mod store {
         keyed_hash(pepper, &format!("email:{}", email.canonical()))
     }
 
-    /// Registers applicants for a company, all in one transaction: each valid, new person gets an
-    /// invitation and a mail (`compose(name, link, unsubscribe link)` gives its subject and text);
-    /// every row gets its result.
+    /// Turns applicants into invitations inside one transaction (an API request, or a whole
+    /// import): each valid, new person gets an invitation and a mail; every row gets its result.
+    pub struct Intake<'c> {
+        pub tx: sqlx::Transaction<'static, sqlx::Any>,
+        company_id: i64,
+        base_url: String,
+        pepper: String,
+        seen: std::collections::HashSet<String>,
+        compose: &'c (dyn Fn(&str, &str, &str) -> (String, String) + Sync),
+    }
+
+    impl<'c> Intake<'c> {
+        /// Starts an intake for a company; `compose(name, link, unsubscribe link)` gives a mail's
+        /// subject and text.
+        pub async fn begin(
+            pool: &Pool,
+            company_id: i64,
+            base_url: &str,
+            compose: &'c (dyn Fn(&str, &str, &str) -> (String, String) + Sync),
+        ) -> Result<Intake<'c>> {
+            let mut tx = db::begin(pool).await?;
+            db::lock_company(&mut tx, company_id).await?;
+            let pepper = db::secret(&mut tx, "person_key").await?;
+            Ok(Intake {
+                tx,
+                company_id,
+                base_url: base_url.to_owned(),
+                pepper,
+                seen: Default::default(),
+                compose,
+            })
+        }
+
+        /// One applicant, with a phone number when the source has one (only compared, never kept).
+        pub async fn add(
+            &mut self,
+            input: &ApplicantInput,
+            phone: Option<&str>,
+        ) -> Result<RowResult> {
+            let a = match Applicant::try_from(input) {
+                Ok(a) => a,
+                Err(f) => {
+                    return Ok(RowResult::Invalid {
+                        field: f.field,
+                        error: f.error.code(),
+                    })
+                }
+            };
+            let key = person_key(&self.pepper, &a.email);
+            let phone_key = phone
+                .map(crate::profile::canonical_phone)
+                .filter(|p| !p.is_empty())
+                .map(|p| keyed_hash(&self.pepper, &format!("phone:{p}")));
+            if !self.seen.insert(key.clone())
+                || phone_key
+                    .as_ref()
+                    .is_some_and(|p| !self.seen.insert(p.clone()))
+            {
+                return Ok(RowResult::DuplicateInRequest);
+            }
+            let tx = &mut self.tx;
+            let suppressed: Option<String> = sqlx::query_scalar(
+                "SELECT person_key FROM email_suppressions WHERE person_key = $1",
+            )
+            .bind(&key)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if suppressed.is_some() {
+                return Ok(RowResult::Suppressed);
+            }
+            let relayed: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM relays WHERE person_key = $1 OR phone_key = $2 LIMIT 1",
+            )
+            .bind(&key)
+            .bind(phone_key.as_deref().unwrap_or(&key))
+            .fetch_optional(&mut **tx)
+            .await?;
+            let candidate: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM candidates WHERE email = $1")
+                    .bind(a.email.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            if relayed.is_some() || candidate.is_some() {
+                return Ok(RowResult::AlreadyRelayed);
+            }
+            let invited: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM invitations WHERE company_id = $1 AND person_key = $2",
+            )
+            .bind(self.company_id)
+            .bind(&key)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if invited.is_some() {
+                return Ok(RowResult::AlreadyInvited);
+            }
+            let token = random_token(24);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO invitations (company_id, token_hash, name, email, person_key, position, rejected_on, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            )
+            .bind(self.company_id)
+            .bind(hash(&token))
+            .bind(&a.name)
+            .bind(a.email.as_str())
+            .bind(&key)
+            .bind(&a.position)
+            .bind(a.rejected_on.map(|d| d.to_string()))
+            .bind(now())
+            .fetch_one(&mut **tx)
+            .await?;
+            let base = &self.base_url;
+            let unsubscribe = format!("{base}/u/{token}");
+            let (subject, body) =
+                (self.compose)(&a.name, &format!("{base}/i/{token}"), &unsubscribe);
+            crate::mail::enqueue_with_unsubscribe(
+                &mut **tx,
+                &a.email,
+                &subject,
+                &body,
+                &unsubscribe,
+            )
+            .await?;
+            Ok(RowResult::Invited { invitation_id: id })
+        }
+
+        pub async fn commit(self) -> Result<()> {
+            self.tx.commit().await?;
+            Ok(())
+        }
+    }
+
+    /// Registers up to `MAX_BATCH` applicants for a company in one transaction.
     #[tracing::instrument(skip_all, fields(company_id, rows = inputs.len()))]
     pub async fn register(
         pool: &Pool,
@@ -137,92 +266,12 @@ mod store {
         if inputs.is_empty() || inputs.len() > MAX_BATCH {
             return Err(UserError::OutOfRange.into());
         }
-        let mut tx = db::begin(pool).await?;
-        db::lock_company(&mut tx, company_id).await?;
-        let t = now();
-        let pepper = db::secret(&mut tx, "person_key").await?;
-        let mut seen: Vec<String> = Vec::new();
+        let mut intake = Intake::begin(pool, company_id, base_url, compose).await?;
         let mut out = Vec::with_capacity(inputs.len());
         for input in inputs {
-            let a = match Applicant::try_from(input) {
-                Ok(a) => a,
-                Err(f) => {
-                    out.push(RowResult::Invalid {
-                        field: f.field,
-                        error: f.error.code(),
-                    });
-                    continue;
-                }
-            };
-            let key = person_key(&pepper, &a.email);
-            if seen.contains(&key) {
-                out.push(RowResult::DuplicateInRequest);
-                continue;
-            }
-            seen.push(key.clone());
-            let suppressed: Option<String> = sqlx::query_scalar(
-                "SELECT person_key FROM email_suppressions WHERE person_key = $1",
-            )
-            .bind(&key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if suppressed.is_some() {
-                out.push(RowResult::Suppressed);
-                continue;
-            }
-            let relayed: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM relays WHERE person_key = $1 LIMIT 1")
-                    .bind(&key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let candidate: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM candidates WHERE email = $1")
-                    .bind(a.email.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if relayed.is_some() || candidate.is_some() {
-                out.push(RowResult::AlreadyRelayed);
-                continue;
-            }
-            let invited: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM invitations WHERE company_id = $1 AND person_key = $2",
-            )
-            .bind(company_id)
-            .bind(&key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if invited.is_some() {
-                out.push(RowResult::AlreadyInvited);
-                continue;
-            }
-            let token = random_token(24);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO invitations (company_id, token_hash, name, email, person_key, position, rejected_on, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-            )
-            .bind(company_id)
-            .bind(hash(&token))
-            .bind(&a.name)
-            .bind(a.email.as_str())
-            .bind(&key)
-            .bind(&a.position)
-            .bind(a.rejected_on.map(|d| d.to_string()))
-            .bind(t)
-            .fetch_one(&mut *tx)
-            .await?;
-            let unsubscribe = format!("{base_url}/u/{token}");
-            let (subject, body) = compose(&a.name, &format!("{base_url}/i/{token}"), &unsubscribe);
-            crate::mail::enqueue_with_unsubscribe(
-                &mut *tx,
-                &a.email,
-                &subject,
-                &body,
-                &unsubscribe,
-            )
-            .await?;
-            out.push(RowResult::Invited { invitation_id: id });
+            out.push(intake.add(input, None).await?);
         }
-        tx.commit().await?;
+        intake.commit().await?;
         Ok(out)
     }
 
@@ -410,7 +459,7 @@ mod store {
 #[cfg(feature = "db")]
 pub use store::{
     company_mail_settings, email_key, expire_unanswered, idempotent_answer, list, opted_in,
-    purge_idempotency, register, remember_answer, resolve, set_language, unsubscribe,
+    purge_idempotency, register, remember_answer, resolve, set_language, unsubscribe, Intake,
 };
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod candidate;
 pub mod claim;
 pub mod credit;
+pub mod import;
 pub mod invitation;
 pub mod limit;
 pub mod mail;

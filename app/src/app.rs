@@ -106,6 +106,8 @@ fn Inner() -> impl IntoView {
                     <Route path=path!("/r/:code") view=pages::relay::Relay ssr=SsrMode::Async />
                     <Route path=path!("/me") view=pages::me::Me ssr=SsrMode::Async />
                     <Route path=path!("/company") view=pages::company::Company ssr=SsrMode::Async />
+                    <Route path=path!("/company/import") view=pages::import::Imports ssr=SsrMode::Async />
+                    <Route path=path!("/company/import/:import") view=pages::import::ImportDetail ssr=SsrMode::Async />
                     <Route path=path!("/agency") view=pages::agency::Pool ssr=SsrMode::Async />
                     <Route path=path!("/agency/candidates/:id") view=pages::agency::CandidatePage ssr=SsrMode::Async />
                     <Route path=path!("/agency/claims") view=pages::agency::Claims ssr=SsrMode::Async />

@@ -18,6 +18,8 @@ pub struct AppState {
     pub sso_providers: Vec<(String, String)>,
     /// The origins of those providers, where the sign-in form's redirects may lead.
     pub sso_origins: Vec<String>,
+    /// Bytes done of the CSV imports this instance is running, by import id.
+    pub import_progress: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 //! The job runner: mail delivery and periodic clean-up. Every instance runs it: delivery takes
 //! messages under a lease (rows other instances hold are skipped), and each clean-up job is a
-//! single idempotent statement. On shutdown the job in progress finishes before the loop ends.
+//! single idempotent statement. CSV imports run beside the loop, one at a time per instance,
+//! each taken under a lease. On shutdown the job in progress finishes before the loop ends.
 
 use crate::{mailer::Mailer, sessions::Store};
 use career_relay::{auth, claim, db::Pool};
@@ -14,6 +15,7 @@ const CLEAN_UP_EVERY: Duration = Duration::from_secs(60);
 
 /// What the jobs work with.
 pub struct Jobs {
+    pub app: app::state::AppState,
     pub pool: Pool,
     pub sessions: Store,
     pub mailer: Option<Mailer>,
@@ -24,10 +26,14 @@ impl Jobs {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let mut delivery = tokio::time::interval(DELIVERY_EVERY);
         let mut clean_up = tokio::time::interval(CLEAN_UP_EVERY);
+        let importing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         loop {
             tokio::select! {
                 _ = stop.changed() => break,
-                _ = delivery.tick() => self.deliver().await,
+                _ = delivery.tick() => {
+                    self.deliver().await;
+                    self.start_imports(&importing);
+                }
                 _ = clean_up.tick() => self.clean_up().await,
             }
             if *stop.borrow() {
@@ -35,6 +41,20 @@ impl Jobs {
             }
         }
         tracing::info!("jobs stopped");
+    }
+
+    /// Starts the import runner unless it is running already (an import may take minutes, and
+    /// mail must keep flowing meanwhile).
+    fn start_imports(&self, importing: &std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        use std::sync::atomic::Ordering;
+        if importing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let (app, importing) = (self.app.clone(), importing.clone());
+        tokio::spawn(async move {
+            crate::import::run_queued(&app).await;
+            importing.store(false, Ordering::SeqCst);
+        });
     }
 
     async fn deliver(&self) {

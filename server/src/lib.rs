@@ -3,6 +3,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod import;
 pub mod jobs;
 pub mod mailer;
 pub mod routes;
@@ -60,15 +61,17 @@ impl Application {
             draining: Default::default(),
             sso_providers: sso.as_ref().map(|s| s.list()).unwrap_or_default(),
             sso_origins: sso.as_ref().map(|s| s.origins()).unwrap_or_default(),
+            import_progress: Default::default(),
         };
         let store = sessions::Store::open(config).await?;
         let router = routes::router(config, state.clone(), sso)
             .layer(sessions::layer(store.clone(), &state.base_url));
         Ok(Self {
-            state,
+            state: state.clone(),
             listener,
             router,
             jobs: jobs::Jobs {
+                app: state,
                 pool,
                 sessions: store,
                 mailer,

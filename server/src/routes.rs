@@ -47,7 +47,9 @@ pub fn router(config: &Config, state: AppState, sso: Option<crate::sso::Sso>) ->
         .route("/lang/{locale}", get(switch_language))
         .route("/healthz", get(health))
         .with_state(state.clone());
-    let extra = extra.merge(crate::api::router(state.clone()));
+    let extra = extra
+        .merge(crate::api::router(state.clone()))
+        .merge(crate::import::routes(state.clone()));
     let extra = match sso {
         Some(sso) => extra.merge(crate::sso::routes(sso, state.clone())),
         None => extra,

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod agency;
 pub mod candidate;
 pub mod company;
+pub mod import;
 pub mod members;
 pub mod session;
 

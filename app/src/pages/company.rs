@@ -24,6 +24,7 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
     let state = FormState::of("link");
     view! {
         <h1>{s.company_name.clone()}</h1>
+        <p><a href="/company/import" data-testid="import-link">{t!(i18n, import.link)}</a></p>
         <SavedNotice />
         <section class="panel">
             <h2>{t!(i18n, company.link_title)}</h2>

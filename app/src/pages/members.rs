@@ -144,7 +144,7 @@ fn ApiKeys(
                         <option value="ja" selected=lang == "ja">"日本語"</option>
                         <option value="en" selected=lang == "en">"English"</option>
                     </select>
-                    <button type="submit" class="secondary">{t!(i18n, members.save_policy)}</button>
+                    <button type="submit" class="secondary">{t!(i18n, members.save_language)}</button>
                 </form>
             })}
         </section>

@@ -5,6 +5,7 @@ pub mod agency;
 pub mod company;
 pub mod dev;
 pub mod home;
+pub mod import;
 pub mod me;
 pub mod members;
 pub mod relay;

@@ -48,6 +48,8 @@ const EVERYONE: &[Role] = &ALL;
 const SIGNED_IN: &[Role] = ALL.split_at(1).1;
 const CANDIDATES: &[Role] = &[Candidate, OtherCandidate];
 const COMPANIES: &[Role] = &[CompanyMember, CompanyAdmin, OtherCompany];
+/// The first company, whose records the world's ids name.
+const OWN_COMPANY: &[Role] = &[CompanyMember, CompanyAdmin];
 const APPROVED_AGENCIES: &[Role] = &[AgencyStaff, AgencyAdmin, OtherAgency];
 const OWN_AGENCY: &[Role] = &[AgencyStaff, AgencyAdmin];
 const ORG_ADMINS: &[Role] = &[CompanyAdmin, OtherCompany, AgencyAdmin];
@@ -63,7 +65,7 @@ const REFUSALS: [&str; 5] = [
 ];
 
 /// Functions whose first successful call ends what the next would act on.
-const CONSUMING: [&str; 2] = ["release_claim", "report_placement"];
+const CONSUMING: [&str; 3] = ["release_claim", "report_placement", "start_import"];
 
 /// A company with two candidates in play and a third in the pool, its agency, a second company and
 /// agency, an agency awaiting approval, and a platform admin; every role signed in.
@@ -80,6 +82,8 @@ struct World {
     member_user: i64,
     /// An API key of the first company.
     api_key: i64,
+    /// An uploaded CSV import of the first company, waiting for its columns.
+    import: i64,
 }
 
 async fn world() -> World {
@@ -173,7 +177,22 @@ async fn world() -> World {
         career_relay::apikey::create(&pool, Membership::Company(company), None, "ATS")
             .await
             .unwrap();
+    let import = career_relay::import::create(&pool, company, member_user)
+        .await
+        .unwrap();
+    career_relay::import::append(
+        &pool,
+        import,
+        0,
+        "name,email\n山田,yamada@example.jp\n".as_bytes(),
+    )
+    .await
+    .unwrap();
+    career_relay::import::uploaded(&pool, import, 30, "UTF-8")
+        .await
+        .unwrap();
     World {
+        import,
         api_key,
         free_candidate: id("free@example.jp").await,
         app,
@@ -243,6 +262,24 @@ fn table(w: &World) -> Vec<Line> {
         // The company's own link and status.
         ("company_page", vec![], COMPANIES),
         ("reissue_link", vec![], COMPANIES),
+        ("imports_page", vec![], COMPANIES),
+        (
+            "import_page",
+            f(&[("id", w.import.to_string())]),
+            OWN_COMPANY,
+        ),
+        (
+            "start_import",
+            f(&[
+                ("import_id", w.import.to_string()),
+                ("name", "0".into()),
+                ("email", "1".into()),
+                ("position", String::new()),
+                ("rejected_on", String::new()),
+                ("phone", String::new()),
+            ]),
+            OWN_COMPANY,
+        ),
         ("revoke_link", vec![], COMPANIES),
         // The pool, for approved agencies; claims, for the agency that holds them.
         ("pool", f(&[("query[q]", String::new())]), APPROVED_AGENCIES),
@@ -442,6 +479,8 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/dev/mailbox".into(), public),
         ("/me".into(), CANDIDATES),
         ("/company".into(), COMPANIES),
+        ("/company/import".into(), COMPANIES),
+        ("/company/import/{import}".into(), OWN_COMPANY),
         ("/agency".into(), APPROVED_AGENCIES),
         ("/agency/claims".into(), APPROVED_AGENCIES),
         ("/agency/candidates/{id}".into(), APPROVED_AGENCIES),
@@ -460,7 +499,8 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         let path = pattern
             .replace("{token}", "some-token")
             .replace("{code}", &w.code)
-            .replace("{id}", &w.free_candidate.to_string());
+            .replace("{id}", &w.free_candidate.to_string())
+            .replace("{import}", &w.import.to_string());
         for role in ALL {
             let page = w.browsers[&role].get(&path).await;
             let status = page.status.as_u16();
@@ -472,8 +512,9 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
                         .location
                         .as_deref()
                         .is_some_and(|l| l.starts_with("/signin"));
+                // Another company's record is "not found": a refusal that reveals nothing.
                 assert!(
-                    status == 403 || (role == SignedOut && to_sign_in),
+                    status == 403 || status == 404 || (role == SignedOut && to_sign_in),
                     "{path}: {role:?} should be refused, got {status}"
                 );
             }

@@ -7,6 +7,7 @@ mod api;
 mod authz;
 mod candidate;
 mod company_agency;
+mod import;
 mod instances;
 mod roles;
 mod site;

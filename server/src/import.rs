@@ -1,0 +1,199 @@
+//! CSV import over HTTP: the upload (streamed into the database in chunks), the report download,
+//! and the runner that takes queued imports.
+
+use app::{guard::RequestSession, state::AppState};
+use axum::{
+    extract::{DefaultBodyLimit, Multipart, Path, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Extension, Router,
+};
+use career_relay::{
+    auth::{self, Subject, UserKind},
+    import,
+};
+
+/// Largest file accepted (100,000 rows of an ATS export are a few dozen megabytes).
+pub const MAX_UPLOAD: usize = 256 * 1024 * 1024;
+
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/company/import/upload",
+            post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/company/import/{id}/report.csv", get(report_csv))
+        .with_state(state)
+}
+
+/// The company of the signed-in company member.
+async fn company_of(state: &AppState, session: &RequestSession) -> Option<(i64, i64)> {
+    let Some(Subject::User(id)) = session.subject else {
+        return None;
+    };
+    match auth::load_user(&state.pool, id).await {
+        Ok(Some(u)) if u.kind == UserKind::Company => u.company_id.map(|c| (c, id)),
+        _ => None,
+    }
+}
+
+/// `POST /company/import/upload` (multipart, field `file`): stores the file chunk by chunk,
+/// notes its encoding, and opens its mapping page.
+async fn upload(
+    State(state): State<AppState>,
+    Extension(session): Extension<RequestSession>,
+    mut form: Multipart,
+) -> Response {
+    let Some((company, user)) = company_of(&state, &session).await else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let id = match import::create(&state.pool, company, user).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!(error = ?e, "import upload failed");
+            return Redirect::to("/company/import?error=internal").into_response();
+        }
+    };
+    match store(&state, id, &mut form).await {
+        Ok(Some(encoding)) => {
+            tracing::info!(import.id = id, encoding, "import uploaded");
+            Redirect::to(&format!("/company/import/{id}")).into_response()
+        }
+        Ok(None) => {
+            let _ = import::discard(&state.pool, id).await;
+            Redirect::to("/company/import?error=required").into_response()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "import upload failed");
+            let _ = import::discard(&state.pool, id).await;
+            Redirect::to("/company/import?error=internal").into_response()
+        }
+    }
+}
+
+/// Streams the `file` field into chunks; `None` for an empty file.
+async fn store(
+    state: &AppState,
+    id: i64,
+    form: &mut Multipart,
+) -> anyhow::Result<Option<&'static str>> {
+    let mut buf: Vec<u8> = Vec::with_capacity(import::CHUNK);
+    let (mut seq, mut total, mut encoding) = (0i64, 0i64, None);
+    while let Some(mut field) = form.next_field().await? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        while let Some(bytes) = field.chunk().await? {
+            total += bytes.len() as i64;
+            buf.extend_from_slice(&bytes);
+            while buf.len() >= import::CHUNK {
+                let rest = buf.split_off(import::CHUNK);
+                encoding.get_or_insert_with(|| import::detect_encoding(&buf).name());
+                import::append(&state.pool, id, seq, &buf).await?;
+                seq += 1;
+                buf = rest;
+            }
+        }
+    }
+    if !buf.is_empty() {
+        encoding.get_or_insert_with(|| import::detect_encoding(&buf).name());
+        import::append(&state.pool, id, seq, &buf).await?;
+    }
+    let Some(encoding) = encoding else {
+        return Ok(None);
+    };
+    import::uploaded(&state.pool, id, total, encoding).await?;
+    Ok(Some(encoding))
+}
+
+/// `GET /company/import/{id}/report.csv`: every row that was not invited, with the reason.
+async fn report_csv(
+    State(state): State<AppState>,
+    Extension(session): Extension<RequestSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let Some((company, _)) = company_of(&state, &session).await else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    if import::get(&state.pool, company, id).await.is_err() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let mut out = String::from("line,result,field\n");
+    let mut after = 0;
+    loop {
+        let rows = match import::report(&state.pool, id, after, 1000).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::error!(error = ?e, "import report failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+        let Some(last) = rows.last() else { break };
+        after = last.line;
+        for r in &rows {
+            out.push_str(&format!(
+                "{},{},{}\n",
+                r.line,
+                r.result,
+                r.field.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"import-{id}-report.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+/// Runs every queued import, one after the other (each in its own transaction).
+pub async fn run_queued(state: &AppState) {
+    loop {
+        let (id, company) = match import::take_next(&state.pool).await {
+            Ok(Some(next)) => next,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = ?e, "import queue failed");
+                return;
+            }
+        };
+        let (name, language) =
+            match career_relay::invitation::company_mail_settings(&state.pool, company).await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = ?e, "import failed");
+                    return;
+                }
+            };
+        let locale = if language == "en" {
+            app::i18n::Locale::en
+        } else {
+            app::i18n::Locale::ja
+        };
+        let compose = |person: &str, url: &str, unsubscribe: &str| {
+            app::api::ssr::invitation_mail(locale, &name, person, url, unsubscribe)
+        };
+        let progress_map = state.import_progress.clone();
+        let progress = move |bytes: i64| {
+            if let Ok(mut m) = progress_map.lock() {
+                m.insert(id, bytes);
+            }
+        };
+        match import::run(&state.pool, id, &state.base_url, &compose, &progress).await {
+            Ok(()) => tracing::info!(import.id = id, "import done"),
+            Err(e) => {
+                tracing::warn!(import.id = id, error = ?e, "import failed; nothing of it was kept")
+            }
+        }
+        if let Ok(mut m) = state.import_progress.lock() {
+            m.remove(&id);
+        }
+    }
+}

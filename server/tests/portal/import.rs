@@ -1,0 +1,235 @@
+//! CSV import in the company portal: upload (UTF-8 or Shift_JIS), mapping with a preview, the run
+//! with its progress, the report, and all-or-nothing on failure.
+
+use crate::common::{wait_until, Browser, TestApp};
+use career_relay::db::{backend, Backend};
+use reqwest::StatusCode;
+
+/// Uploads a file as the browser's form does and returns the import's page path.
+async fn upload(b: &Browser, name: &str, bytes: Vec<u8>) -> String {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    );
+    let res = b
+        .client
+        .post(format!("{}/company/import/upload", b.base))
+        .header("origin", b.base.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    res.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Starts an import with the columns given and waits until it ends; returns its status.
+async fn run(app: &TestApp, b: &Browser, page: &str, columns: &[(&str, &str)]) -> String {
+    let id = page.rsplit('/').next().unwrap().to_owned();
+    let mut form = vec![("import_id", id.as_str())];
+    form.extend_from_slice(columns);
+    let res = b.post(page, "/api/start_import", &form).await;
+    assert_eq!(res.location.as_deref(), Some(page), "{}", res.body);
+    let running = b.get(page).await.body;
+    if !running.contains("import-done") {
+        assert!(
+            running.contains("import-progress"),
+            "a progress bar while it runs"
+        );
+    }
+    let sql = format!("SELECT status FROM imports WHERE id = {id}");
+    let pool = app.pool.clone();
+    wait_until("the import ends", || {
+        let (pool, sql) = (pool.clone(), sql.clone());
+        async move {
+            let s: String = sqlx::query_scalar(&sql).fetch_one(&pool).await.unwrap();
+            s == "done" || s == "failed"
+        }
+    })
+    .await;
+    sqlx::query_scalar(&sql).fetch_one(&app.pool).await.unwrap()
+}
+
+const MAPPING: [(&str, &str); 5] = [
+    ("name", "1"),
+    ("email", "2"),
+    ("position", "3"),
+    ("rejected_on", "4"),
+    ("phone", "5"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shift_jis_export_is_mapped_previewed_imported_and_reported() {
+    let app = TestApp::spawn().await;
+    let company = app.company("取込株式会社", "hr@import.example").await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "relayed@example.jp").await;
+    let b = app.signed_in("hr@import.example").await;
+    let csv = "応募ID,氏名,メールアドレス,応募職種,不採用日,電話番号\r\n\
+               1,山田 太郎,taro@example.jp,営業,2026/11/01,090-1111-2222\r\n\
+               2,山田 太郎,ＴＡＲＯ@EXAMPLE.JP ,営業,2026/11/01,\r\n\
+               3,別名,other@example.jp,営業,,090-1111-2222\r\n\
+               4,無効,not-an-address,営業,,\r\n\
+               5,既存,relayed@example.jp,経理,,\r\n\
+               6,\"佐藤, 花子\",hanako@example.jp,\"事務\r\n(一般)\",2026-11-02,\r\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(csv);
+    let page = upload(&b, "応募者.csv", sjis.into_owned()).await;
+    let html = b.get(&page).await.body;
+    assert!(
+        html.contains("Shift_JIS") && html.contains("メールアドレス") && html.contains("山田 太郎"),
+        "{html}"
+    );
+    // The columns are guessed from the header.
+    assert!(
+        html.contains(r#"<option value="2" selected"#),
+        "e-mail column guessed"
+    );
+
+    // Without an e-mail column nothing starts.
+    let id = page.rsplit('/').next().unwrap();
+    let res = b
+        .post(
+            &page,
+            "/api/start_import",
+            &[
+                ("import_id", id),
+                ("name", "1"),
+                ("email", ""),
+                ("position", ""),
+                ("rejected_on", ""),
+                ("phone", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some(page.as_str()));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM imports WHERE status = 'uploaded'")
+            .await,
+        1
+    );
+
+    assert_eq!(run(&app, &b, &page, &MAPPING).await, "done");
+    let done = b.get(&page).await.body;
+    assert!(done.contains("data-testid=\"import-invited\">2<"), "{done}");
+    assert!(done.contains("data-testid=\"import-skipped\">4<"));
+    let reasons: Vec<(i64, String)> =
+        sqlx::query_as("SELECT line, result FROM import_report ORDER BY line")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        reasons,
+        vec![
+            (3, "duplicate_in_request".into()),
+            (4, "duplicate_in_request".into()),
+            (5, "invalid_email".into()),
+            (6, "already_relayed".into()),
+        ]
+    );
+    let report = b
+        .client
+        .get(format!("{}{page}/report.csv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), StatusCode::OK);
+    let report = report.text().await.unwrap();
+    assert!(
+        report.starts_with("line,result,field\n3,duplicate_in_request,"),
+        "{report}"
+    );
+    assert!(report.contains("5,invalid_email,email"));
+    // Another company's member cannot read the report; nobody signed out can upload.
+    app.company("別会社", "hr@other.example").await;
+    let other = app.signed_in("hr@other.example").await;
+    let res = other
+        .client
+        .get(format!("{}{page}/report.csv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"a,b\n".to_vec()).file_name("x.csv"),
+    );
+    let res = app
+        .browser()
+        .client
+        .post(format!("{}/company/import/upload", app.base))
+        .header("origin", app.base.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Each invited applicant got a mail; the file itself is not kept.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM outbox WHERE to_addr IN ('taro@example.jp', 'hanako@example.jp')"
+        )
+        .await,
+        2
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM import_chunks").await, 0);
+    let position: String =
+        sqlx::query_scalar("SELECT position FROM invitations WHERE email = 'hanako@example.jp'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(position, "事務\r\n(一般)");
+
+    // The next file of the same ATS is mapped the same way, even with columns moved.
+    let moved = "メールアドレス,応募ID,氏名\nnew@example.jp,7,新人\n";
+    let page = upload(&b, "next.csv", moved.as_bytes().to_vec()).await;
+    let html = b.get(&page).await.body;
+    assert!(html.contains("UTF-8"));
+    assert!(html.contains(r#"<option value="0" selected"#), "{html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_part_way_leaves_nothing_imported() {
+    let app = TestApp::spawn().await;
+    app.company("取込株式会社", "hr@import.example").await;
+    let b = app.signed_in("hr@import.example").await;
+    // The database refuses the mail of one row in the middle of the file.
+    match backend(&app.pool) {
+        Backend::Sqlite => {
+            sqlx::query("CREATE TRIGGER boom BEFORE INSERT ON outbox WHEN NEW.to_addr = 'boom@example.jp' BEGIN SELECT RAISE(ABORT, 'boom'); END")
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
+        Backend::Postgres => {
+            sqlx::query("CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.to_addr = 'boom@example.jp' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
+                .execute(&app.pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "CREATE TRIGGER boom BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION boom()",
+            )
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+    }
+    let mut csv = String::from("id,name,email,position,date,phone\n");
+    for n in 0..6000 {
+        let email = if n == 4000 {
+            "boom@example.jp".to_owned()
+        } else {
+            format!("person{n}@example.jp")
+        };
+        csv.push_str(&format!("{n},応募者{n},{email},営業,2026-11-01,\n"));
+    }
+    assert!(
+        csv.len() > career_relay::import::CHUNK,
+        "the file spans several chunks"
+    );
+    let page = upload(&b, "big.csv", csv.into_bytes()).await;
+    assert_eq!(run(&app, &b, &page, &MAPPING).await, "failed");
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM import_report").await, 0);
+    assert!(b.get(&page).await.body.contains("form-error"));
+}

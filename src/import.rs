@@ -1,0 +1,619 @@
+//! CSV import of an ATS export: upload (kept in chunks in the database), column mapping with a
+//! preview, and the import itself, which streams the file chunk by chunk through a CSV reader and
+//! registers every row in one transaction, so that a failure leaves nothing half-imported. Files
+//! are UTF-8 (with or without BOM) or Shift_JIS, as Japanese ATS exports often are.
+
+use serde::{Deserialize, Serialize};
+
+/// Size of the stored chunks.
+pub const CHUNK: usize = 256 * 1024;
+/// Rows shown in the preview.
+pub const PREVIEW_ROWS: usize = 5;
+
+/// The fields a column can be mapped to.
+pub const FIELDS: [&str; 5] = ["name", "email", "position", "rejected_on", "phone"];
+
+/// Which column (0-based) holds each field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mapping {
+    pub name: Option<usize>,
+    pub email: Option<usize>,
+    pub position: Option<usize>,
+    pub rejected_on: Option<usize>,
+    pub phone: Option<usize>,
+}
+
+impl Mapping {
+    pub fn get(&self, field: &str) -> Option<usize> {
+        match field {
+            "name" => self.name,
+            "email" => self.email,
+            "position" => self.position,
+            "rejected_on" => self.rejected_on,
+            "phone" => self.phone,
+            _ => None,
+        }
+    }
+
+    fn set(&mut self, field: &str, column: Option<usize>) {
+        match field {
+            "name" => self.name = column,
+            "email" => self.email = column,
+            "position" => self.position = column,
+            "rejected_on" => self.rejected_on = column,
+            "phone" => self.phone = column,
+            _ => {}
+        }
+    }
+
+    /// A mapping from the form (`field` → column number as text, empty for none); name and
+    /// e-mail are required.
+    pub fn from_form(values: &[(&str, &str)]) -> Result<Self, Vec<crate::FieldError>> {
+        use crate::{FieldError, UserError};
+        let mut m = Mapping::default();
+        for (field, raw) in values {
+            if !raw.is_empty() {
+                let n = raw
+                    .parse()
+                    .map_err(|_| vec![FieldError::new(field, UserError::InvalidNumber)])?;
+                m.set(field, Some(n));
+            }
+        }
+        let mut errors = Vec::new();
+        for f in ["name", "email"] {
+            if m.get(f).is_none() {
+                errors.push(FieldError::new(f, UserError::Required));
+            }
+        }
+        if errors.is_empty() {
+            Ok(m)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// A first guess from the header: the columns mapped last time (by header text), else
+    /// common Japanese and English header names.
+    pub fn guess(
+        header: &[String],
+        remembered: &std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        let mut m = Mapping::default();
+        for field in FIELDS {
+            let by_memory = remembered
+                .get(field)
+                .and_then(|h| header.iter().position(|c| c == h));
+            let words: &[&str] = match field {
+                "name" => &["氏名", "名前", "応募者名", "name"],
+                "email" => &["メール", "mail"],
+                "position" => &["職種", "ポジション", "応募職種", "position", "job"],
+                "rejected_on" => &["不採用日", "日付", "date", "rejected"],
+                _ => &["電話", "phone", "tel"],
+            };
+            let by_name = || {
+                header.iter().position(|c| {
+                    let c = c.to_lowercase();
+                    words.iter().any(|w| c.contains(w))
+                })
+            };
+            m.set(field, by_memory.or_else(by_name));
+        }
+        m
+    }
+}
+
+#[cfg(feature = "db")]
+/// The encoding of a file, from its first bytes: UTF-8 when it has the BOM or is valid UTF-8
+/// (a character cut at the end of the sample is fine), Shift_JIS otherwise.
+pub fn detect_encoding(first: &[u8]) -> &'static encoding_rs::Encoding {
+    if first.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return encoding_rs::UTF_8;
+    }
+    match std::str::from_utf8(first) {
+        Ok(_) => encoding_rs::UTF_8,
+        Err(e) if e.error_len().is_none() => encoding_rs::UTF_8,
+        Err(_) => encoding_rs::SHIFT_JIS,
+    }
+}
+
+#[cfg(feature = "db")]
+/// Decodes a file piece by piece and cuts it into CSV records (quoted fields may hold commas,
+/// quotes and line breaks).
+pub struct Records {
+    decoder: encoding_rs::Decoder,
+    reader: csv_core::Reader,
+    text: String,
+    out: Vec<u8>,
+    outlen: usize,
+    ends: Vec<usize>,
+    endlen: usize,
+}
+
+#[cfg(feature = "db")]
+impl Records {
+    pub fn new(encoding: &'static encoding_rs::Encoding) -> Self {
+        Self {
+            // Removes a BOM of the encoding, and decodes what is not valid as U+FFFD.
+            decoder: encoding.new_decoder_with_bom_removal(),
+            reader: csv_core::Reader::new(),
+            text: String::new(),
+            out: vec![0; 4096],
+            outlen: 0,
+            ends: vec![0; 64],
+            endlen: 0,
+        }
+    }
+
+    /// Feeds the next piece of the file (`last` for the end) and hands every complete record to `f`.
+    pub fn feed<E>(
+        &mut self,
+        bytes: &[u8],
+        last: bool,
+        f: &mut impl FnMut(Vec<String>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.text.clear();
+        let need = self
+            .decoder
+            .max_utf8_buffer_length(bytes.len())
+            .unwrap_or(bytes.len() * 3 + 16);
+        self.text.reserve(need);
+        let _ = self.decoder.decode_to_string(bytes, &mut self.text, last);
+        let text = std::mem::take(&mut self.text);
+        // Empty input tells the CSV reader the file ended: only at the end.
+        if !text.is_empty() {
+            self.parse(text.as_bytes(), f)?;
+        }
+        if last {
+            self.parse(&[], f)?;
+        }
+        self.text = text;
+        Ok(())
+    }
+
+    fn parse<E>(
+        &mut self,
+        mut input: &[u8],
+        f: &mut impl FnMut(Vec<String>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        use csv_core::ReadRecordResult::*;
+        loop {
+            let (result, nin, nout, nend) = self.reader.read_record(
+                input,
+                &mut self.out[self.outlen..],
+                &mut self.ends[self.endlen..],
+            );
+            input = &input[nin..];
+            self.outlen += nout;
+            self.endlen += nend;
+            match result {
+                InputEmpty => return Ok(()),
+                OutputFull => self.out.resize(self.out.len() * 2, 0),
+                OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                Record => {
+                    let mut fields = Vec::with_capacity(self.endlen);
+                    let mut start = 0;
+                    for &end in &self.ends[..self.endlen] {
+                        fields.push(String::from_utf8_lossy(&self.out[start..end]).into_owned());
+                        start = end;
+                    }
+                    self.outlen = 0;
+                    self.endlen = 0;
+                    // A blank line is no record.
+                    if !(fields.len() == 1 && fields[0].trim().is_empty()) {
+                        f(fields)?;
+                    }
+                }
+                End => return Ok(()),
+            }
+        }
+    }
+}
+
+/// An import as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct ImportRow {
+    pub id: i64,
+    pub status: String,
+    pub encoding: String,
+    pub bytes: i64,
+    pub processed_bytes: i64,
+    pub rows_read: i64,
+    pub invited: i64,
+    pub skipped: i64,
+    pub created_at: i64,
+}
+
+/// A row of the report: its line in the file and why it was not invited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct ReportRow {
+    pub line: i64,
+    pub result: String,
+    pub field: Option<String>,
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use super::*;
+    use crate::{
+        db::{self, Pool},
+        error::Result,
+        invitation::{ApplicantInput, Intake, RowResult},
+        time::now,
+        UserError,
+    };
+    use sqlx::Row;
+
+    /// Starts an upload for a company.
+    pub async fn create(pool: &Pool, company_id: i64, user_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO imports (company_id, created_by, status, created_at, updated_at) VALUES ($1, $2, 'uploading', $3, $3) RETURNING id",
+        )
+        .bind(company_id)
+        .bind(user_id)
+        .bind(now())
+        .fetch_one(pool)
+        .await?)
+    }
+
+    /// Stores the next chunk of an upload.
+    pub async fn append(pool: &Pool, import_id: i64, seq: i64, data: &[u8]) -> Result<()> {
+        sqlx::query("INSERT INTO import_chunks (import_id, seq, data) VALUES ($1, $2, $3)")
+            .bind(import_id)
+            .bind(seq)
+            .bind(data.to_vec())
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends an upload: its size and encoding are known.
+    pub async fn uploaded(pool: &Pool, import_id: i64, bytes: i64, encoding: &str) -> Result<()> {
+        sqlx::query("UPDATE imports SET status = 'uploaded', bytes = $1, encoding = $2, updated_at = $3 WHERE id = $4")
+            .bind(bytes)
+            .bind(encoding)
+            .bind(now())
+            .bind(import_id)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Drops an upload that failed (e.g. an empty file).
+    pub async fn discard(pool: &Pool, import_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM import_chunks WHERE import_id = $1")
+            .bind(import_id)
+            .execute(pool)
+            .await?;
+        sqlx::query("DELETE FROM imports WHERE id = $1")
+            .bind(import_id)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// One of the company's imports.
+    pub async fn get(pool: &Pool, company_id: i64, import_id: i64) -> Result<ImportRow> {
+        Ok(sqlx::query_as(
+            "SELECT id, status, encoding, bytes, processed_bytes, rows_read, invited, skipped, created_at
+             FROM imports WHERE id = $1 AND company_id = $2",
+        )
+        .bind(import_id)
+        .bind(company_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(UserError::NotFound)?)
+    }
+
+    /// The company's latest imports.
+    pub async fn recent(pool: &Pool, company_id: i64) -> Result<Vec<ImportRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, status, encoding, bytes, processed_bytes, rows_read, invited, skipped, created_at
+             FROM imports WHERE company_id = $1 ORDER BY id DESC LIMIT 10",
+        )
+        .bind(company_id)
+        .fetch_all(pool)
+        .await?)
+    }
+
+    fn encoding_of(name: &str) -> &'static encoding_rs::Encoding {
+        encoding_rs::Encoding::for_label(name.as_bytes()).unwrap_or(encoding_rs::UTF_8)
+    }
+
+    /// The header and the first rows of an uploaded file, read from its first chunk.
+    pub async fn preview(pool: &Pool, import: &ImportRow) -> Result<Vec<Vec<String>>> {
+        let first: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT data FROM import_chunks WHERE import_id = $1 AND seq = 0")
+                .bind(import.id)
+                .fetch_optional(pool)
+                .await?;
+        let mut rows = Vec::new();
+        let mut records = Records::new(encoding_of(&import.encoding));
+        let _ = records.feed(&first.unwrap_or_default(), false, &mut |r| {
+            if rows.len() <= PREVIEW_ROWS {
+                rows.push(r);
+                Ok(())
+            } else {
+                Err(())
+            }
+        });
+        Ok(rows)
+    }
+
+    /// The header texts the company mapped last time, per field.
+    pub async fn remembered(
+        pool: &Pool,
+        company_id: i64,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        let raw: Option<String> =
+            sqlx::query_scalar("SELECT import_mapping FROM companies WHERE id = $1")
+                .bind(company_id)
+                .fetch_optional(pool)
+                .await?
+                .flatten();
+        Ok(raw
+            .and_then(|r| serde_json::from_str(&r).ok())
+            .unwrap_or_default())
+    }
+
+    /// Queues an uploaded import with its mapping, and remembers the mapping by header text.
+    pub async fn start(
+        pool: &Pool,
+        company_id: i64,
+        import_id: i64,
+        mapping: &Mapping,
+        header: &[String],
+    ) -> Result<()> {
+        let by_header: std::collections::BTreeMap<&str, &str> = FIELDS
+            .iter()
+            .filter_map(|f| Some((*f, header.get(mapping.get(f)?)?.as_str())))
+            .collect();
+        let mut tx = db::begin(pool).await?;
+        let r = sqlx::query(
+            "UPDATE imports SET status = 'queued', mapping = $1, updated_at = $2 WHERE id = $3 AND company_id = $4 AND status = 'uploaded'",
+        )
+        .bind(serde_json::to_string(mapping).unwrap_or_default())
+        .bind(now())
+        .bind(import_id)
+        .bind(company_id)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(UserError::NotFound.into());
+        }
+        sqlx::query("UPDATE companies SET import_mapping = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&by_header).unwrap_or_default())
+            .bind(company_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes the next queued import (or one whose runner died), leasing it for an hour; returns
+    /// it with its company.
+    pub async fn take_next(pool: &Pool) -> Result<Option<(i64, i64)>> {
+        let t = now();
+        Ok(sqlx::query_as(
+            "UPDATE imports SET status = 'running', lease_until = $1, updated_at = $2
+             WHERE id = (SELECT id FROM imports WHERE status = 'queued' OR (status = 'running' AND lease_until < $2) ORDER BY id LIMIT 1)
+             AND (status = 'queued' OR (status = 'running' AND lease_until < $2))
+             RETURNING id, company_id",
+        )
+        .bind(t + 3600)
+        .bind(t)
+        .fetch_optional(pool)
+        .await?)
+    }
+
+    /// Runs a taken import: streams its chunks through the CSV reader and registers every row
+    /// in one transaction with its report; `progress(bytes done)` is told as it goes. On any
+    /// failure nothing of it stays and the import is marked failed.
+    #[tracing::instrument(skip(pool, compose, progress))]
+    pub async fn run(
+        pool: &Pool,
+        import_id: i64,
+        base_url: &str,
+        compose: &(dyn Fn(&str, &str, &str) -> (String, String) + Sync),
+        progress: &(dyn Fn(i64) + Sync),
+    ) -> Result<()> {
+        let result = process(pool, import_id, base_url, compose, progress).await;
+        let t = now();
+        match &result {
+            Ok((rows, invited, skipped)) => {
+                sqlx::query("UPDATE imports SET status = 'done', rows_read = $1, invited = $2, skipped = $3, processed_bytes = bytes, updated_at = $4 WHERE id = $5")
+                    .bind(rows)
+                    .bind(invited)
+                    .bind(skipped)
+                    .bind(t)
+                    .bind(import_id)
+                    .execute(pool)
+                    .await?;
+            }
+            Err(_) => {
+                sqlx::query("UPDATE imports SET status = 'failed', updated_at = $1 WHERE id = $2")
+                    .bind(t)
+                    .bind(import_id)
+                    .execute(pool)
+                    .await?;
+            }
+        }
+        sqlx::query("DELETE FROM import_chunks WHERE import_id = $1")
+            .bind(import_id)
+            .execute(pool)
+            .await?;
+        result.map(|_| ())
+    }
+
+    async fn process(
+        pool: &Pool,
+        import_id: i64,
+        base_url: &str,
+        compose: &(dyn Fn(&str, &str, &str) -> (String, String) + Sync),
+        progress: &(dyn Fn(i64) + Sync),
+    ) -> Result<(i64, i64, i64)> {
+        let row = sqlx::query("SELECT company_id, encoding, mapping FROM imports WHERE id = $1")
+            .bind(import_id)
+            .fetch_one(pool)
+            .await?;
+        let company_id: i64 = row.try_get("company_id")?;
+        let mapping: Mapping = row
+            .try_get::<Option<String>, _>("mapping")?
+            .and_then(|m| serde_json::from_str(&m).ok())
+            .ok_or(UserError::Required)?;
+        let mut records = Records::new(encoding_of(&row.try_get::<String, _>("encoding")?));
+        let mut intake = Intake::begin(pool, company_id, base_url, compose).await?;
+        let (mut line, mut invited, mut skipped, mut done_bytes) = (0i64, 0i64, 0i64, 0i64);
+        let mut seq = 0i64;
+        loop {
+            // Chunks are read one at a time, outside the transaction: the file is never whole in memory.
+            let chunk: Option<Vec<u8>> = sqlx::query_scalar(
+                "SELECT data FROM import_chunks WHERE import_id = $1 AND seq = $2",
+            )
+            .bind(import_id)
+            .bind(seq)
+            .fetch_optional(pool)
+            .await?;
+            let last = chunk.is_none();
+            let bytes = chunk.unwrap_or_default();
+            done_bytes += bytes.len() as i64;
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            records
+                .feed(&bytes, last, &mut |r| {
+                    rows.push(r);
+                    Ok::<(), ()>(())
+                })
+                .ok();
+            for r in rows {
+                line += 1;
+                if line == 1 {
+                    continue; // the header
+                }
+                let cell = |f: &str| {
+                    mapping
+                        .get(f)
+                        .and_then(|i| r.get(i))
+                        .map(|c| c.trim().to_owned())
+                };
+                let input = ApplicantInput {
+                    name: cell("name").unwrap_or_default(),
+                    email: cell("email").unwrap_or_default(),
+                    position: cell("position"),
+                    rejected_on: cell("rejected_on").map(|d| d.replace('/', "-")),
+                };
+                let phone = cell("phone");
+                let result = intake.add(&input, phone.as_deref()).await?;
+                if matches!(result, RowResult::Invited { .. }) {
+                    invited += 1;
+                    continue;
+                }
+                skipped += 1;
+                let (code, field) = match &result {
+                    RowResult::Invalid { field, error } => (error.clone(), Some(field.clone())),
+                    other => (
+                        serde_json::to_value(other)
+                            .ok()
+                            .and_then(|v| v["result"].as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        None,
+                    ),
+                };
+                sqlx::query("INSERT INTO import_report (import_id, line, result, field) VALUES ($1, $2, $3, $4)")
+                    .bind(import_id)
+                    .bind(line)
+                    .bind(code)
+                    .bind(field)
+                    .execute(&mut *intake.tx)
+                    .await?;
+            }
+            progress(done_bytes);
+            if last {
+                break;
+            }
+            seq += 1;
+        }
+        intake.commit().await?;
+        Ok(((line - 1).max(0), invited, skipped))
+    }
+
+    /// The report of an import, `limit` rows after line `after`.
+    pub async fn report(
+        pool: &Pool,
+        import_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<ReportRow>> {
+        Ok(sqlx::query_as(
+            "SELECT line, result, field FROM import_report WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3",
+        )
+        .bind(import_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::{
+    append, create, discard, get, preview, recent, remembered, report, run, start, take_next,
+    uploaded,
+};
+
+#[cfg(all(test, feature = "db"))]
+mod tests {
+    use super::*;
+
+    fn all(bytes: &[u8], piece: usize) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        let mut r = Records::new(detect_encoding(bytes));
+        let mut f = |rec| {
+            out.push(rec);
+            Ok::<(), ()>(())
+        };
+        for c in bytes.chunks(piece) {
+            r.feed(c, false, &mut f).unwrap();
+        }
+        r.feed(&[], true, &mut f).unwrap();
+        out
+    }
+
+    #[test]
+    fn records_are_read_across_pieces_in_utf8_with_bom_and_shift_jis() {
+        let text = "氏名,メール\r\n\"山田, 太郎\",taro@example.jp\n\"改行\nあり\",\"引用\"\"符\"\n\n佐藤,hanako@example.jp";
+        let expected = vec![
+            vec!["氏名", "メール"],
+            vec!["山田, 太郎", "taro@example.jp"],
+            vec!["改行\nあり", "引用\"符"],
+            vec!["佐藤", "hanako@example.jp"],
+        ];
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(text.as_bytes());
+        let (sjis, _, bad) = encoding_rs::SHIFT_JIS.encode(text);
+        assert!(!bad);
+        assert_eq!(detect_encoding(&sjis), encoding_rs::SHIFT_JIS);
+        for bytes in [text.as_bytes().to_vec(), bom, sjis.into_owned()] {
+            for piece in [1, 3, 7, 1000] {
+                assert_eq!(all(&bytes, piece), expected, "piece {piece}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_mapping_is_guessed_from_headers_and_memory() {
+        let header: Vec<String> = ["応募ID", "氏名", "メールアドレス", "応募職種", "電話番号"]
+            .map(String::from)
+            .to_vec();
+        let m = Mapping::guess(&header, &Default::default());
+        assert_eq!(
+            (m.name, m.email, m.position, m.phone, m.rejected_on),
+            (Some(1), Some(2), Some(3), Some(4), None)
+        );
+        let memory = [("name".to_owned(), "応募ID".to_owned())]
+            .into_iter()
+            .collect();
+        assert_eq!(Mapping::guess(&header, &memory).name, Some(0));
+        assert!(Mapping::from_form(&[("name", "1"), ("email", "")]).is_err());
+    }
+}
