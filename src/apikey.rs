@@ -135,13 +135,9 @@ mod store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let key_id: i64 = row.try_get("id")?;
-        let org = match (
-            row.try_get::<Option<i64>, _>("company_id")?,
-            row.try_get::<Option<i64>, _>("agency_id")?,
-        ) {
-            (Some(c), _) => Membership::Company(c),
-            (None, Some(a)) => Membership::Agency(a),
-            (None, None) => return Ok(None),
+        let Some(org) = Membership::of(row.try_get("company_id")?, row.try_get("agency_id")?)
+        else {
+            return Ok(None);
         };
         let t = now();
         if row.try_get::<Option<i64>, _>("last_used_at")?.unwrap_or(0) < t - 60 {

@@ -19,6 +19,17 @@ pub enum Membership {
     Agency(i64),
 }
 
+impl Membership {
+    /// The organisation a row names by its `company_id` or `agency_id` (the company first).
+    pub fn of(company_id: Option<i64>, agency_id: Option<i64>) -> Option<Self> {
+        match (company_id, agency_id) {
+            (Some(c), _) => Some(Membership::Company(c)),
+            (None, Some(a)) => Some(Membership::Agency(a)),
+            (None, None) => None,
+        }
+    }
+}
+
 /// A member as their organisation's admins see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]

@@ -229,13 +229,9 @@ mod store {
         .fetch_optional(db)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let org = match (
-            row.try_get::<Option<i64>, _>("company_id")?,
-            row.try_get::<Option<i64>, _>("agency_id")?,
-        ) {
-            (Some(c), _) => Membership::Company(c),
-            (None, Some(a)) => Membership::Agency(a),
-            (None, None) => return Ok(None),
+        let Some(org) = Membership::of(row.try_get("company_id")?, row.try_get("agency_id")?)
+        else {
+            return Ok(None);
         };
         Ok(Some((
             org,

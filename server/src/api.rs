@@ -188,25 +188,14 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             )
         })?;
         let value: T = serde_json::from_slice(&bytes).map_err(|e| {
-            use serde_json::error::Category;
-            match e.classify() {
-                Category::Data => {
-                    let msg = e.to_string();
-                    let code = if msg.contains("unknown field") {
-                        "unknown_field"
-                    } else {
-                        "invalid_body"
-                    };
-                    // serde's message names the field, never the value sent.
-                    let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, "");
-                    p.title = msg;
-                    p
-                }
-                _ => Problem::new(
+            if e.classify() == serde_json::error::Category::Data {
+                body_problem(e)
+            } else {
+                Problem::new(
                     StatusCode::BAD_REQUEST,
                     "malformed_json",
                     "The body is not valid JSON.",
-                ),
+                )
             }
         })?;
         Ok(ApiJson(value, bytes))
@@ -396,17 +385,21 @@ impl From<StrictApplicant> for ApplicantInput {
 }
 
 fn parse_value<T: DeserializeOwned>(v: serde_json::Value) -> Result<T, Problem> {
-    serde_json::from_value(v).map_err(|e| {
-        let msg = e.to_string();
-        let code = if msg.contains("unknown field") {
-            "unknown_field"
-        } else {
-            "invalid_body"
-        };
-        let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, "");
-        p.title = msg;
-        p
-    })
+    serde_json::from_value(v).map_err(body_problem)
+}
+
+/// Valid JSON of the wrong shape: an unknown field, a missing one, a wrong type (serde's message
+/// names the field, never the value sent).
+fn body_problem(e: serde_json::Error) -> Problem {
+    let msg = e.to_string();
+    let code = if msg.contains("unknown field") {
+        "unknown_field"
+    } else {
+        "invalid_body"
+    };
+    let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, "");
+    p.title = msg;
+    p
 }
 
 /// The company's invitations and their status, newest first.

@@ -149,11 +149,8 @@ async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
             role,
             json,
         } => {
-            let org_ref = match (company, agency) {
-                (Some(c), _) => org::Membership::Company(c),
-                (None, Some(a)) => org::Membership::Agency(a),
-                (None, None) => anyhow::bail!("give --company ID or --agency ID"),
-            };
+            let org_ref = org::Membership::of(company, agency)
+                .ok_or_else(|| anyhow::anyhow!("give --company ID or --agency ID"))?;
             let id = org::add_member(&pool, org_ref, &email(&raw)?, role == "admin").await?;
             print(json, json!({ "user_id": id }), format!("member {id} added"));
         }
@@ -171,11 +168,8 @@ async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
             name,
             json,
         } => {
-            let org_ref = match (company, agency) {
-                (Some(c), _) => org::Membership::Company(c),
-                (None, Some(a)) => org::Membership::Agency(a),
-                (None, None) => anyhow::bail!("give --company ID or --agency ID"),
-            };
+            let org_ref = org::Membership::of(company, agency)
+                .ok_or_else(|| anyhow::anyhow!("give --company ID or --agency ID"))?;
             let (id, key) = career_relay::apikey::create(&pool, org_ref, None, &name).await?;
             print(
                 json,

@@ -47,19 +47,24 @@ pub fn CheckMail() -> impl IntoView {
     }
 }
 
+/// The `token` of the path, reduced to the characters a token has (it goes into a form action).
+fn token_param(params: Memo<leptos_router::params::ParamsMap>) -> String {
+    params
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
 /// `/auth/{token}`: the page a mailed sign-in link opens. Signing in takes a press of the button
 /// (a POST), so that mail scanners that open every link do not use the one-time link up.
 #[component]
 pub fn UseLink() -> impl IntoView {
     let i18n = use_i18n();
     let params = leptos_router::hooks::use_params_map();
-    let token: String = params
-        .read_untracked()
-        .get("token")
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let token = token_param(params);
     view! {
         <section class="narrow">
             <h1>{t!(i18n, signin.continue_title)}</h1>
@@ -100,13 +105,7 @@ pub fn Unsubscribe() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let query = use_query_map();
     let done = query.read_untracked().get("done").is_some();
-    let token: String = params
-        .read_untracked()
-        .get("token")
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let token = token_param(params);
     view! {
         <section class="narrow">
             <h1>{t!(i18n, unsubscribe.title)}</h1>
