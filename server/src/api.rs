@@ -242,8 +242,9 @@ pub struct Created {
     pub id: i64,
 }
 
-/// Registers rejected applicants: each valid, new address gets an invitation mail (in the
-/// company's language) with a personal link. Send an `Idempotency-Key` header to make a retry
+/// Registers rejected applicants: each new address gets an invitation mail (in the company's
+/// language) with a personal link. A malformed row (no name, an invalid address or date) refuses
+/// the whole request with 422 and its `field` (`applicants[3].email`); nothing is invited. Send an `Idempotency-Key` header to make a retry
 /// safe: the same key with the same body answers as the first time; with another body it is
 /// refused (422 `idempotency_key_reused`).
 #[utoipa::path(post, path = "/api/v1/applicants", tag = "company",
@@ -274,11 +275,26 @@ async fn register(
     raw: &[u8],
 ) -> Result<Response, Problem> {
     let company = caller.company()?;
-    let inputs: Vec<ApplicantInput> = if body.get("applicants").is_some() {
+    let batch = body.get("applicants").is_some();
+    let inputs: Vec<ApplicantInput> = if batch {
         parse_value::<ApplicantBatch>(body)?.applicants
     } else {
         vec![parse_value::<StrictApplicant>(body)?.into()]
     };
+    // A malformed row refuses the whole request (nothing is invited); the rules of the rows
+    // (suppressed, already relayed or invited, repeated) are answered row by row.
+    for (i, input) in inputs.iter().enumerate() {
+        if let Err(f) = career_relay::invitation::Applicant::try_from(input) {
+            let field = if batch {
+                format!("applicants[{i}].{}", f.field)
+            } else {
+                f.field
+            };
+            let mut p = Problem::user(f.error, Some(field));
+            p.status = StatusCode::UNPROCESSABLE_ENTITY.as_u16();
+            return Err(p);
+        }
+    }
     if inputs.is_empty() || inputs.len() > career_relay::invitation::MAX_BATCH {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
