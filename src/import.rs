@@ -537,6 +537,20 @@ mod store {
         Ok(((line - 1).max(0), invited, skipped))
     }
 
+    /// Notes how far a running import got, for the pages other instances serve (PostgreSQL only:
+    /// on SQLite the import's transaction holds the only write lock, and the single instance
+    /// keeps the progress in memory).
+    pub async fn set_progress(pool: &Pool, import_id: i64, bytes: i64) -> Result<()> {
+        if db::backend(pool) == db::Backend::Postgres {
+            sqlx::query("UPDATE imports SET processed_bytes = $1 WHERE id = $2")
+                .bind(bytes)
+                .bind(import_id)
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The report of an import, `limit` rows after line `after`.
     pub async fn report(
         pool: &Pool,
@@ -557,8 +571,8 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    append, create, discard, get, preview, recent, remembered, report, run, start, take_next,
-    uploaded,
+    append, create, discard, get, preview, recent, remembered, report, run, set_progress, start,
+    take_next, uploaded,
 };
 
 #[cfg(all(test, feature = "db"))]

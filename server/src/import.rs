@@ -180,11 +180,17 @@ pub async fn run_queued(state: &AppState) {
         let compose = |person: &str, url: &str, unsubscribe: &str| {
             app::api::ssr::invitation_mail(locale, &name, person, url, unsubscribe)
         };
-        let progress_map = state.import_progress.clone();
+        let (progress_map, pool) = (state.import_progress.clone(), state.pool.clone());
         let progress = move |bytes: i64| {
             if let Ok(mut m) = progress_map.lock() {
                 m.insert(id, bytes);
             }
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                if let Err(e) = import::set_progress(&pool, id, bytes).await {
+                    tracing::warn!(error = ?e, "import progress not stored");
+                }
+            });
         };
         match import::run(&state.pool, id, &state.base_url, &compose, &progress).await {
             Ok(()) => tracing::info!(import.id = id, "import done"),
