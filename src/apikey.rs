@@ -124,11 +124,16 @@ mod store {
         Ok(())
     }
 
-    /// Whom a presented key acts for; `None` for an unknown or revoked key. Notes the use at most
+    /// Whom a presented key acts for; `None` for an unknown or revoked key, or one whose creator
+    /// has left the organisation (a removed member's keys stop working with them). Notes the use at most
     /// once a minute, so that busy integrations do not write on every request.
     pub async fn authenticate(pool: &Pool, key: &str) -> Result<Option<KeyOwner>> {
         let row = sqlx::query(
-            "SELECT id, company_id, agency_id, created_by, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+            "SELECT k.id, k.company_id, k.agency_id, k.created_by, k.last_used_at FROM api_keys k
+             WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+             AND (k.created_by IS NULL OR EXISTS (
+                 SELECT 1 FROM users u WHERE u.id = k.created_by
+                 AND (u.company_id = k.company_id OR u.agency_id = k.agency_id)))",
         )
         .bind(hash(key))
         .fetch_optional(pool)

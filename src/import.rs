@@ -103,17 +103,51 @@ impl Mapping {
 }
 
 #[cfg(feature = "db")]
-/// The encoding of a file, from its first bytes: UTF-8 when it has the BOM or is valid UTF-8
-/// (a character cut at the end of the sample is fine), Shift_JIS otherwise.
-pub fn detect_encoding(first: &[u8]) -> &'static encoding_rs::Encoding {
-    if first.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return encoding_rs::UTF_8;
+/// The encoding of a whole file: UTF-8 when it starts with the BOM or is valid UTF-8 throughout,
+/// Shift_JIS otherwise. Fed piece by piece as the file arrives (a character may be cut between
+/// pieces), so that a Shift_JIS file whose first part is plain ASCII is still recognised.
+#[derive(Debug, Default)]
+pub struct EncodingCheck {
+    head: Vec<u8>,
+    carry: Vec<u8>,
+    invalid: bool,
+}
+
+#[cfg(feature = "db")]
+impl EncodingCheck {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.head.len() < 3 {
+            let take = (3 - self.head.len()).min(bytes.len());
+            self.head.extend_from_slice(&bytes[..take]);
+        }
+        if self.invalid {
+            return;
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        buf.extend_from_slice(bytes);
+        if let Err(e) = std::str::from_utf8(&buf) {
+            match e.error_len() {
+                None => self.carry = buf[e.valid_up_to()..].to_vec(),
+                Some(_) => self.invalid = true,
+            }
+        }
     }
-    match std::str::from_utf8(first) {
-        Ok(_) => encoding_rs::UTF_8,
-        Err(e) if e.error_len().is_none() => encoding_rs::UTF_8,
-        Err(_) => encoding_rs::SHIFT_JIS,
+
+    pub fn encoding(&self) -> &'static encoding_rs::Encoding {
+        if self.head.starts_with(&[0xEF, 0xBB, 0xBF]) || (!self.invalid && self.carry.is_empty()) {
+            encoding_rs::UTF_8
+        } else {
+            encoding_rs::SHIFT_JIS
+        }
     }
+}
+
+#[cfg(feature = "db")]
+/// The encoding of a whole file held in memory (see `EncodingCheck`).
+pub fn detect_encoding(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+    let mut check = EncodingCheck::default();
+    check.feed(bytes);
+    check.encoding()
 }
 
 #[cfg(feature = "db")]
@@ -293,6 +327,24 @@ mod store {
         Ok(())
     }
 
+    /// Deletes uploads nobody started within a day (the file with them).
+    pub async fn purge_stale(pool: &Pool) -> Result<u64> {
+        let before = now() - 86_400;
+        sqlx::query(
+            "DELETE FROM import_chunks WHERE import_id IN (SELECT id FROM imports WHERE status IN ('uploading', 'uploaded') AND created_at < $1)",
+        )
+        .bind(before)
+        .execute(pool)
+        .await?;
+        let r = sqlx::query(
+            "DELETE FROM imports WHERE status IN ('uploading', 'uploaded') AND created_at < $1",
+        )
+        .bind(before)
+        .execute(pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
     /// One of the company's imports.
     pub async fn get(pool: &Pool, company_id: i64, import_id: i64) -> Result<ImportRow> {
         Ok(sqlx::query_as(
@@ -391,8 +443,8 @@ mod store {
         Ok(())
     }
 
-    /// Takes the next queued import (or one whose runner died), leasing it for an hour; returns
-    /// it with its company.
+    /// Takes the next queued import (or one whose runner died), leasing it for six hours;
+    /// returns it with its company.
     pub async fn take_next(pool: &Pool) -> Result<Option<(i64, i64)>> {
         let t = now();
         Ok(sqlx::query_as(
@@ -401,7 +453,7 @@ mod store {
              AND (status = 'queued' OR (status = 'running' AND lease_until < $2))
              RETURNING id, company_id",
         )
-        .bind(t + 3600)
+        .bind(t + 6 * 3600)
         .bind(t)
         .fetch_optional(pool)
         .await?)
@@ -419,31 +471,18 @@ mod store {
         progress: &(dyn Fn(i64) + Sync),
     ) -> Result<()> {
         let result = process(pool, import_id, base_url, compose, progress).await;
-        let t = now();
-        match &result {
-            Ok((rows, invited, skipped)) => {
-                sqlx::query("UPDATE imports SET status = 'done', rows_read = $1, invited = $2, skipped = $3, processed_bytes = bytes, updated_at = $4 WHERE id = $5")
-                    .bind(rows)
-                    .bind(invited)
-                    .bind(skipped)
-                    .bind(t)
-                    .bind(import_id)
-                    .execute(pool)
-                    .await?;
-            }
-            Err(_) => {
-                sqlx::query("UPDATE imports SET status = 'failed', updated_at = $1 WHERE id = $2")
-                    .bind(t)
-                    .bind(import_id)
-                    .execute(pool)
-                    .await?;
-            }
+        if result.is_err() {
+            sqlx::query("UPDATE imports SET status = 'failed', updated_at = $1 WHERE id = $2")
+                .bind(now())
+                .bind(import_id)
+                .execute(pool)
+                .await?;
+            sqlx::query("DELETE FROM import_chunks WHERE import_id = $1")
+                .bind(import_id)
+                .execute(pool)
+                .await?;
         }
-        sqlx::query("DELETE FROM import_chunks WHERE import_id = $1")
-            .bind(import_id)
-            .execute(pool)
-            .await?;
-        result.map(|_| ())
+        result
     }
 
     async fn process(
@@ -452,7 +491,7 @@ mod store {
         base_url: &str,
         compose: &(dyn Fn(&str, &str, &str) -> (String, String) + Sync),
         progress: &(dyn Fn(i64) + Sync),
-    ) -> Result<(i64, i64, i64)> {
+    ) -> Result<()> {
         let row = sqlx::query("SELECT company_id, encoding, mapping FROM imports WHERE id = $1")
             .bind(import_id)
             .fetch_one(pool)
@@ -533,8 +572,24 @@ mod store {
             }
             seq += 1;
         }
+        // The outcome and the end of the file are part of the same transaction: a runner that
+        // dies before the commit leaves the import to be run again from the start.
+        sqlx::query(
+            "UPDATE imports SET status = 'done', rows_read = $1, invited = $2, skipped = $3, processed_bytes = bytes, updated_at = $4 WHERE id = $5",
+        )
+        .bind((line - 1).max(0))
+        .bind(invited)
+        .bind(skipped)
+        .bind(now())
+        .bind(import_id)
+        .execute(&mut *intake.tx)
+        .await?;
+        sqlx::query("DELETE FROM import_chunks WHERE import_id = $1")
+            .bind(import_id)
+            .execute(&mut *intake.tx)
+            .await?;
         intake.commit().await?;
-        Ok(((line - 1).max(0), invited, skipped))
+        Ok(())
     }
 
     /// Notes how far a running import got, for the pages other instances serve (PostgreSQL only:
@@ -542,11 +597,13 @@ mod store {
     /// keeps the progress in memory).
     pub async fn set_progress(pool: &Pool, import_id: i64, bytes: i64) -> Result<()> {
         if db::backend(pool) == db::Backend::Postgres {
-            sqlx::query("UPDATE imports SET processed_bytes = $1 WHERE id = $2")
-                .bind(bytes)
-                .bind(import_id)
-                .execute(pool)
-                .await?;
+            sqlx::query(
+                "UPDATE imports SET processed_bytes = $1 WHERE id = $2 AND status = 'running'",
+            )
+            .bind(bytes)
+            .bind(import_id)
+            .execute(pool)
+            .await?;
         }
         Ok(())
     }
@@ -571,8 +628,8 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    append, create, discard, get, preview, recent, remembered, report, run, set_progress, start,
-    take_next, uploaded,
+    append, create, discard, get, preview, purge_stale, recent, remembered, report, run,
+    set_progress, start, take_next, uploaded,
 };
 
 #[cfg(all(test, feature = "db"))]
@@ -612,6 +669,23 @@ mod tests {
                 assert_eq!(all(&bytes, piece), expected, "piece {piece}");
             }
         }
+    }
+
+    #[test]
+    fn a_shift_jis_file_that_starts_in_ascii_is_recognised_across_pieces() {
+        let mut text = "id,name,email\n".repeat(1000);
+        text.push_str("1,山田,taro@example.jp\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
+        let mut check = EncodingCheck::default();
+        for piece in sjis.chunks(4096) {
+            check.feed(piece);
+        }
+        assert_eq!(check.encoding(), encoding_rs::SHIFT_JIS);
+        let mut check = EncodingCheck::default();
+        for piece in text.as_bytes().chunks(7) {
+            check.feed(piece);
+        }
+        assert_eq!(check.encoding(), encoding_rs::UTF_8);
     }
 
     #[test]

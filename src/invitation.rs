@@ -220,8 +220,8 @@ mod store {
             }
             let token = random_token(24);
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO invitations (company_id, token_hash, name, email, person_key, position, rejected_on, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                "INSERT INTO invitations (company_id, token_hash, name, email, person_key, unsubscribe_key, position, rejected_on, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $8) RETURNING id",
             )
             .bind(self.company_id)
             .bind(hash(&token))
@@ -413,7 +413,7 @@ mod store {
     pub async fn unsubscribe(pool: &Pool, token: &str) -> Result<bool> {
         let mut tx = db::begin(pool).await?;
         let key: Option<Option<String>> =
-            sqlx::query_scalar("SELECT person_key FROM invitations WHERE token_hash = $1")
+            sqlx::query_scalar("SELECT unsubscribe_key FROM invitations WHERE token_hash = $1")
                 .bind(hash(token))
                 .fetch_optional(&mut *tx)
                 .await?;

@@ -240,33 +240,41 @@ mod store {
         )))
     }
 
-    /// The provider a sign-in for this address goes to instead of a mailed link: the staff
-    /// member's organisation's when it allows no links, else the provider of the organisation
-    /// that owns the address's domain. Candidates always get links.
+    /// The provider a sign-in for this address goes to instead of a mailed link: for staff, their
+    /// own organisation's, when it allows no links or owns the address's domain; for an unknown
+    /// address, the provider of the organisation that owns its domain (a first SSO sign-in may
+    /// join it). Candidates, platform admins and staff of other organisations get links.
     pub async fn provider_for(
         pool: &Pool,
         email: &Email,
         subject: Option<Subject>,
     ) -> Result<Option<String>> {
-        match subject {
-            Some(Subject::Candidate(_)) => return Ok(None),
-            Some(Subject::User(id)) => {
-                if let Some((_, Some(p), false)) = staff_org(pool, id).await? {
-                    return Ok(Some(p));
-                }
-            }
-            None => {}
-        }
-        Ok(sqlx::query_scalar(
-            "SELECT COALESCE(c.sso_provider, a.sso_provider) FROM org_domains d
+        let owner = sqlx::query(
+            "SELECT d.company_id, d.agency_id, COALESCE(c.sso_provider, a.sso_provider) AS provider
+             FROM org_domains d
              LEFT JOIN companies c ON c.id = d.company_id
              LEFT JOIN agencies a ON a.id = d.agency_id
              WHERE d.domain = $1",
         )
         .bind(email.domain())
         .fetch_optional(pool)
-        .await?
-        .flatten())
+        .await?;
+        let owner = match owner {
+            Some(row) => Membership::of(row.try_get("company_id")?, row.try_get("agency_id")?)
+                .zip(row.try_get::<Option<String>, _>("provider")?),
+            None => None,
+        };
+        Ok(match subject {
+            Some(Subject::Candidate(_)) => None,
+            Some(Subject::User(id)) => match staff_org(pool, id).await? {
+                Some((_, Some(p), false)) => Some(p),
+                Some((org, Some(p), true)) if owner.as_ref().is_some_and(|(o, _)| *o == org) => {
+                    Some(p)
+                }
+                _ => None,
+            },
+            None => owner.map(|(_, p)| p),
+        })
     }
 
     /// Whether a mailed link may sign this person in (staff of an SSO-only organisation may not).

@@ -42,6 +42,8 @@ CREATE TABLE invitations (
     email TEXT,
     -- The keyed hash of the canonical address: one open invitation per person and company.
     person_key TEXT,
+    -- The same hash, kept after expiry, so that a late unsubscribe still suppresses the address.
+    unsubscribe_key TEXT NOT NULL,
     position TEXT,
     rejected_on TEXT,
     status TEXT NOT NULL DEFAULT 'invited' CHECK (status IN ('invited', 'opted_in', 'expired')),

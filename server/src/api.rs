@@ -404,17 +404,23 @@ fn parse_value<T: DeserializeOwned>(v: serde_json::Value) -> Result<T, Problem> 
     serde_json::from_value(v).map_err(body_problem)
 }
 
-/// Valid JSON of the wrong shape: an unknown field, a missing one, a wrong type (serde's message
-/// names the field, never the value sent).
+/// Valid JSON of the wrong shape: an unknown field, a missing one, a wrong type. serde's messages
+/// about unknown and missing fields name fields only; others may quote the value sent (personal
+/// data), so they get a fixed text.
 fn body_problem(e: serde_json::Error) -> Problem {
     let msg = e.to_string();
-    let code = if msg.contains("unknown field") {
-        "unknown_field"
+    let (code, title) = if msg.starts_with("unknown field") {
+        ("unknown_field", msg)
+    } else if msg.starts_with("missing field") {
+        ("invalid_body", msg)
     } else {
-        "invalid_body"
+        (
+            "invalid_body",
+            "A field has the wrong type (see the OpenAPI document).".to_owned(),
+        )
     };
     let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, "");
-    p.title = msg;
+    p.title = title;
     p
 }
 

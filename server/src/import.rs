@@ -79,17 +79,18 @@ async fn store(
     form: &mut Multipart,
 ) -> anyhow::Result<Option<&'static str>> {
     let mut buf: Vec<u8> = Vec::with_capacity(import::CHUNK);
-    let (mut seq, mut total, mut encoding) = (0i64, 0i64, None);
+    let (mut seq, mut total) = (0i64, 0i64);
+    let mut check = import::EncodingCheck::default();
     while let Some(mut field) = form.next_field().await? {
         if field.name() != Some("file") {
             continue;
         }
         while let Some(bytes) = field.chunk().await? {
             total += bytes.len() as i64;
+            check.feed(&bytes);
             buf.extend_from_slice(&bytes);
             while buf.len() >= import::CHUNK {
                 let rest = buf.split_off(import::CHUNK);
-                encoding.get_or_insert_with(|| import::detect_encoding(&buf).name());
                 import::append(&state.pool, id, seq, &buf).await?;
                 seq += 1;
                 buf = rest;
@@ -97,12 +98,12 @@ async fn store(
         }
     }
     if !buf.is_empty() {
-        encoding.get_or_insert_with(|| import::detect_encoding(&buf).name());
         import::append(&state.pool, id, seq, &buf).await?;
     }
-    let Some(encoding) = encoding else {
+    if total == 0 {
         return Ok(None);
-    };
+    }
+    let encoding = check.encoding().name();
     import::uploaded(&state.pool, id, total, encoding).await?;
     Ok(Some(encoding))
 }

@@ -54,8 +54,8 @@ pub struct ProviderConfig {
     /// The name of an environment variable holding the client secret (kept out of files).
     #[serde(default)]
     pub client_secret_env: Option<String>,
-    /// Accept addresses the provider does not mark `email_verified` (a single-tenant directory
-    /// whose admins manage every address; the Entra preset sets it).
+    /// Accept addresses the provider does not mark `email_verified` (only for a single-tenant
+    /// directory whose admins manage every address and that admits no guests).
     #[serde(default)]
     pub trust_email: Option<bool>,
 }
@@ -111,10 +111,12 @@ impl Provider {
                 let tenant = c.tenant.as_deref().ok_or_else(|| {
                     anyhow::anyhow!("SSO provider {}: the entra preset needs `tenant`", c.id)
                 })?;
+                // Entra ID does not verify its `email` claim (a guest's home directory sets it),
+                // so it is not trusted unless the operator says so for their own directory.
                 (
                     format!("https://login.microsoftonline.com/{tenant}/v2.0"),
                     "Microsoft Entra ID",
-                    true,
+                    false,
                 )
             }
             None => (
@@ -265,6 +267,11 @@ impl Sso {
                 return Ok(m.clone());
             }
         }
+        self.discover(p).await
+    }
+
+    /// Discovers the provider's metadata and signing keys again (e.g. after a key rotation).
+    async fn discover(&self, p: &Provider) -> Result<CoreProviderMetadata, SsoError> {
         let m = CoreProviderMetadata::discover_async(p.issuer.clone(), &self.http)
             .await
             .map_err(|e| SsoError::Discovery(e.to_string()))?;
@@ -339,13 +346,28 @@ impl Sso {
         // The access token is not used: only the ID token says who signed in.
         let _ = tokens.access_token();
         let id_token = tokens.id_token().ok_or(SsoError::NoIdToken)?;
-        self.check_id_token(
+        let nonce = Nonce::new(pending.nonce.clone());
+        match self.check_id_token(
             &pending.provider,
             metadata,
             id_token,
-            &Nonce::new(pending.nonce.clone()),
+            &nonce,
             chrono::Utc::now(),
-        )
+        ) {
+            // The provider may have rotated its keys since they were fetched: once more with
+            // freshly fetched keys.
+            Err(SsoError::IdToken(_)) => {
+                let fresh = self.discover(p).await?;
+                self.check_id_token(
+                    &pending.provider,
+                    fresh,
+                    id_token,
+                    &nonce,
+                    chrono::Utc::now(),
+                )
+            }
+            other => other,
+        }
     }
 
     /// Checks an ID token as the callback does: signature against the provider's published keys,

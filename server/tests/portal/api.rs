@@ -309,6 +309,31 @@ async fn an_invited_applicant_opts_in_through_the_personal_link_or_unsubscribes(
         )
         .await;
     assert_eq!(r["results"][0]["result"], "already_relayed");
+
+    // An invitation nobody answered loses name and address; its unsubscribe link still works.
+    api.post(
+        "/api/v1/applicants",
+        &applicant("遅い 人", "late@example.jp"),
+    )
+    .await;
+    let late = link("late@example.jp", "/u/").await;
+    career_relay::invitation::expire_unanswered(&w.app.pool, -1)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM invitations WHERE email IS NOT NULL OR name IS NOT NULL")
+            .await,
+        0
+    );
+    w.app.browser().post(&late, &late, &[]).await;
+    let (_, r) = Api::new(&w.app, Some(&key))
+        .post(
+            "/api/v1/applicants",
+            &applicant("遅い 人", "late@example.jp"),
+        )
+        .await;
+    assert_eq!(r["results"][0]["result"], "suppressed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -358,6 +383,18 @@ async fn every_bad_request_is_a_clear_problem_and_changes_nothing() {
             "invalid_email",
         ),
     ];
+    // A wrong type is refused without quoting the value sent.
+    let (s, p) = api
+        .post(
+            "/api/v1/applicants",
+            &json!({ "name": "山田", "email": ["taro@example.jp"] }),
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body"))
+    );
+    assert!(!p.to_string().contains("taro@example.jp"), "{p}");
     for (ct, body, status, code) in cases {
         let (s, p) = api.post_raw("/api/v1/applicants", ct, body, None).await;
         assert_eq!((s, p["code"].as_str()), (status, Some(code)), "{p}");
@@ -558,6 +595,32 @@ async fn the_openapi_document_and_the_reference_are_served_and_keys_are_managed_
         page.location.as_deref(),
         Some("/members?saved=api_key_revoked")
     );
+    assert_eq!(
+        api.get("/api/v1/referral").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // A key stops working when the member who made it leaves the organisation.
+    let leaver = career_relay::org::add_member(
+        &w.app.pool,
+        Membership::Company(w.company),
+        &career_relay::Email::parse("leaver@api.example").unwrap(),
+        true,
+    )
+    .await
+    .unwrap();
+    let (_, theirs) = apikey::create(
+        &w.app.pool,
+        Membership::Company(w.company),
+        Some(leaver),
+        "x",
+    )
+    .await
+    .unwrap();
+    let api = Api::new(&w.app, Some(&theirs));
+    assert_eq!(api.get("/api/v1/referral").await.0, StatusCode::OK);
+    career_relay::org::remove_member(&w.app.pool, Membership::Company(w.company), leaver)
+        .await
+        .unwrap();
     assert_eq!(
         api.get("/api/v1/referral").await.0,
         StatusCode::UNAUTHORIZED
