@@ -577,3 +577,26 @@ async fn admins_bind_organisations_and_set_the_sign_in_policy_in_the_portal() {
         2
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_of_another_organisation_at_a_bound_domain_keep_their_links() {
+    let (app, _idp, _) = world().await;
+    app.company("別会社", "contractor@sso.example").await;
+    app.admin("root@sso.example").await;
+    let b = app.browser();
+    for email in ["contractor@sso.example", "root@sso.example"] {
+        let page = b
+            .post("/signin", "/api/request_sign_in", &[("email", email)])
+            .await;
+        assert_eq!(page.location.as_deref(), Some("/signin?sent=1"), "{email}");
+    }
+    // An unknown address at the domain goes to the provider, where it may join.
+    let page = b
+        .post(
+            "/signin",
+            "/api/request_sign_in",
+            &[("email", "new@sso.example")],
+        )
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/sso/test-idp/start"));
+}
