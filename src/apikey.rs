@@ -57,18 +57,8 @@ mod store {
             return Err(vec![FieldError::new("name", UserError::TooLong)].into());
         }
         let key = format!("{KEY_PREFIX}{}", random_token(32));
-        let (company, agency) = match org {
-            Membership::Company(id) => (Some(id), None),
-            Membership::Agency(id) => (None, Some(id)),
-        };
-        let exists: Option<i64> = sqlx::query_scalar(match org {
-            Membership::Company(_) => "SELECT id FROM companies WHERE id = $1",
-            Membership::Agency(_) => "SELECT id FROM agencies WHERE id = $1",
-        })
-        .bind(company.or(agency))
-        .fetch_optional(pool)
-        .await?;
-        exists.ok_or(UserError::NotFound)?;
+        crate::org::require_exists(pool, org).await?;
+        let (company, agency) = org.ids();
         // A key made on the command line acts for the organisation's first admin.
         let created_by = match created_by {
             Some(id) => Some(id),

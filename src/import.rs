@@ -143,14 +143,6 @@ impl EncodingCheck {
 }
 
 #[cfg(feature = "db")]
-/// The encoding of a whole file held in memory (see `EncodingCheck`).
-pub fn detect_encoding(bytes: &[u8]) -> &'static encoding_rs::Encoding {
-    let mut check = EncodingCheck::default();
-    check.feed(bytes);
-    check.encoding()
-}
-
-#[cfg(feature = "db")]
 /// Decodes a file piece by piece and cuts it into CSV records (quoted fields may hold commas,
 /// quotes and line breaks).
 pub struct Records {
@@ -314,12 +306,21 @@ mod store {
         Ok(())
     }
 
-    /// Drops an upload that failed (e.g. an empty file).
-    pub async fn discard(pool: &Pool, import_id: i64) -> Result<()> {
+    /// Deletes the stored file of an import.
+    async fn delete_chunks<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+        db: E,
+        import_id: i64,
+    ) -> Result<()> {
         sqlx::query("DELETE FROM import_chunks WHERE import_id = $1")
             .bind(import_id)
-            .execute(pool)
+            .execute(db)
             .await?;
+        Ok(())
+    }
+
+    /// Drops an upload that failed (e.g. an empty file).
+    pub async fn discard(pool: &Pool, import_id: i64) -> Result<()> {
+        delete_chunks(pool, import_id).await?;
         sqlx::query("DELETE FROM imports WHERE id = $1")
             .bind(import_id)
             .execute(pool)
@@ -477,10 +478,7 @@ mod store {
                 .bind(import_id)
                 .execute(pool)
                 .await?;
-            sqlx::query("DELETE FROM import_chunks WHERE import_id = $1")
-                .bind(import_id)
-                .execute(pool)
-                .await?;
+            delete_chunks(pool, import_id).await?;
         }
         result
     }
@@ -584,10 +582,7 @@ mod store {
         .bind(import_id)
         .execute(&mut *intake.tx)
         .await?;
-        sqlx::query("DELETE FROM import_chunks WHERE import_id = $1")
-            .bind(import_id)
-            .execute(&mut *intake.tx)
-            .await?;
+        delete_chunks(&mut *intake.tx, import_id).await?;
         intake.commit().await?;
         Ok(())
     }
@@ -635,6 +630,12 @@ pub use store::{
 #[cfg(all(test, feature = "db"))]
 mod tests {
     use super::*;
+
+    fn detect_encoding(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+        let mut check = EncodingCheck::default();
+        check.feed(bytes);
+        check.encoding()
+    }
 
     fn all(bytes: &[u8], piece: usize) -> Vec<Vec<String>> {
         let mut out = Vec::new();

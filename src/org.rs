@@ -28,6 +28,14 @@ impl Membership {
             (None, None) => None,
         }
     }
+
+    /// The `(company_id, agency_id)` a row of this organisation stores.
+    pub fn ids(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Membership::Company(id) => (Some(id), None),
+            Membership::Agency(id) => (None, Some(id)),
+        }
+    }
 }
 
 /// A member as their organisation's admins see them.
@@ -131,6 +139,28 @@ mod store {
         Ok(id)
     }
 
+    /// `NotFound` unless the company or agency exists.
+    pub async fn require_exists(pool: &Pool, org: Membership) -> Result<()> {
+        let (sql, id) = match org {
+            Membership::Company(id) => ("SELECT 1 FROM companies WHERE id = $1", id),
+            Membership::Agency(id) => ("SELECT 1 FROM agencies WHERE id = $1", id),
+        };
+        match sqlx::query(sql).bind(id).fetch_optional(pool).await? {
+            Some(_) => Ok(()),
+            None => Err(UserError::NotFound.into()),
+        }
+    }
+
+    /// Whether an agency is approved (a pending or suspended one may not use the pool).
+    pub async fn agency_approved(pool: &Pool, agency_id: i64) -> Result<bool> {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM agencies WHERE id = $1")
+                .bind(agency_id)
+                .fetch_optional(pool)
+                .await?;
+        Ok(status.as_deref() == Some("approved"))
+    }
+
     /// Adds a staff member to a company or agency.
     #[tracing::instrument(skip(pool, email))]
     pub async fn add_member(
@@ -139,23 +169,13 @@ mod store {
         email: &Email,
         admin: bool,
     ) -> Result<i64> {
-        let (kind, company_id, agency_id) = match org {
-            Membership::Company(id) => ("company", Some(id), None),
-            Membership::Agency(id) => ("agency", None, Some(id)),
-        };
-        let table = if company_id.is_some() {
-            "SELECT 1 FROM companies WHERE id = $1"
+        require_exists(pool, org).await?;
+        let (company_id, agency_id) = org.ids();
+        let kind = if company_id.is_some() {
+            "company"
         } else {
-            "SELECT 1 FROM agencies WHERE id = $1"
+            "agency"
         };
-        let exists = sqlx::query(table)
-            .bind(company_id.or(agency_id))
-            .fetch_optional(pool)
-            .await?
-            .is_some();
-        if !exists {
-            return Err(UserError::NotFound.into());
-        }
         insert_user(
             pool,
             email,
@@ -347,6 +367,7 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    add_member, agencies, agency_name, company_name, create_admin, create_agency, create_company,
-    invite_member, members, remove_member, set_agency_status, set_member_role,
+    add_member, agencies, agency_approved, agency_name, company_name, create_admin, create_agency,
+    create_company, invite_member, members, remove_member, require_exists, set_agency_status,
+    set_member_role,
 };

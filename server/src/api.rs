@@ -143,13 +143,7 @@ impl Caller {
         let Membership::Agency(id) = self.0.org else {
             return Err(Problem::user(UserError::Forbidden, None));
         };
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM agencies WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&state.pool)
-                .await
-                .map_err(|e| Problem::from(career_relay::Error::from(e)))?;
-        if status.as_deref() != Some("approved") {
+        if !career_relay::org::agency_approved(&state.pool, id).await? {
             return Err(Problem::user(UserError::AgencyNotApproved, None));
         }
         Ok(id)
@@ -334,16 +328,8 @@ async fn register(
                 .into_response());
         }
     }
-    let (company_name, locale) =
-        career_relay::invitation::company_mail_settings(&state.pool, company).await?;
-    let locale = if locale == "en" {
-        app::i18n::Locale::en
-    } else {
-        app::i18n::Locale::ja
-    };
-    let compose = |name: &str, url: &str, unsubscribe: &str| {
-        app::api::ssr::invitation_mail(locale, &company_name, name, url, unsubscribe)
-    };
+    let mail = app::api::ssr::InvitationMail::of(&state.pool, company).await?;
+    let compose = |name: &str, url: &str, unsubscribe: &str| mail.compose(name, url, unsubscribe);
     let results = career_relay::invitation::register(
         &state.pool,
         company,

@@ -165,22 +165,15 @@ pub async fn run_queued(state: &AppState) {
                 return;
             }
         };
-        let (name, language) =
-            match career_relay::invitation::company_mail_settings(&state.pool, company).await {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::warn!(error = ?e, "import failed");
-                    return;
-                }
-            };
-        let locale = if language == "en" {
-            app::i18n::Locale::en
-        } else {
-            app::i18n::Locale::ja
+        let mail = match app::api::ssr::InvitationMail::of(&state.pool, company).await {
+            Ok(mail) => mail,
+            Err(e) => {
+                tracing::warn!(error = ?e, "import failed");
+                return;
+            }
         };
-        let compose = |person: &str, url: &str, unsubscribe: &str| {
-            app::api::ssr::invitation_mail(locale, &name, person, url, unsubscribe)
-        };
+        let compose =
+            |person: &str, url: &str, unsubscribe: &str| mail.compose(person, url, unsubscribe);
         let (progress_map, pool) = (state.import_progress.clone(), state.pool.clone());
         let progress = move |bytes: i64| {
             if let Ok(mut m) = progress_map.lock() {

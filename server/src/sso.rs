@@ -84,6 +84,17 @@ pub fn read_providers(setting: &str) -> anyhow::Result<Vec<ProviderConfig>> {
     Ok(toml::from_str::<ProviderFile>(&file)?.provider)
 }
 
+/// A client of a discovered provider: authorization endpoint known, token and user-info endpoints
+/// as the metadata names them.
+type Client = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
 /// A configured provider, with its discovered metadata once fetched.
 pub struct Provider {
     pub id: String,
@@ -249,6 +260,7 @@ impl Sso {
             .iter()
             .map(|p| p.issuer.url().origin().ascii_serialization())
             .collect();
+        out.sort();
         out.dedup();
         out
     }
@@ -279,18 +291,7 @@ impl Sso {
         Ok(m)
     }
 
-    fn client(
-        &self,
-        p: &Provider,
-        m: CoreProviderMetadata,
-    ) -> openidconnect::core::CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    > {
+    fn client(&self, p: &Provider, m: CoreProviderMetadata) -> Client {
         CoreClient::from_provider_metadata(m, p.client_id.clone(), p.client_secret.clone())
             .set_redirect_uri(self.redirect.clone())
     }
@@ -334,8 +335,7 @@ impl Sso {
         if iss.is_some_and(|i| i.trim_end_matches('/') != p.issuer.as_str().trim_end_matches('/')) {
             return Err(SsoError::Issuer);
         }
-        let metadata = self.metadata(p).await?;
-        let client = self.client(p, metadata.clone());
+        let client = self.client(p, self.metadata(p).await?);
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| SsoError::Exchange(e.to_string()))?
@@ -347,50 +347,15 @@ impl Sso {
         let _ = tokens.access_token();
         let id_token = tokens.id_token().ok_or(SsoError::NoIdToken)?;
         let nonce = Nonce::new(pending.nonce.clone());
-        match self.check_id_token(
-            &pending.provider,
-            metadata,
-            id_token,
-            &nonce,
-            chrono::Utc::now(),
-        ) {
+        match check_id_token(p, &client, id_token, &nonce, chrono::Utc::now()) {
             // The provider may have rotated its keys since they were fetched: once more with
             // freshly fetched keys.
             Err(SsoError::IdToken(_)) => {
-                let fresh = self.discover(p).await?;
-                self.check_id_token(
-                    &pending.provider,
-                    fresh,
-                    id_token,
-                    &nonce,
-                    chrono::Utc::now(),
-                )
+                let fresh = self.client(p, self.discover(p).await?);
+                check_id_token(p, &fresh, id_token, &nonce, chrono::Utc::now())
             }
             other => other,
         }
-    }
-
-    /// Checks an ID token as the callback does: signature against the provider's published keys,
-    /// issuer, audience (this client only), expiry and issue time at `now`, and the nonce.
-    fn check_id_token(
-        &self,
-        provider: &str,
-        metadata: CoreProviderMetadata,
-        id_token: &CoreIdToken,
-        nonce: &Nonce,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Verified, SsoError> {
-        let p = self.provider(provider)?;
-        let client = self.client(p, metadata);
-        let verifier = client.id_token_verifier().set_time_fn(move || now);
-        let claims = id_token
-            .claims(&verifier, nonce)
-            .map_err(|e| SsoError::IdToken(e.to_string()))?;
-        Ok(Verified {
-            subject: claims.subject().as_str().to_owned(),
-            email: claims.email().map(|e| e.as_str().to_owned()),
-            email_verified: claims.email_verified().unwrap_or(p.trust_email),
-        })
     }
 
     /// Checks a raw ID token of `provider` (for tests that hold one from a real provider).
@@ -402,18 +367,32 @@ impl Sso {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Verified, SsoError> {
         let p = self.provider(provider)?;
-        let metadata = self.metadata(p).await?;
+        let client = self.client(p, self.metadata(p).await?);
         let token: CoreIdToken = raw
             .parse()
             .map_err(|e: serde_json::Error| SsoError::IdToken(e.to_string()))?;
-        self.check_id_token(
-            provider,
-            metadata,
-            &token,
-            &Nonce::new(nonce.to_owned()),
-            now,
-        )
+        check_id_token(p, &client, &token, &Nonce::new(nonce.to_owned()), now)
     }
+}
+
+/// Checks an ID token as the callback does: signature against the provider's published keys,
+/// issuer, audience (this client only), expiry and issue time at `now`, and the nonce.
+fn check_id_token(
+    p: &Provider,
+    client: &Client,
+    id_token: &CoreIdToken,
+    nonce: &Nonce,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Verified, SsoError> {
+    let verifier = client.id_token_verifier().set_time_fn(move || now);
+    let claims = id_token
+        .claims(&verifier, nonce)
+        .map_err(|e| SsoError::IdToken(e.to_string()))?;
+    Ok(Verified {
+        subject: claims.subject().as_str().to_owned(),
+        email: claims.email().map(|e| e.as_str().to_owned()),
+        email_verified: claims.email_verified().unwrap_or(p.trust_email),
+    })
 }
 
 /// The SSO routes: `/sso/{provider}/start` and `/sso/callback`.

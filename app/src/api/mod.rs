@@ -54,8 +54,17 @@ pub mod ssr {
             .filter_map(|c| c.to_str().ok())
             .flat_map(|c| c.split(';'))
             .find_map(|kv| kv.trim().strip_prefix("i18n_pref_locale="))
-            .map(|v| if v == "en" { Locale::en } else { Locale::ja })
+            .map(locale_of_code)
             .unwrap_or(Locale::ja)
+    }
+
+    /// The language a stored code names (`en`), Japanese for anything else.
+    pub fn locale_of_code(code: &str) -> Locale {
+        if code == "en" {
+            Locale::en
+        } else {
+            Locale::ja
+        }
     }
 
     /// What a refused cross-site request is told, in the person's language.
@@ -150,26 +159,42 @@ pub mod ssr {
         Ok(())
     }
 
-    /// The invitation mail of a company's registered applicant, in the company's language.
-    pub fn invitation_mail(
+    /// The invitation mails of one company: its name, in its chosen language.
+    pub struct InvitationMail {
         locale: Locale,
-        company: &str,
-        name: &str,
-        url: &str,
-        unsubscribe: &str,
-    ) -> (String, String) {
-        use crate::i18n::td_string;
-        let subject = td_string!(locale, mail.invite_subject, company = company).to_string();
-        let body = td_string!(
-            locale,
-            mail.invite_body,
-            company = company,
-            name = name,
-            url = url,
-            unsubscribe = unsubscribe
-        )
-        .to_string();
-        (subject, body)
+        company: String,
+    }
+
+    impl InvitationMail {
+        /// The company's settings for invitation mails.
+        pub async fn of(
+            pool: &career_relay::db::Pool,
+            company_id: i64,
+        ) -> Result<Self, career_relay::Error> {
+            let (company, language) =
+                career_relay::invitation::company_mail_settings(pool, company_id).await?;
+            Ok(Self {
+                locale: locale_of_code(&language),
+                company,
+            })
+        }
+
+        /// Subject and text of the mail to applicant `name` with their links.
+        pub fn compose(&self, name: &str, url: &str, unsubscribe: &str) -> (String, String) {
+            use crate::i18n::td_string;
+            let (locale, company) = (self.locale, self.company.as_str());
+            let subject = td_string!(locale, mail.invite_subject, company = company).to_string();
+            let body = td_string!(
+                locale,
+                mail.invite_body,
+                company = company,
+                name = name,
+                url = url,
+                unsubscribe = unsubscribe
+            )
+            .to_string();
+            (subject, body)
+        }
     }
 
     /// Builds the map of typed values from `(name, value)` pairs.

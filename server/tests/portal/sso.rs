@@ -427,18 +427,16 @@ async fn id_tokens_for_another_audience_expired_or_altered_are_refused() {
     let issuer = format!("http://127.0.0.1:{port}");
     let redirect = "http://127.0.0.1:9/sso/callback";
     let idp = Idp::start(port, redirect).await;
-    let portal = Sso::new(
-        read_providers(&providers(&issuer, "portal", "portal-secret")).unwrap(),
-        "http://127.0.0.1:9",
-    )
-    .unwrap()
-    .unwrap();
-    let other = Sso::new(
-        read_providers(&providers(&issuer, "other", "other-secret")).unwrap(),
-        "http://127.0.0.1:9",
-    )
-    .unwrap()
-    .unwrap();
+    let verifier = |client: &str, secret: &str| {
+        Sso::new(
+            read_providers(&providers(&issuer, client, secret)).unwrap(),
+            "http://127.0.0.1:9",
+        )
+        .unwrap()
+        .unwrap()
+    };
+    let portal = verifier("portal", "portal-secret");
+    let other = verifier("other", "other-secret");
     let now = chrono::Utc::now();
 
     // A genuine token of the portal's client passes, and names the account.
