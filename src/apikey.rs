@@ -33,10 +33,10 @@ pub struct KeyOwner {
 mod store {
     use super::*;
     use crate::{
-        auth::{hash, random_token},
         db::Pool,
         error::Result,
         time::now,
+        token::{hash, random_token},
         FieldError, UserError,
     };
     use sqlx::Row;

@@ -68,7 +68,7 @@ pub struct User {
     pub kind: UserKind,
     pub company_id: Option<i64>,
     pub agency_id: Option<i64>,
-    pub member_role: String,
+    pub member_role: crate::org::MemberRole,
     /// For agency staff: whether their agency is approved.
     pub agency_approved: bool,
 }
@@ -76,39 +76,15 @@ pub struct User {
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{db::Pool, email::Email, error::Result, time::now, UserError};
-    use base64::Engine;
-    use rand::RngCore;
-    use sha2::{Digest, Sha256};
+    use crate::{
+        db::Pool,
+        email::Email,
+        error::Result,
+        time::now,
+        token::{hash, random_token},
+        UserError,
+    };
     use sqlx::Row;
-
-    /// `bytes` random bytes from the OS, URL-safe base64 without padding.
-    pub fn random_token(bytes: usize) -> String {
-        let mut buf = vec![0u8; bytes];
-        rand::rngs::OsRng.fill_bytes(&mut buf);
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-    }
-
-    /// The hex HMAC-SHA-256 of `value` under `key`.
-    pub fn keyed_hash(key: &str, value: &str) -> String {
-        use hmac::{Hmac, Mac};
-        // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC key");
-        mac.update(value.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-
-    /// The hex SHA-256 of a secret; only hashes of tokens are stored.
-    pub fn hash(secret: &str) -> String {
-        Sha256::digest(secret.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
 
     /// Creates a one-time sign-in link token for a person.
     #[tracing::instrument(skip(db))]
@@ -195,7 +171,9 @@ mod store {
             kind: UserKind::parse(&kind).ok_or(UserError::Internal)?,
             company_id: row.try_get("company_id")?,
             agency_id: row.try_get("agency_id")?,
-            member_role: row.try_get("member_role")?,
+            member_role: crate::org::MemberRole::try_from(
+                row.try_get::<String, _>("member_role")?,
+            )?,
             agency_approved: row
                 .try_get::<Option<String>, _>("agency_status")?
                 .as_deref()
@@ -243,8 +221,8 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    consume_link, find_by_email, hash, issue_link, keyed_hash, load_user, purge_expired_links,
-    random_token, session_epoch, sign_out_everywhere,
+    consume_link, find_by_email, issue_link, load_user, purge_expired_links, session_epoch,
+    sign_out_everywhere,
 };
 
 #[cfg(test)]

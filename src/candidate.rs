@@ -1,10 +1,7 @@
-//! Candidates: opt-in through a relay link, the profile, consent, and the agencies' pool.
+//! Candidates: opt-in through a relay link, the profile, consent, and what an agency sees of one.
 
 use crate::profile::ProfileInput;
 use serde::{Deserialize, Serialize};
-
-/// Candidates per pool page.
-pub const POOL_PAGE: i64 = 20;
 
 /// Everything a candidate sees about themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,47 +17,6 @@ pub struct CandidateHome {
     pub in_pool: bool,
     /// The agency holding the data now, and since when.
     pub holder: Option<(String, i64)>,
-}
-
-/// The pool's filters, as typed in the search form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-pub struct PoolQuery {
-    #[serde(default)]
-    pub job_type: String,
-    #[serde(default)]
-    pub prefecture: String,
-    #[serde(default)]
-    pub skill: String,
-    #[serde(default)]
-    pub min_years: String,
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub after: String,
-}
-
-/// One candidate in the pool, without anything that identifies them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PoolEntry {
-    pub id: i64,
-    pub prefecture: Option<i64>,
-    pub job_types: String,
-    pub skills: String,
-    pub years_experience: Option<i64>,
-    pub desired_salary: Option<i64>,
-    pub qualified_at: Option<i64>,
-}
-
-/// A page of the pool; `next` is the cursor for the following page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PoolPage {
-    pub entries: Vec<PoolEntry>,
-    pub next: Option<i64>,
 }
 
 /// What an agency sees of one candidate: the summary, and contact details only while it holds the claim.
@@ -90,6 +46,15 @@ pub struct Contact {
     pub phone: String,
 }
 
+/// An opt-in as the candidate asked for it, checked: the link, the address, and whether the
+/// rejecting company may contact them again (hand-off consent is given, or there is no opt-in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptInRequest {
+    pub code: crate::relay::RelayCode,
+    pub email: crate::Email,
+    pub recontact: bool,
+}
+
 /// What opting in did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OptIn {
@@ -102,16 +67,14 @@ pub struct OptIn {
 mod store {
     use super::*;
     use crate::{
-        auth::keyed_hash,
         consent::{ConsentKind, NOTICE_VERSION},
-        credit,
-        db::{self, Pool},
+        db::{self, OnUnique, Pool},
         email::Email,
         error::Result,
-        profile::{JobType, Prefecture, Profile},
+        profile::Profile,
+        qualify,
         relay::{self, RelayCode},
-        settings,
-        time::{now, DAY},
+        time::now,
         UserError,
     };
     use sqlx::Row;
@@ -148,11 +111,12 @@ mod store {
         .bind(recontact as i64)
         .bind(t)
         .fetch_one(&mut *tx)
-        .await;
+        .await
+        .none_on_unique()?;
         let id = match inserted {
-            Ok(id) => id,
+            Some(id) => id,
             // The same address opted in at the same moment elsewhere: that one stands.
-            Err(e) if db::is_unique_violation(&e) => {
+            None => {
                 tx.rollback().await?;
                 let id = sqlx::query_scalar("SELECT id FROM candidates WHERE email = $1")
                     .bind(email.as_str())
@@ -163,7 +127,6 @@ mod store {
                     existing: true,
                 });
             }
-            Err(e) => return Err(e.into()),
         };
         record_consent(&mut tx, id, ConsentKind::Handoff).await?;
         if recontact {
@@ -208,7 +171,7 @@ mod store {
             .bind(candidate_id)
             .execute(&mut *tx)
             .await?;
-        refresh(&mut tx, candidate_id).await?;
+        qualify::refresh(&mut tx, candidate_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -268,7 +231,7 @@ mod store {
                 .execute(&mut *tx)
                 .await?;
         }
-        refresh(&mut tx, candidate_id).await?;
+        qualify::refresh(&mut tx, candidate_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -322,103 +285,9 @@ mod store {
                     .await?;
             }
         }
-        refresh(&mut tx, candidate_id).await?;
+        qualify::refresh(&mut tx, candidate_id).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Recomputes whether the candidate is in the pool and, the first time they qualify,
-    /// counts the relay for their company and awards any credit it completes.
-    pub(crate) async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Result<()> {
-        let row = sqlx::query(
-            "SELECT company_id, email, phone, email_confirmed_at, handoff_consent, profile_completed_at, qualified_at, status FROM candidates WHERE id = $1",
-        )
-        .bind(candidate_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        let eligible = row
-            .try_get::<Option<i64>, _>("email_confirmed_at")?
-            .is_some()
-            && row.try_get::<i64, _>("handoff_consent")? == 1
-            && row
-                .try_get::<Option<i64>, _>("profile_completed_at")?
-                .is_some()
-            && row.try_get::<String, _>("status")? == "active"
-            && !placed(&mut *conn, candidate_id).await?;
-        let t = now();
-        sqlx::query("UPDATE candidates SET in_pool = $1 WHERE id = $2")
-            .bind(eligible as i64)
-            .bind(candidate_id)
-            .execute(&mut *conn)
-            .await?;
-        if !eligible || row.try_get::<Option<i64>, _>("qualified_at")?.is_some() {
-            return Ok(());
-        }
-        sqlx::query("UPDATE candidates SET qualified_at = $1 WHERE id = $2")
-            .bind(t)
-            .bind(candidate_id)
-            .execute(&mut *conn)
-            .await?;
-        let company_id: i64 = row.try_get("company_id")?;
-        let email: Option<String> = row.try_get("email")?;
-        let phone: Option<String> = row.try_get("phone")?;
-        // Keyed hashes of the canonical address and phone: they outlive erasure, so without the
-        // secret key they must not lead back to the person.
-        let pepper = db::secret(conn, "person_key").await?;
-        let email = email
-            .and_then(|e| crate::Email::parse(&e).ok())
-            .map(|e| e.canonical())
-            .unwrap_or_default();
-        let person_key = keyed_hash(&pepper, &format!("email:{email}"));
-        let phone_key = phone.map(|p| {
-            keyed_hash(
-                &pepper,
-                &format!("phone:{}", crate::profile::canonical_phone(&p)),
-            )
-        });
-        let mut persons: Vec<&String> = std::iter::once(&person_key).chain(&phone_key).collect();
-        persons.sort();
-        for key in persons {
-            db::lock_person(conn, key).await?;
-        }
-        db::lock_company(conn, company_id).await?;
-        let s = settings::load(&mut *conn).await?;
-        // The first company that relayed this person within the window keeps the relay.
-        let earlier: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM relays WHERE qualified_at > $1 AND (person_key = $2 OR phone_key = $3) LIMIT 1",
-        )
-        .bind(t - s.attribution_days * DAY)
-        .bind(&person_key)
-        .bind(phone_key.clone().unwrap_or_else(|| person_key.clone()))
-        .fetch_optional(&mut *conn)
-        .await?;
-        if earlier.is_some() {
-            return Ok(());
-        }
-        sqlx::query(
-            "INSERT INTO relays (company_id, candidate_id, person_key, phone_key, qualified_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5)
-             ON CONFLICT (company_id, person_key) DO NOTHING",
-        )
-        .bind(company_id)
-        .bind(candidate_id)
-        .bind(&person_key)
-        .bind(phone_key)
-        .bind(t)
-        .execute(&mut *conn)
-        .await?;
-        credit::award_relay_credits(conn, company_id, s.relays_per_credit).await
-    }
-
-    /// Whether the candidate was placed (a placement that was not withdrawn): they are hired and
-    /// leave the pool for good.
-    async fn placed(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM placements WHERE candidate_id = $1 AND status <> 'rejected' LIMIT 1",
-        )
-        .bind(candidate_id)
-        .fetch_optional(conn)
-        .await?;
-        Ok(found.is_some())
     }
 
     /// The candidate's own page.
@@ -484,117 +353,6 @@ mod store {
         })
     }
 
-    /// Turns a LIKE pattern's wildcards into literals.
-    fn like_escape(s: &str) -> String {
-        s.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    }
-
-    /// The filters of a pool query, validated.
-    #[derive(Debug, Default)]
-    struct Filters {
-        job_type: Option<JobType>,
-        prefecture: Option<Prefecture>,
-        skill: Option<String>,
-        min_years: Option<i64>,
-        q: Option<String>,
-        after: Option<i64>,
-    }
-
-    fn filters(q: &PoolQuery) -> Result<Filters> {
-        let opt = |s: &str| {
-            let s = s.trim();
-            (!s.is_empty()).then(|| s.to_owned())
-        };
-        let norm = |s: String| {
-            unicode_normalization::UnicodeNormalization::nfkc(s.as_str())
-                .collect::<String>()
-                .to_lowercase()
-        };
-        Ok(Filters {
-            job_type: opt(&q.job_type).map(|j| JobType::parse(&j)).transpose()?,
-            prefecture: opt(&q.prefecture)
-                .map(|p| Prefecture::parse(&p))
-                .transpose()?,
-            skill: opt(&q.skill).map(norm),
-            min_years: opt(&q.min_years)
-                .map(|y| {
-                    norm(y)
-                        .parse::<u8>()
-                        .map(i64::from)
-                        .map_err(|_| UserError::InvalidNumber)
-                })
-                .transpose()?,
-            q: opt(&q.q).map(norm),
-            after: opt(&q.after)
-                .map(|a| a.parse::<i64>().map_err(|_| UserError::InvalidNumber))
-                .transpose()?,
-        })
-    }
-
-    /// One page of the pool, newest first, with keyset paging. Claimed candidates are not listed.
-    #[tracing::instrument(skip_all)]
-    pub async fn pool_page(pool: &Pool, query: &PoolQuery) -> Result<PoolPage> {
-        let f = filters(query)?;
-        // The statement's shape depends only on which filters are set; every value is bound.
-        let mut sql = String::from(
-            "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at FROM candidates c
-             WHERE c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > $1)",
-        );
-        let mut n = 1;
-        let mut next = |sql: &mut String, clause: &str| {
-            n += 1;
-            sql.push_str(&clause.replace("$?", &format!("${n}")));
-        };
-        if f.job_type.is_some() {
-            next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?)");
-        }
-        if f.prefecture.is_some() {
-            next(&mut sql, " AND c.prefecture = $?");
-        }
-        if f.skill.is_some() {
-            next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?)");
-        }
-        if f.min_years.is_some() {
-            next(&mut sql, " AND c.years_experience >= $?");
-        }
-        if f.q.is_some() {
-            next(&mut sql, " AND c.search_text LIKE $? ESCAPE '\\'");
-        }
-        if f.after.is_some() {
-            next(&mut sql, " AND c.id < $?");
-        }
-        next(&mut sql, " ORDER BY c.id DESC LIMIT $?");
-        let mut query = sqlx::query_as::<_, PoolEntry>(&sql).bind(now());
-        if let Some(j) = f.job_type {
-            query = query.bind(j.code());
-        }
-        if let Some(p) = f.prefecture {
-            query = query.bind(p.code() as i64);
-        }
-        if let Some(s) = f.skill {
-            query = query.bind(s);
-        }
-        if let Some(y) = f.min_years {
-            query = query.bind(y);
-        }
-        if let Some(q) = f.q {
-            query = query.bind(format!("%{}%", like_escape(&q)));
-        }
-        if let Some(a) = f.after {
-            query = query.bind(a);
-        }
-        let mut entries = query.bind(POOL_PAGE + 1).fetch_all(pool).await?;
-        let next = if entries.len() as i64 > POOL_PAGE {
-            entries.truncate(POOL_PAGE as usize);
-            entries.last().map(|e| e.id)
-        } else {
-            None
-        };
-        Ok(PoolPage { entries, next })
-    }
-
     /// One candidate as an agency may see them: in the pool, or claimed by this agency.
     pub async fn detail_for_agency(
         pool: &Pool,
@@ -645,8 +403,4 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub(crate) use store::refresh;
-#[cfg(feature = "db")]
-pub use store::{
-    confirm_email, detail_for_agency, home, opt_in, pool_page, save_profile, set_consent,
-};
+pub use store::{confirm_email, detail_for_agency, home, opt_in, save_profile, set_consent};

@@ -34,15 +34,24 @@ pub fn is_live(expires_at: i64, ended_at: Option<i64>, now: i64) -> bool {
     ended_at.is_none() && expires_at > now
 }
 
-/// Checks a progress note.
-pub fn parse_note(raw: &str) -> Result<String, crate::UserError> {
-    let s = raw.trim();
-    if s.is_empty() {
-        Err(crate::UserError::Required)
-    } else if s.chars().count() > 2000 {
-        Err(crate::UserError::TooLong)
-    } else {
-        Ok(s.to_owned())
+/// The text of a progress note on a claim: 1 to 2,000 characters, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteText(String);
+
+impl NoteText {
+    pub fn parse(raw: &str) -> Result<Self, crate::UserError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            Err(crate::UserError::Required)
+        } else if s.chars().count() > 2000 {
+            Err(crate::UserError::TooLong)
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -50,7 +59,12 @@ pub fn parse_note(raw: &str) -> Result<String, crate::UserError> {
 mod store {
     use super::*;
     use crate::{
-        consent::HANDOFF_ITEMS, db, db::Pool, error::Result, settings, time::now, UserError,
+        consent::HANDOFF_ITEMS,
+        db::{self, OnUnique, Pool},
+        error::Result,
+        settings,
+        time::now,
+        UserError,
     };
     use sqlx::Row;
 
@@ -93,13 +107,9 @@ mod store {
         .bind(expiry(t, s.claim_days))
         .bind(candidate_id)
         .fetch_optional(&mut *tx)
-        .await;
-        let claim_id = match inserted {
-            Ok(Some(id)) => id,
-            Ok(None) => return Err(UserError::NotInPool.into()),
-            Err(e) if db::is_unique_violation(&e) => return Err(UserError::AlreadyClaimed.into()),
-            Err(e) => return Err(e.into()),
-        };
+        .await
+        .on_unique(UserError::AlreadyClaimed)?;
+        let claim_id = inserted.ok_or(UserError::NotInPool)?;
         let consent_version: String = sqlx::query_scalar(
             "SELECT notice_version FROM consents WHERE candidate_id = $1 AND kind = 'handoff' AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1",
         )
@@ -139,15 +149,15 @@ mod store {
     }
 
     /// Records progress on an agency's own live claim, which extends it.
-    #[tracing::instrument(skip(pool, body))]
+    #[tracing::instrument(skip(pool, note))]
     pub async fn add_note(
         pool: &Pool,
         agency_id: i64,
         user_id: i64,
         claim_id: i64,
-        body: &str,
+        note: &NoteText,
     ) -> Result<()> {
-        let body = parse_note(body)?;
+        let body = note.as_str();
         let mut tx = db::begin(pool).await?;
         let t = now();
         let s = settings::load(&mut *tx).await?;
@@ -241,7 +251,7 @@ mod tests {
 
     #[test]
     fn notes_must_say_something() {
-        assert!(parse_note("  ").is_err());
-        assert_eq!(parse_note(" 面談済み ").unwrap(), "面談済み");
+        assert!(NoteText::parse("  ").is_err());
+        assert_eq!(NoteText::parse(" 面談済み ").unwrap().as_str(), "面談済み");
     }
 }

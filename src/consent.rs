@@ -38,6 +38,13 @@ impl ConsentKind {
     }
 }
 
+/// A consent given or withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsentChange {
+    pub kind: ConsentKind,
+    pub granted: bool,
+}
+
 /// Whether an HTML checkbox was ticked: browsers send `on` (or the value) when ticked, nothing otherwise.
 pub fn checkbox(value: &Option<String>) -> bool {
     matches!(value.as_deref(), Some(v) if !v.is_empty() && v != "false" && v != "off")

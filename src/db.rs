@@ -97,15 +97,41 @@ pub async fn migrate(pool: &Pool, url: &str) -> Result<()> {
         Some(Backend::Postgres) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         _ => sqlx::migrate!("migrations/sqlite").run(pool).await?,
     }
-    crate::settings::ensure_defaults(pool).await?;
-    let mut conn = pool.acquire().await?;
-    secret(&mut conn, "person_key").await?;
     Ok(())
 }
 
 /// Whether an error is a unique-constraint violation (the portable way to lose a race).
-pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// What a write means when a unique constraint refused it: the constraint decides a race or a
+/// duplicate, not a read beforehand, and the loser learns it in the caller's own terms.
+pub trait OnUnique<T> {
+    /// A unique violation becomes `error` (a user's error, or the fields it names).
+    fn on_unique(self, error: impl Into<crate::Error>) -> Result<T>;
+    /// A unique violation becomes `None`: another writer got there first, and that is fine.
+    fn none_on_unique(self) -> Result<Option<T>>;
+}
+
+impl<T> OnUnique<T> for std::result::Result<T, sqlx::Error> {
+    fn on_unique(self, error: impl Into<crate::Error>) -> Result<T> {
+        self.map_err(|e| {
+            if is_unique_violation(&e) {
+                error.into()
+            } else {
+                e.into()
+            }
+        })
+    }
+
+    fn none_on_unique(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if is_unique_violation(&e) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 /// Answers whether the database is reachable (for `/healthz`).
@@ -118,6 +144,45 @@ pub fn backend(pool: &Pool) -> Backend {
     Backend::of(pool.connect_options().database_url.as_str()).unwrap_or(Backend::Sqlite)
 }
 
+/// Whether a transaction that writes holds every other writer off until it ends (SQLite's one
+/// write lock), rather than only the rows it touched (PostgreSQL).
+pub fn single_writer(pool: &Pool) -> bool {
+    backend(pool) == Backend::Sqlite
+}
+
+/// Takes up to `limit` messages of the outbox that are due at `now` and leases them until
+/// `lease_until`, in one statement: the rows are chosen (on PostgreSQL skipping those other
+/// instances hold) and leased at once, so no one else can take them until the lease ends.
+pub async fn lease_due_mail<T>(
+    conn: &mut sqlx::AnyConnection,
+    lease_until: i64,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let sql = if conn.backend_name() == "PostgreSQL" {
+        "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
+         WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id IN (
+             SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+             ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING id, to_addr, subject, body_text, unsubscribe_url, attempts"
+    } else {
+        "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
+         WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id IN (
+             SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+             ORDER BY id LIMIT $3)
+         RETURNING id, to_addr, subject, body_text, unsubscribe_url, attempts"
+    };
+    Ok(sqlx::query_as(sql)
+        .bind(lease_until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`), so concurrent writers wait their turn instead of failing mid-way.
 pub async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
@@ -127,10 +192,10 @@ pub async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Any>>
     })
 }
 
-/// Serialises writers that count something of one company (relays towards credits): on
-/// PostgreSQL it locks the company's row until the transaction ends (`NO KEY`, so it does not
-/// fight the share locks that foreign-key checks of concurrent inserts take); on SQLite the
-/// transaction already holds the database's write lock (`begin`).
+/// Serialises writers that count something of one company (relays towards credits) or change
+/// its members and settings: on PostgreSQL it locks the company's row until the transaction ends
+/// (`NO KEY`, so it does not fight the share locks that foreign-key checks of concurrent inserts
+/// take); on SQLite the transaction already holds the database's write lock (`begin`).
 pub async fn lock_company(conn: &mut sqlx::AnyConnection, company_id: i64) -> Result<()> {
     lock_row(
         conn,
@@ -140,9 +205,19 @@ pub async fn lock_company(conn: &mut sqlx::AnyConnection, company_id: i64) -> Re
     .await
 }
 
-/// Runs a PostgreSQL row lock (`SELECT … FOR NO KEY UPDATE` of row `$1`) as `lock_company` does;
-/// nothing on SQLite, whose writers hold the database's write lock.
-pub async fn lock_row(conn: &mut sqlx::AnyConnection, lock: &'static str, id: i64) -> Result<()> {
+/// Serialises writers that change one agency's members and settings, as `lock_company` does.
+pub async fn lock_agency(conn: &mut sqlx::AnyConnection, agency_id: i64) -> Result<()> {
+    lock_row(
+        conn,
+        "SELECT id FROM agencies WHERE id = $1 FOR NO KEY UPDATE",
+        agency_id,
+    )
+    .await
+}
+
+/// Runs a PostgreSQL row lock (`SELECT … FOR NO KEY UPDATE` of row `$1`); nothing on SQLite,
+/// whose writers hold the database's write lock.
+async fn lock_row(conn: &mut sqlx::AnyConnection, lock: &'static str, id: i64) -> Result<()> {
     if conn.backend_name() == "PostgreSQL" {
         sqlx::query(lock).bind(id).execute(conn).await?;
     }
@@ -178,7 +253,7 @@ pub async fn secret(conn: &mut sqlx::AnyConnection, name: &str) -> Result<String
         "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
-    .bind(crate::auth::random_token(32))
+    .bind(crate::token::random_token(32))
     .execute(&mut *conn)
     .await?;
     Ok(

@@ -71,7 +71,13 @@ pub async fn load(pool: &Pool) -> Result<DemoAccounts> {
         ("みらいテック株式会社", "recruit@mirai-tech.example"),
     ] {
         let (id, code) = org::create_company(pool, name).await?;
-        org::add_member(pool, Membership::Company(id), &email(member), true).await?;
+        org::add_member(
+            pool,
+            Membership::Company(id),
+            &email(member),
+            org::MemberRole::Admin,
+        )
+        .await?;
         company_members.push(member.to_owned());
         relay_codes.push(code);
         companies.push(id);
@@ -89,7 +95,13 @@ pub async fn load(pool: &Pool) -> Result<DemoAccounts> {
         ("あおば転職エージェント", "info@aoba-agent.example", false),
     ] {
         let id = org::create_agency(pool, name, approved).await?;
-        let user = org::add_member(pool, Membership::Agency(id), &email(member), true).await?;
+        let user = org::add_member(
+            pool,
+            Membership::Agency(id),
+            &email(member),
+            org::MemberRole::Admin,
+        )
+        .await?;
         agency_members.push(member.to_owned());
         agencies.push((id, user));
     }
@@ -150,7 +162,7 @@ pub async fn load(pool: &Pool) -> Result<DemoAccounts> {
                     agencies[1].0,
                     agencies[1].1,
                     claim_id,
-                    "初回面談を実施しました。",
+                    &claim::NoteText::parse("初回面談を実施しました。")?,
                 )
                 .await?;
             }

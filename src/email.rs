@@ -6,6 +6,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// A syntactically valid, normalised e-mail address (NFKC, trimmed, lower-case).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
 impl Email {
@@ -71,6 +72,12 @@ impl std::fmt::Display for Email {
     }
 }
 
+impl From<Email> for String {
+    fn from(e: Email) -> String {
+        e.0
+    }
+}
+
 impl TryFrom<String> for Email {
     type Error = UserError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -122,6 +129,14 @@ mod tests {
                 prop_assert_eq!(Email::parse(e.as_str()).unwrap(), e);
             }
         }
+    }
+
+    #[test]
+    fn json_cannot_build_an_address_that_parse_refuses() {
+        assert!(serde_json::from_str::<Email>("\"not an address\"").is_err());
+        let e: Email = serde_json::from_str("\" Taro@Example.JP\"").unwrap();
+        assert_eq!(e.as_str(), "taro@example.jp");
+        assert_eq!(serde_json::to_string(&e).unwrap(), "\"taro@example.jp\"");
     }
 
     #[test]

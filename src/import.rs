@@ -591,7 +591,7 @@ mod store {
     /// on SQLite the import's transaction holds the only write lock, and the single instance
     /// keeps the progress in memory).
     pub async fn set_progress(pool: &Pool, import_id: i64, bytes: i64) -> Result<()> {
-        if db::backend(pool) == db::Backend::Postgres {
+        if !db::single_writer(pool) {
             sqlx::query(
                 "UPDATE imports SET processed_bytes = $1 WHERE id = $2 AND status = 'running'",
             )

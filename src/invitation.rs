@@ -13,12 +13,28 @@ pub const MAX_BATCH: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicantInput {
+    /// 1 to 100 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub name: String,
+    /// The applicant's address (full-width characters and capitals are folded).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 254,
+            pattern = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,30}(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,30})?@[A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?){1,3}$"
+        )
+    )]
     pub email: String,
+    /// The position applied for, up to 200 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub position: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// The rejection date, `YYYY-MM-DD`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub rejected_on: Option<String>,
 }
 
@@ -87,6 +103,19 @@ pub enum RowResult {
     Invalid { field: String, error: String },
 }
 
+crate::code_enum! {
+    /// Where an invitation stands.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum InvitationStatus {
+        /// Mailed; the applicant has not opted in yet.
+        Invited = "invited",
+        /// The applicant opted in (name and address are no longer kept here).
+        OptedIn = "opted_in",
+        /// Not answered within the invitation period: name and address were deleted.
+        Expired = "expired",
+    }
+}
+
 /// An invitation as the company sees it (name and address only until consent or deletion).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
@@ -97,8 +126,8 @@ pub struct InvitationRow {
     pub email: Option<String>,
     pub position: Option<String>,
     pub rejected_on: Option<String>,
-    /// `invited`, `opted_in` or `expired`.
-    pub status: String,
+    #[cfg_attr(feature = "db", sqlx(try_from = "String"))]
+    pub status: InvitationStatus,
     pub created_at: i64,
 }
 
@@ -106,21 +135,17 @@ pub struct InvitationRow {
 mod store {
     use super::*;
     use crate::{
-        auth::{hash, keyed_hash, random_token},
         db::{self, Pool},
         error::Result,
+        person,
         time::now,
+        token::{hash, random_token},
     };
     use sqlx::Row;
 
     /// The keyed hash of a person's canonical address, as relays and the suppression list use.
     pub async fn email_key(conn: &mut sqlx::AnyConnection, email: &Email) -> Result<String> {
-        let pepper = db::secret(conn, "person_key").await?;
-        Ok(person_key(&pepper, email))
-    }
-
-    fn person_key(pepper: &str, email: &Email) -> String {
-        keyed_hash(pepper, &format!("email:{}", email.canonical()))
+        Ok(person::email_key(&person::pepper(conn).await?, email))
     }
 
     /// Turns applicants into invitations inside one transaction (an API request, or a whole
@@ -145,7 +170,7 @@ mod store {
         ) -> Result<Intake<'c>> {
             let mut tx = db::begin(pool).await?;
             db::lock_company(&mut tx, company_id).await?;
-            let pepper = db::secret(&mut tx, "person_key").await?;
+            let pepper = person::pepper(&mut tx).await?;
             Ok(Intake {
                 tx,
                 company_id,
@@ -171,11 +196,8 @@ mod store {
                     })
                 }
             };
-            let key = person_key(&self.pepper, &a.email);
-            let phone_key = phone
-                .map(crate::profile::canonical_phone)
-                .filter(|p| !p.is_empty())
-                .map(|p| keyed_hash(&self.pepper, &format!("phone:{p}")));
+            let key = person::email_key(&self.pepper, &a.email);
+            let phone_key = phone.and_then(|p| person::phone_key(&self.pepper, p));
             if !self.seen.insert(key.clone())
                 || phone_key
                     .as_ref()

@@ -1,7 +1,10 @@
-//! Career Relay core: the rules of DESIGN.md, storage and mail, with no web framework.
+//! Career Relay core: the rules of docs/design.md, storage and mail, with no web framework.
 //!
 //! Domain types compile everywhere (the browser build uses them for forms and views);
 //! everything that touches the database sits behind the `db` feature.
+
+#[macro_use]
+pub mod code;
 
 pub mod consent;
 pub mod email;
@@ -20,8 +23,12 @@ pub mod invitation;
 pub mod limit;
 pub mod mail;
 pub mod org;
+pub mod person;
 pub mod placement;
+pub mod pool;
 pub mod provision;
+#[cfg(feature = "db")]
+pub mod qualify;
 pub mod referral;
 pub mod relay;
 pub mod settings;
@@ -33,6 +40,18 @@ pub mod db;
 pub mod demo;
 #[cfg(feature = "db")]
 pub mod scratch;
+#[cfg(feature = "db")]
+pub mod token;
 
 pub use email::Email;
+
+/// Brings a database up to date: the schema, then what a new database needs (the default
+/// settings and the installation's secret for person keys).
+#[cfg(feature = "db")]
+pub async fn migrate(pool: &db::Pool, url: &str) -> error::Result<()> {
+    db::migrate(pool, url).await?;
+    settings::ensure_defaults(pool).await?;
+    person::pepper(&mut *pool.acquire().await?).await?;
+    Ok(())
+}
 pub use error::{Error, FieldError, UserError};

@@ -44,7 +44,7 @@ mod store {
              ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
              RETURNING hits",
         )
-        .bind(crate::auth::hash(bucket))
+        .bind(crate::token::hash(bucket))
         .bind(window)
         .fetch_one(pool)
         .await?;

@@ -96,31 +96,9 @@ mod store {
     /// this one) takes them again while they are being sent.
     pub async fn take_due(pool: &Pool, limit: i64) -> Result<Vec<Outgoing>> {
         let t = now();
-        // One statement: the rows are chosen (on PostgreSQL skipping those other instances hold)
-        // and leased at once, so no one else can take them until the lease ends.
-        let sql = match db::backend(pool) {
-            db::Backend::Postgres => {
-                "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
-                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id IN (
-                     SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
-                     ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-                 RETURNING id, to_addr, subject, body_text, unsubscribe_url, attempts"
-            }
-            db::Backend::Sqlite => {
-                "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
-                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id IN (
-                     SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
-                     ORDER BY id LIMIT $3)
-                 RETURNING id, to_addr, subject, body_text, unsubscribe_url, attempts"
-            }
-        };
         let mut tx = db::begin(pool).await?;
-        let mut taken: Vec<Outgoing> = sqlx::query_as(sql)
-            .bind(t + LEASE_SECONDS)
-            .bind(t)
-            .bind(limit)
-            .fetch_all(&mut *tx)
-            .await?;
+        let mut taken: Vec<Outgoing> =
+            db::lease_due_mail(&mut tx, t + LEASE_SECONDS, t, limit).await?;
         tx.commit().await?;
         taken.sort_by_key(|m| m.id);
         Ok(taken)

@@ -38,24 +38,54 @@ impl Membership {
     }
 }
 
+crate::code_enum! {
+    /// What a member of a company or agency may do: admins also manage members, keys and sign-in.
+    pub enum MemberRole {
+        Admin = "admin",
+        Member = "member",
+    }
+}
+
+/// Someone an organisation's admin invites, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    pub email: crate::Email,
+    pub role: MemberRole,
+}
+
 /// A member as their organisation's admins see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct MemberRow {
     pub id: i64,
     pub email: String,
-    pub member_role: String,
+    #[cfg_attr(feature = "db", sqlx(try_from = "String"))]
+    pub member_role: MemberRole,
     pub created_at: i64,
 }
 
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{db::Pool, email::Email, error::Result, relay::RelayCode, time::now, UserError};
+    use crate::{
+        db::{OnUnique, Pool},
+        email::Email,
+        error::Result,
+        relay::RelayCode,
+        time::now,
+        UserError,
+    };
+
+    /// Serialises writers that change one organisation's members or sign-in settings.
+    pub async fn lock(conn: &mut sqlx::AnyConnection, org: Membership) -> Result<()> {
+        match org {
+            Membership::Company(id) => crate::db::lock_company(conn, id).await,
+            Membership::Agency(id) => crate::db::lock_agency(conn, id).await,
+        }
+    }
 
     /// The statements about members, for each kind of organisation (plain SQL per column).
     struct MemberSql {
-        lock: &'static str,
         members: &'static str,
         rejoin: &'static str,
         set_role: &'static str,
@@ -64,7 +94,6 @@ mod store {
     }
 
     const COMPANY_MEMBERS: MemberSql = MemberSql {
-        lock: "SELECT id FROM companies WHERE id = $1 FOR NO KEY UPDATE",
         members: "SELECT id, email, member_role, created_at FROM users WHERE company_id = $1 ORDER BY id LIMIT 500",
         rejoin: "UPDATE users SET company_id = $1, member_role = $2, updated_at = $3
                  WHERE email = $4 AND kind = 'company' AND company_id IS NULL AND agency_id IS NULL RETURNING id",
@@ -74,7 +103,6 @@ mod store {
     };
 
     const AGENCY_MEMBERS: MemberSql = MemberSql {
-        lock: "SELECT id FROM agencies WHERE id = $1 FOR NO KEY UPDATE",
         members: "SELECT id, email, member_role, created_at FROM users WHERE agency_id = $1 ORDER BY id LIMIT 500",
         rejoin: "UPDATE users SET agency_id = $1, member_role = $2, updated_at = $3
                  WHERE email = $4 AND kind = 'agency' AND company_id IS NULL AND agency_id IS NULL RETURNING id",
@@ -167,7 +195,7 @@ mod store {
         pool: &Pool,
         org: Membership,
         email: &Email,
-        admin: bool,
+        role: MemberRole,
     ) -> Result<i64> {
         require_exists(pool, org).await?;
         let (company_id, agency_id) = org.ids();
@@ -176,20 +204,12 @@ mod store {
         } else {
             "agency"
         };
-        insert_user(
-            pool,
-            email,
-            kind,
-            company_id,
-            agency_id,
-            if admin { "admin" } else { "member" },
-        )
-        .await
+        insert_user(pool, email, kind, company_id, agency_id, role).await
     }
 
     /// Creates a platform admin.
     pub async fn create_admin(pool: &Pool, email: &Email) -> Result<i64> {
-        insert_user(pool, email, "admin", None, None, "admin").await
+        insert_user(pool, email, "admin", None, None, MemberRole::Admin).await
     }
 
     async fn insert_user(
@@ -198,24 +218,20 @@ mod store {
         kind: &str,
         company_id: Option<i64>,
         agency_id: Option<i64>,
-        role: &str,
+        role: MemberRole,
     ) -> Result<i64> {
-        let r = sqlx::query_scalar(
+        sqlx::query_scalar(
             "INSERT INTO users (email, kind, company_id, agency_id, member_role, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
         )
         .bind(email.as_str())
         .bind(kind)
         .bind(company_id)
         .bind(agency_id)
-        .bind(role)
+        .bind(role.code())
         .bind(now())
         .fetch_one(pool)
-        .await;
-        match r {
-            Ok(id) => Ok(id),
-            Err(e) if crate::db::is_unique_violation(&e) => Err(UserError::AlreadyExists.into()),
-            Err(e) => Err(e.into()),
-        }
+        .await
+        .on_unique(UserError::AlreadyExists)
     }
 
     /// Every agency, newest first.
@@ -277,14 +293,13 @@ mod store {
         pool: &Pool,
         org: Membership,
         email: &Email,
-        admin: bool,
+        role: MemberRole,
     ) -> Result<i64> {
         let (sql, org_id) = member_sql(org);
-        let role = if admin { "admin" } else { "member" };
         let mut tx = crate::db::begin(pool).await?;
         let rejoined: Option<i64> = sqlx::query_scalar(sql.rejoin)
             .bind(org_id)
-            .bind(role)
+            .bind(role.code())
             .bind(now())
             .bind(email.as_str())
             .fetch_optional(&mut *tx)
@@ -302,7 +317,7 @@ mod store {
         if candidate.is_some() {
             return Err(UserError::AlreadyExists.into());
         }
-        add_member(pool, org, email, admin).await
+        add_member(pool, org, email, role).await
     }
 
     /// Changes a member's role. The organisation keeps at least one admin. The member's sessions
@@ -312,9 +327,8 @@ mod store {
         pool: &Pool,
         org: Membership,
         user_id: i64,
-        admin: bool,
+        role: MemberRole,
     ) -> Result<()> {
-        let role = if admin { "admin" } else { "member" };
         change_member(pool, org, user_id, role, |sql| sql.set_role).await
     }
 
@@ -322,7 +336,7 @@ mod store {
     /// at least one admin. The account stays (claims and notes name it) without an organisation.
     #[tracing::instrument(skip(pool))]
     pub async fn remove_member(pool: &Pool, org: Membership, user_id: i64) -> Result<()> {
-        change_member(pool, org, user_id, "member", |sql| sql.remove).await
+        change_member(pool, org, user_id, MemberRole::Member, |sql| sql.remove).await
     }
 
     /// Runs one change of a member (`$1` role, `$2` now, `$3` member, `$4` organisation) under the
@@ -331,14 +345,14 @@ mod store {
         pool: &Pool,
         org: Membership,
         user_id: i64,
-        role: &str,
+        role: MemberRole,
         statement: fn(&MemberSql) -> &'static str,
     ) -> Result<()> {
         let (sql, org_id) = member_sql(org);
         let mut tx = crate::db::begin(pool).await?;
-        crate::db::lock_row(&mut tx, sql.lock, org_id).await?;
+        lock(&mut tx, org).await?;
         let r = sqlx::query(statement(sql))
-            .bind(role)
+            .bind(role.code())
             .bind(now())
             .bind(user_id)
             .bind(org_id)
@@ -368,6 +382,6 @@ mod store {
 #[cfg(feature = "db")]
 pub use store::{
     add_member, agencies, agency_approved, agency_name, company_name, create_admin, create_agency,
-    create_company, invite_member, members, remove_member, require_exists, set_agency_status,
+    create_company, invite_member, lock, members, remove_member, require_exists, set_agency_status,
     set_member_role,
 };

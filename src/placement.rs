@@ -78,6 +78,22 @@ impl TryFrom<&PlacementInput> for Placement {
     }
 }
 
+crate::code_enum! {
+    /// Where a placement report stands.
+    pub enum PlacementStatus {
+        /// Reported by the agency; the candidate has not answered.
+        Reported = "reported",
+        /// The candidate confirmed it.
+        Confirmed = "confirmed",
+        /// The candidate disputed it; the bonus is held until an admin decides.
+        Disputed = "disputed",
+        /// An admin upheld it after a dispute.
+        Upheld = "upheld",
+        /// An admin withdrew it after a dispute.
+        Rejected = "rejected",
+    }
+}
+
 /// A placement as the candidate it concerns sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
@@ -87,7 +103,8 @@ pub struct PlacementView {
     pub employer: String,
     pub position: String,
     pub start_date: String,
-    pub status: String,
+    #[cfg_attr(feature = "db", sqlx(try_from = "String"))]
+    pub status: PlacementStatus,
     pub created_at: i64,
 }
 
@@ -114,7 +131,13 @@ pub struct DisputedPlacement {
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{credit, db, db::Pool, error::Result, settings, time::now};
+    use crate::{
+        credit,
+        db::{self, OnUnique, Pool},
+        error::Result,
+        settings,
+        time::now,
+    };
     use sqlx::Row;
 
     /// Reports a placement on the agency's own live claim: closes the claim and credits the
@@ -152,7 +175,7 @@ mod store {
             .bind(candidate_id)
             .fetch_one(&mut *tx)
             .await?;
-        let inserted = sqlx::query_scalar::<_, i64>(
+        let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO placements (claim_id, candidate_id, agency_id, company_id, employer, position, start_date, fee, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         )
@@ -166,14 +189,10 @@ mod store {
         .bind(p.fee)
         .bind(t)
         .fetch_one(&mut *tx)
-        .await;
-        let id = match inserted {
-            Ok(id) => id,
-            Err(e) if db::is_unique_violation(&e) => return Err(UserError::AlreadyPlaced.into()),
-            Err(e) => return Err(e.into()),
-        };
+        .await
+        .on_unique(UserError::AlreadyPlaced)?;
         // Hired: out of the pool for good (unless an admin withdraws the placement).
-        crate::candidate::refresh(&mut tx, candidate_id).await?;
+        crate::qualify::refresh(&mut tx, candidate_id).await?;
         let s = settings::load(&mut *tx).await?;
         if s.placement_bonus > 0 {
             credit::append(
@@ -200,13 +219,13 @@ mod store {
     ) -> Result<()> {
         let mut tx = db::begin(pool).await?;
         let status = match answer {
-            Answer::Confirm => "confirmed",
-            Answer::Dispute => "disputed",
+            Answer::Confirm => PlacementStatus::Confirmed,
+            Answer::Dispute => PlacementStatus::Disputed,
         };
         let company_id: Option<i64> = sqlx::query_scalar(
             "UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3 AND candidate_id = $4 AND status = 'reported' RETURNING company_id",
         )
-        .bind(status)
+        .bind(status.code())
         .bind(now())
         .bind(placement_id)
         .bind(candidate_id)
@@ -242,7 +261,12 @@ mod store {
         let decided = sqlx::query(
             "UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'disputed' RETURNING company_id, candidate_id",
         )
-        .bind(if uphold { "upheld" } else { "rejected" })
+        .bind(if uphold {
+            PlacementStatus::Upheld
+        } else {
+            PlacementStatus::Rejected
+        }
+        .code())
         .bind(now())
         .bind(placement_id)
         .fetch_optional(&mut *tx)
@@ -253,7 +277,7 @@ mod store {
         let company_id: i64 = decided.try_get("company_id")?;
         if let Some(candidate_id) = decided.try_get::<Option<i64>, _>("candidate_id")? {
             // A withdrawn placement returns the candidate to the pool, if they still qualify.
-            crate::candidate::refresh(&mut tx, candidate_id).await?;
+            crate::qualify::refresh(&mut tx, candidate_id).await?;
         }
         if uphold {
             let bonus = bonus_of(&mut tx, placement_id).await?;

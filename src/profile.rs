@@ -6,7 +6,24 @@ use unicode_normalization::UnicodeNormalization;
 
 /// A prefecture of Japan by its JIS X 0401 code (1 = Hokkaido … 47 = Okinawa).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
 pub struct Prefecture(u8);
+
+impl TryFrom<u8> for Prefecture {
+    type Error = UserError;
+    fn try_from(code: u8) -> Result<Self, UserError> {
+        match code {
+            1..=47 => Ok(Prefecture(code)),
+            _ => Err(UserError::InvalidPrefecture),
+        }
+    }
+}
+
+impl From<Prefecture> for u8 {
+    fn from(p: Prefecture) -> u8 {
+        p.0
+    }
+}
 
 impl Prefecture {
     /// Every prefecture in JIS order.
@@ -19,10 +36,9 @@ impl Prefecture {
         if raw.is_empty() {
             return Err(UserError::Required);
         }
-        match raw.parse::<u8>() {
-            Ok(n @ 1..=47) => Ok(Prefecture(n)),
-            _ => Err(UserError::InvalidPrefecture),
-        }
+        raw.parse::<u8>()
+            .map_err(|_| UserError::InvalidPrefecture)
+            .and_then(Prefecture::try_from)
     }
 
     pub fn code(self) -> u8 {
@@ -30,37 +46,23 @@ impl Prefecture {
     }
 }
 
-macro_rules! job_types {
-    ($($variant:ident => $code:literal),+ $(,)?) => {
-        /// The kinds of work a candidate is looking for; the pool filters on them.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum JobType { $($variant),+ }
-
-        impl JobType {
-            /// Every job type, in the order forms list them.
-            pub const ALL: &'static [JobType] = &[$(JobType::$variant),+];
-
-            /// The stable code stored in the database and sent by forms.
-            pub fn code(self) -> &'static str {
-                match self { $(JobType::$variant => $code),+ }
-            }
-        }
-    };
-}
-
-job_types! {
-    Sales => "sales",
-    Accounting => "accounting",
-    Engineering => "engineering",
-    Marketing => "marketing",
-    HumanResources => "hr",
-    Office => "office",
-    Design => "design",
-    CustomerSupport => "support",
-    Consulting => "consulting",
-    Manufacturing => "manufacturing",
-    Medical => "medical",
-    Other => "other",
+crate::code_enum! {
+    /// The kinds of work a candidate is looking for; the pool filters on them.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum JobType {
+        Sales = "sales",
+        Accounting = "accounting",
+        Engineering = "engineering",
+        Marketing = "marketing",
+        HumanResources = "hr",
+        Office = "office",
+        Design = "design",
+        CustomerSupport = "support",
+        Consulting = "consulting",
+        Manufacturing = "manufacturing",
+        Medical = "medical",
+        Other = "other",
+    }
 }
 
 impl JobType {
@@ -69,11 +71,7 @@ impl JobType {
         if raw.is_empty() {
             return Err(UserError::Required);
         }
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|j| j.code() == raw)
-            .ok_or(UserError::InvalidJobType)
+        Self::from_code(raw).ok_or(UserError::InvalidJobType)
     }
 }
 
@@ -276,15 +274,6 @@ impl Profile {
     }
 }
 
-/// A phone number as one person has it, whichever way it was written: Japanese numbers in the
-/// international form (`+81 90…`) become the national one (`090…`).
-pub fn canonical_phone(phone: &str) -> String {
-    match phone.strip_prefix("+81") {
-        Some(rest) => format!("0{}", rest.trim_start_matches('0')),
-        None => phone.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +334,19 @@ mod tests {
     }
 
     #[test]
+    fn json_cannot_build_a_prefecture_or_job_type_that_parse_refuses() {
+        assert!(serde_json::from_str::<Prefecture>("48").is_err());
+        assert!(serde_json::from_str::<Prefecture>("0").is_err());
+        assert_eq!(serde_json::from_str::<Prefecture>("13").unwrap().code(), 13);
+        assert!(serde_json::from_str::<JobType>("\"astronaut\"").is_err());
+        assert!(serde_json::from_str::<JobType>("\"Sales\"").is_err());
+        assert_eq!(
+            serde_json::from_str::<JobType>("\"hr\"").unwrap(),
+            JobType::HumanResources
+        );
+    }
+
+    #[test]
     fn half_width_kana_is_accepted_as_full_width() {
         let p = Profile::try_from(&ProfileInput {
             name_kana: "ﾔﾏﾀﾞ ﾀﾛｳ".into(),
@@ -352,13 +354,6 @@ mod tests {
         })
         .unwrap();
         assert_eq!(p.name_kana, "ヤマダ タロウ");
-    }
-
-    #[test]
-    fn japanese_numbers_compare_in_the_national_form() {
-        assert_eq!(canonical_phone("+819012345678"), "09012345678");
-        assert_eq!(canonical_phone("09012345678"), "09012345678");
-        assert_eq!(canonical_phone("+14155550100"), "+14155550100");
     }
 
     #[test]

@@ -5,7 +5,21 @@ use serde::{Deserialize, Serialize};
 
 /// A relay code: 128 random bits, URL-safe base64 without padding (22 characters).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct RelayCode(String);
+
+impl TryFrom<String> for RelayCode {
+    type Error = UserError;
+    fn try_from(raw: String) -> Result<Self, UserError> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<RelayCode> for String {
+    fn from(c: RelayCode) -> String {
+        c.0
+    }
+}
 
 impl RelayCode {
     /// Checks the shape of a code taken from a URL; it says nothing about whether it exists.
@@ -42,7 +56,7 @@ pub struct RelayLanding {
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{auth::random_token, db::Pool, error::Result, time::now};
+    use crate::{db::Pool, error::Result, time::now, token::random_token};
     use sqlx::Row;
 
     impl RelayCode {
@@ -149,6 +163,13 @@ mod tests {
         assert!(RelayCode::parse("abcdefghijklmnopqrstuv").is_ok());
         assert!(RelayCode::parse("short").is_err());
         assert!(RelayCode::parse("abcdefghijklmnopqrst/v").is_err());
+    }
+
+    #[test]
+    fn json_cannot_build_a_code_that_parse_refuses() {
+        assert!(serde_json::from_str::<RelayCode>("\"short\"").is_err());
+        let c: RelayCode = serde_json::from_str("\"abcdefghijklmnopqrstuv\"").unwrap();
+        assert_eq!(c.as_str(), "abcdefghijklmnopqrstuv");
     }
 
     #[cfg(feature = "db")]

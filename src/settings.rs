@@ -1,4 +1,4 @@
-//! Platform settings: the numbers DESIGN.md leaves to the platform admin, stored in the database.
+//! Platform settings: the numbers docs/design.md leaves to the platform admin, stored in the database.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,10 +29,16 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
-    /// Checks the two settings an admin edits; each must stay in a sensible range.
-    pub fn with_credit_rules(
-        self,
+/// The two credit rules an admin edits, each checked against its sensible range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreditRules {
+    pub relays_per_credit: i64,
+    pub placement_bonus: i64,
+}
+
+impl CreditRules {
+    /// Reads the rules as typed; every field's error at once.
+    pub fn parse(
         relays_per_credit: &str,
         placement_bonus: &str,
     ) -> Result<Self, Vec<crate::FieldError>> {
@@ -57,10 +63,29 @@ impl Settings {
             (Ok(relays_per_credit), Ok(placement_bonus)) => Ok(Self {
                 relays_per_credit,
                 placement_bonus,
-                ..self
             }),
             (per, bonus) => Err([per.err(), bonus.err()].into_iter().flatten().collect()),
         }
+    }
+}
+
+impl Settings {
+    /// These settings with other credit rules.
+    pub fn with(self, rules: CreditRules) -> Self {
+        Self {
+            relays_per_credit: rules.relays_per_credit,
+            placement_bonus: rules.placement_bonus,
+            ..self
+        }
+    }
+
+    /// Checks the two settings an admin edits; each must stay in a sensible range.
+    pub fn with_credit_rules(
+        self,
+        relays_per_credit: &str,
+        placement_bonus: &str,
+    ) -> Result<Self, Vec<crate::FieldError>> {
+        CreditRules::parse(relays_per_credit, placement_bonus).map(|r| self.with(r))
     }
 }
 

@@ -66,14 +66,18 @@ pub fn parse_domains(raw: &str) -> Result<Vec<String>, UserError> {
 mod store {
     use super::*;
     use crate::{
-        auth::Subject, db::Pool, email::Email, error::Result, org::Membership, time::now,
+        auth::Subject,
+        db::{OnUnique, Pool},
+        email::Email,
+        error::Result,
+        org::Membership,
+        time::now,
         FieldError,
     };
     use sqlx::Row;
 
     /// The statements for each kind of organisation (plain SQL per table).
     struct SsoSql {
-        lock: &'static str,
         read: &'static str,
         domains: &'static str,
         clear_domains: &'static str,
@@ -83,7 +87,6 @@ mod store {
     }
 
     const COMPANY: SsoSql = SsoSql {
-        lock: "SELECT id FROM companies WHERE id = $1 FOR NO KEY UPDATE",
         read: "SELECT sso_provider, sso_domain_join, staff_email_links FROM companies WHERE id = $1",
         domains: "SELECT domain FROM org_domains WHERE company_id = $1 ORDER BY domain",
         clear_domains: "DELETE FROM org_domains WHERE company_id = $1",
@@ -93,7 +96,6 @@ mod store {
     };
 
     const AGENCY: SsoSql = SsoSql {
-        lock: "SELECT id FROM agencies WHERE id = $1 FOR NO KEY UPDATE",
         read: "SELECT sso_provider, sso_domain_join, staff_email_links FROM agencies WHERE id = $1",
         domains: "SELECT domain FROM org_domains WHERE agency_id = $1 ORDER BY domain",
         clear_domains: "DELETE FROM org_domains WHERE agency_id = $1",
@@ -145,7 +147,7 @@ mod store {
         let (sql, id) = sql(org);
         let t = now();
         let mut tx = crate::db::begin(pool).await?;
-        crate::db::lock_row(&mut tx, sql.lock, id).await?;
+        crate::org::lock(&mut tx, org).await?;
         let r = sqlx::query(sql.bind)
             .bind(provider)
             .bind(t)
@@ -160,19 +162,13 @@ mod store {
             .execute(&mut *tx)
             .await?;
         for d in &domains {
-            let r = sqlx::query(sql.add_domain)
+            sqlx::query(sql.add_domain)
                 .bind(d)
                 .bind(id)
                 .bind(t)
                 .execute(&mut *tx)
-                .await;
-            match r {
-                Ok(_) => {}
-                Err(e) if crate::db::is_unique_violation(&e) => {
-                    return Err(vec![FieldError::new("domains", UserError::DomainTaken)].into())
-                }
-                Err(e) => return Err(e.into()),
-            }
+                .await
+                .on_unique(vec![FieldError::new("domains", UserError::DomainTaken)])?;
         }
         tx.commit().await?;
         Ok(())
@@ -190,7 +186,7 @@ mod store {
     ) -> Result<()> {
         let (sql, id) = sql(org);
         let mut tx = crate::db::begin(pool).await?;
-        crate::db::lock_row(&mut tx, sql.lock, id).await?;
+        crate::org::lock(&mut tx, org).await?;
         let provider: Option<String> = sqlx::query_scalar(sql.read)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -365,7 +361,7 @@ mod store {
             },
             None => join_by_domain(&mut tx, id).await?,
         };
-        let r = sqlx::query(
+        sqlx::query(
             "INSERT INTO sso_identities (provider, subject, user_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
         )
         .bind(&id.provider)
@@ -373,13 +369,9 @@ mod store {
         .bind(user)
         .bind(now())
         .execute(&mut *tx)
-        .await;
-        match r {
-            Ok(_) => {}
-            // The same identity signed in twice at once: the other sign-in linked it.
-            Err(e) if crate::db::is_unique_violation(&e) => {}
-            Err(e) => return Err(e.into()),
-        }
+        .await
+        // The same identity signed in twice at once: the other sign-in linked it.
+        .none_on_unique()?;
         tx.commit().await?;
         Ok(user)
     }
@@ -416,7 +408,7 @@ mod store {
             (Some(c), _) => ("company", Some(c), None),
             (None, a) => ("agency", None, a),
         };
-        let r = sqlx::query_scalar(
+        sqlx::query_scalar(
             "INSERT INTO users (email, kind, company_id, agency_id, member_role, created_at, updated_at) VALUES ($1, $2, $3, $4, 'member', $5, $5) RETURNING id",
         )
         .bind(id.email.as_str())
@@ -425,12 +417,8 @@ mod store {
         .bind(agency)
         .bind(now())
         .fetch_one(&mut **tx)
-        .await;
-        match r {
-            Ok(user) => Ok(user),
-            Err(e) if crate::db::is_unique_violation(&e) => Err(UserError::SsoFailed.into()),
-            Err(e) => Err(e.into()),
-        }
+        .await
+        .on_unique(UserError::SsoFailed)
     }
 }
 

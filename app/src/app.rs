@@ -16,14 +16,16 @@ use leptos_router::{
 /// The document around the app. Hydration scripts are included only when the wasm bundle was built.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let hydrate = crate::state::AppState::get().hydrate;
+    let hydrate = crate::state::AppState::get().is_ok_and(|s| s.hydrate);
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
+    // The page's language, which the hydrating browser reads back from `<html lang>`.
+    let lang = chosen_locale().unwrap_or_default();
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     view! {
         <!DOCTYPE html>
-        <html lang="ja">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -66,13 +68,23 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Japanese unless the person chose otherwise: the browser's Accept-Language is not consulted.
-    let header_getter = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
+    // Japanese unless the person chose otherwise (the cookie `/lang/{locale}` sets): the browser's
+    // Accept-Language is not consulted.
+    let header_getter =
+        leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(chosen_locale);
     view! {
         <I18nContextProvider ssr_lang_header_getter=header_getter>
             <Inner />
         </I18nContextProvider>
     }
+}
+
+/// The language the person chose, as a code (`ja`, `en`); on the server only.
+fn chosen_locale() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    return Some(leptos_i18n::Locale::as_str(crate::api::ssr::locale()).to_owned());
+    #[cfg(not(feature = "ssr"))]
+    return None;
 }
 
 #[component]

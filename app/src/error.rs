@@ -102,3 +102,30 @@ impl AppError {
         }
     }
 }
+
+/// Marks the response of a plain handler that failed with a user's error: the server's
+/// error-page layer, which knows the person's language, renders the translated page for it.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorPage(pub UserError);
+
+/// A refused or failed plain handler (a guard used as an extractor, a download, an upload):
+/// the error's status and the translated error page. A plain handler has no sign-in challenge
+/// to offer (sessions are cookies, not `WWW-Authenticate`), so "not signed in" is 403 there.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::StatusCode;
+        let error = match &self {
+            AppError::Fields(f) => f.first().map_or(UserError::Internal, |f| f.error),
+            other => other.general().unwrap_or(UserError::Internal),
+        };
+        let status = match error {
+            UserError::NotSignedIn => StatusCode::FORBIDDEN,
+            _ => StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        };
+        let mut res = (status, error.code()).into_response();
+        res.extensions_mut().insert(ErrorPage(error));
+        res
+    }
+}

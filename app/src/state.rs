@@ -23,8 +23,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state provided by the server for this request.
-    pub fn get() -> AppState {
-        leptos::prelude::expect_context::<AppState>()
+    /// The state provided by the server for this request. A page whose client went away
+    /// disposes of its context while its resources may still run: they get `Internal` (and
+    /// nobody to show it to), never a panic.
+    pub fn get() -> Result<AppState, crate::error::AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::debug!("request context gone: the client went away");
+            crate::error::AppError::User(career_relay::UserError::Internal)
+        })
     }
 }

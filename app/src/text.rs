@@ -1,7 +1,7 @@
 //! Translated text for codes that come from the server: errors, job types, prefectures, states.
 
 use crate::i18n::*;
-use career_relay::UserError;
+use career_relay::{placement::PlacementStatus, UserError};
 use leptos_i18n::I18nContext;
 
 type I18n = I18nContext<Locale>;
@@ -170,13 +170,13 @@ pub fn outcome(i18n: I18n, end_reason: Option<&str>) -> String {
 }
 
 /// Where a placement report stands.
-pub fn placement_status(i18n: I18n, status: &str) -> String {
+pub fn placement_status(i18n: I18n, status: PlacementStatus) -> String {
     match status {
-        "reported" => t_string!(i18n, placement_status.reported),
-        "confirmed" => t_string!(i18n, placement_status.confirmed),
-        "disputed" => t_string!(i18n, placement_status.disputed),
-        "upheld" => t_string!(i18n, placement_status.upheld),
-        _ => t_string!(i18n, placement_status.rejected),
+        PlacementStatus::Reported => t_string!(i18n, placement_status.reported),
+        PlacementStatus::Confirmed => t_string!(i18n, placement_status.confirmed),
+        PlacementStatus::Disputed => t_string!(i18n, placement_status.disputed),
+        PlacementStatus::Upheld => t_string!(i18n, placement_status.upheld),
+        PlacementStatus::Rejected => t_string!(i18n, placement_status.rejected),
     }
     .to_string()
 }

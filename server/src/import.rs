@@ -1,18 +1,16 @@
 //! CSV import over HTTP: the upload (streamed into the database in chunks), the report download,
 //! and the runner that takes queued imports.
 
-use app::{guard::RequestSession, state::AppState};
+use crate::error::{HandlerError, OrBack};
+use app::{guard::CompanyMember, state::AppState};
 use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, State},
-    http::{header, StatusCode},
+    http::header,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
-    Extension, Router,
+    Router,
 };
-use career_relay::{
-    auth::{self, Subject, UserKind},
-    import,
-};
+use career_relay::{import, UserError};
 
 /// Largest file accepted (100,000 rows of an ATS export are a few dozen megabytes).
 pub const MAX_UPLOAD: usize = 256 * 1024 * 1024;
@@ -27,47 +25,31 @@ pub fn routes(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The company of the signed-in company member.
-async fn company_of(state: &AppState, session: &RequestSession) -> Option<(i64, i64)> {
-    let Some(Subject::User(id)) = session.subject else {
-        return None;
-    };
-    match auth::load_user(&state.pool, id).await {
-        Ok(Some(u)) if u.kind == UserKind::Company => u.company_id.map(|c| (c, id)),
-        _ => None,
-    }
-}
-
 /// `POST /company/import/upload` (multipart, field `file`): stores the file chunk by chunk,
 /// notes its encoding, and opens its mapping page.
 async fn upload(
     State(state): State<AppState>,
-    Extension(session): Extension<RequestSession>,
+    member: CompanyMember,
     mut form: Multipart,
-) -> Response {
-    let Some((company, user)) = company_of(&state, &session).await else {
-        return StatusCode::FORBIDDEN.into_response();
-    };
-    let id = match import::create(&state.pool, company, user).await {
-        Ok(id) => id,
-        Err(e) => {
-            tracing::error!(error = ?e, "import upload failed");
-            return Redirect::to("/company/import?error=internal").into_response();
-        }
-    };
-    match store(&state, id, &mut form).await {
+) -> Result<Redirect, HandlerError> {
+    const BACK: &str = "/company/import?error=";
+    let id = import::create(&state.pool, member.company_id, member.user.id)
+        .await
+        .or_back(BACK)?;
+    let stored = store(&state, id, &mut form).await;
+    if !matches!(stored, Ok(Some(_))) {
+        let _ = import::discard(&state.pool, id).await;
+    }
+    match stored {
         Ok(Some(encoding)) => {
             tracing::info!(import.id = id, encoding, "import uploaded");
-            Redirect::to(&format!("/company/import/{id}")).into_response()
+            Ok(Redirect::to(&format!("/company/import/{id}")))
         }
-        Ok(None) => {
-            let _ = import::discard(&state.pool, id).await;
-            Redirect::to("/company/import?error=required").into_response()
-        }
+        Ok(None) => Err(HandlerError::back(BACK, UserError::Required)),
+        // An upload the browser broke off, or a body over the limit: nothing is kept.
         Err(e) => {
             tracing::warn!(error = %e, "import upload failed");
-            let _ = import::discard(&state.pool, id).await;
-            Redirect::to("/company/import?error=internal").into_response()
+            Err(HandlerError::back(BACK, UserError::Internal))
         }
     }
 }
@@ -111,25 +93,14 @@ async fn store(
 /// `GET /company/import/{id}/report.csv`: every row that was not invited, with the reason.
 async fn report_csv(
     State(state): State<AppState>,
-    Extension(session): Extension<RequestSession>,
+    member: CompanyMember,
     Path(id): Path<i64>,
-) -> Response {
-    let Some((company, _)) = company_of(&state, &session).await else {
-        return StatusCode::FORBIDDEN.into_response();
-    };
-    if import::get(&state.pool, company, id).await.is_err() {
-        return StatusCode::NOT_FOUND.into_response();
-    }
+) -> Result<Response, HandlerError> {
+    import::get(&state.pool, member.company_id, id).await?;
     let mut out = String::from("line,result,field\n");
     let mut after = 0;
     loop {
-        let rows = match import::report(&state.pool, id, after, 1000).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                tracing::error!(error = ?e, "import report failed");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
-        };
+        let rows = import::report(&state.pool, id, after, 1000).await?;
         let Some(last) = rows.last() else { break };
         after = last.line;
         for r in &rows {
@@ -141,7 +112,7 @@ async fn report_csv(
             ));
         }
     }
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
@@ -151,7 +122,7 @@ async fn report_csv(
         ],
         out,
     )
-        .into_response()
+        .into_response())
 }
 
 /// Runs every queued import, one after the other (each in its own transaction).

@@ -3,11 +3,14 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod error;
 pub mod import;
 pub mod jobs;
 pub mod mailer;
+pub mod middleware;
 pub mod routes;
 pub mod sessions;
+pub mod signin;
 pub mod sso;
 
 pub use config::{Config, Limits};
@@ -29,7 +32,7 @@ impl Application {
     /// Connects, migrates, and binds (port 0 binds a free port, as tests do).
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         let pool = career_relay::db::connect(&config.database_url).await?;
-        career_relay::db::migrate(&pool, &config.database_url).await?;
+        career_relay::migrate(&pool, &config.database_url).await?;
         let listener = TcpListener::bind(&config.addr).await?;
         let addr = listener.local_addr()?;
         let base_url = config

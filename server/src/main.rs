@@ -23,13 +23,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => serve(&cli.config, demo).await,
         Command::Migrate => {
             let pool = db::connect(&cli.config.database_url).await?;
-            db::migrate(&pool, &cli.config.database_url).await?;
+            career_relay::migrate(&pool, &cli.config.database_url).await?;
             println!("migrations applied");
             Ok(())
         }
         Command::Demo => {
             let pool = db::connect(&cli.config.database_url).await?;
-            db::migrate(&pool, &cli.config.database_url).await?;
+            career_relay::migrate(&pool, &cli.config.database_url).await?;
             load_demo(&pool, &base_url(&cli.config)).await
         }
         Command::Admin(cmd) => admin(&cli.config, cmd).await,
@@ -116,7 +116,7 @@ fn print(json: bool, value: serde_json::Value, text: String) {
 
 async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
     let pool = db::connect(&config.database_url).await?;
-    db::migrate(&pool, &config.database_url).await?;
+    career_relay::migrate(&pool, &config.database_url).await?;
     let base = base_url(config);
     let email =
         |raw: &str| Email::parse(raw).map_err(|e| anyhow::anyhow!("invalid e-mail address ({e})"));
@@ -151,7 +151,9 @@ async fn admin(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
         } => {
             let org_ref = org::Membership::of(company, agency)
                 .ok_or_else(|| anyhow::anyhow!("give --company ID or --agency ID"))?;
-            let id = org::add_member(&pool, org_ref, &email(&raw)?, role == "admin").await?;
+            let role = org::MemberRole::from_code(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role is admin or member"))?;
+            let id = org::add_member(&pool, org_ref, &email(&raw)?, role).await?;
             print(json, json!({ "user_id": id }), format!("member {id} added"));
         }
         AdminCommand::CreateAdmin { email: raw, json } => {

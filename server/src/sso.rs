@@ -3,11 +3,14 @@
 //! and `nonce`), and the callback that checks what comes back (state, code, ID token signature,
 //! issuer, audience, expiry, nonce) before the rules of `career_relay::sso` decide whom it signs in.
 
-use crate::routes::{refused, start_session};
+use crate::{
+    error::{HandlerError, OrBack},
+    signin::{session_failed, start_session, SSO_REFUSED},
+};
 use app::state::AppState;
 use axum::{
     extract::{Path, Query, State},
-    response::{IntoResponse, Redirect, Response},
+    response::Redirect,
     routing::get,
     Router,
 };
@@ -409,19 +412,16 @@ async fn start(
     State((sso, _)): State<(Sso, AppState)>,
     session: Session,
     Path(provider): Path<String>,
-) -> Response {
-    let (url, pending) = match sso.begin(&provider).await {
-        Ok(x) => x,
-        Err(e) => {
-            tracing::warn!(error = %e, "SSO sign-in could not start");
-            return refused(UserError::SsoFailed);
-        }
-    };
-    if let Err(e) = session.insert(PENDING_KEY, pending).await {
-        tracing::error!(error = ?e, "session write failed");
-        return refused(UserError::Internal);
-    }
-    Redirect::to(url.as_str()).into_response()
+) -> Result<Redirect, HandlerError> {
+    let (url, pending) = sso.begin(&provider).await.map_err(|e| {
+        tracing::warn!(error = %e, "SSO sign-in could not start");
+        HandlerError::back(SSO_REFUSED, UserError::SsoFailed)
+    })?;
+    session.insert(PENDING_KEY, pending).await.map_err(|e| {
+        session_failed(e);
+        HandlerError::back(SSO_REFUSED, UserError::Internal)
+    })?;
+    Ok(Redirect::to(url.as_str()))
 }
 
 #[derive(Deserialize)]
@@ -439,7 +439,7 @@ async fn callback(
     State((sso, state)): State<(Sso, AppState)>,
     session: Session,
     Query(q): Query<CallbackQuery>,
-) -> Response {
+) -> Result<Redirect, HandlerError> {
     let pending = session
         .remove::<Pending>(PENDING_KEY)
         .await
@@ -466,16 +466,16 @@ async fn callback(
         Ok((pending.provider, v))
     }
     .await;
-    let (provider, v) = match verified {
-        Ok(x) => x,
-        Err(e) => {
-            tracing::warn!(error = %e, "SSO sign-in refused");
-            return refused(UserError::SsoFailed);
-        }
-    };
+    let (provider, v) = verified.map_err(|e| {
+        tracing::warn!(error = %e, "SSO sign-in refused");
+        HandlerError::back(SSO_REFUSED, UserError::SsoFailed)
+    })?;
     let Some(Ok(email)) = v.email.as_deref().map(career_relay::Email::parse) else {
         tracing::warn!(error = %SsoError::NoEmail, "SSO sign-in refused");
-        return refused(UserError::SsoEmailUnverified);
+        return Err(HandlerError::back(
+            SSO_REFUSED,
+            UserError::SsoEmailUnverified,
+        ));
     };
     let identity = career_relay::sso::Identity {
         provider,
@@ -483,15 +483,13 @@ async fn callback(
         email,
         email_verified: v.email_verified,
     };
-    match career_relay::sso::sign_in(&state.pool, &identity).await {
-        Ok(user) => start_session(&state, &session, Subject::User(user), "sign_in_sso").await,
-        Err(career_relay::Error::User(e)) => {
-            tracing::info!(reason = %e, "SSO sign-in refused by the organisation rules");
-            refused(e)
-        }
-        Err(e) => {
-            tracing::error!(error = ?e, "SSO sign-in failed");
-            refused(UserError::Internal)
-        }
-    }
+    let user = career_relay::sso::sign_in(&state.pool, &identity)
+        .await
+        .inspect_err(|e| {
+            if let career_relay::Error::User(reason) = e {
+                tracing::info!(%reason, "SSO sign-in refused by the organisation rules");
+            }
+        })
+        .or_back(SSO_REFUSED)?;
+    start_session(&state, &session, Subject::User(user), "sign_in_sso").await
 }

@@ -2,7 +2,11 @@
 
 use crate::error::AppError;
 use career_relay::{
-    audit::AuditEntry, org::AgencyRow, placement::DisputedPlacement, settings::Settings,
+    audit::AuditEntry,
+    org::{AgencyRow, Membership},
+    placement::DisputedPlacement,
+    settings::{CreditRules, Settings},
+    FieldError, UserError,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -27,132 +31,183 @@ pub const DISPUTES_SHOWN: i64 = 50;
 
 #[server(endpoint = "admin_page")]
 pub async fn get_admin_page(audit_before: Option<i64>) -> Result<AdminPage, AppError> {
-    crate::guard::Admin::require().await?;
-    let state = crate::state::AppState::get();
-    let pool = state.pool;
+    use crate::guard::{Admin, Guard};
+    let (_, state) = Admin::require().await?;
+    let pool = &state.pool;
     Ok(AdminPage {
-        sso: career_relay::sso::bindings(&pool).await?,
+        sso: career_relay::sso::bindings(pool).await?,
+        agencies: career_relay::org::agencies(pool).await?,
+        settings: career_relay::settings::load(pool).await?,
+        disputes: career_relay::placement::disputed(pool, DISPUTES_SHOWN).await?,
+        audit: career_relay::audit::page(pool, audit_before).await?,
         providers: state.sso_providers,
-        agencies: career_relay::org::agencies(&pool).await?,
-        settings: career_relay::settings::load(&pool).await?,
-        disputes: career_relay::placement::disputed(&pool, DISPUTES_SHOWN).await?,
-        audit: career_relay::audit::page(&pool, audit_before).await?,
     })
+}
+
+/// An agency's approve or suspend button.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyStatusForm {
+    #[serde(deserialize_with = "super::number")]
+    pub agency_id: i64,
+    /// `true` approves, anything else suspends.
+    pub approved: String,
 }
 
 /// Approves (`approved=true`) or suspends an agency.
 #[server(endpoint = "set_agency_status")]
-pub async fn set_agency_status(agency_id: i64, approved: String) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::Admin::require().await?;
-        let approved = approved == "true";
-        career_relay::org::set_agency_status(
-            &crate::state::AppState::get().pool,
-            agency_id,
-            approved,
-        )
-        .await?;
-        let action = if approved {
-            "agency_approved"
-        } else {
-            "agency_suspended"
-        };
-        super::ssr::audit(admin.user.id, action, &format!("agency:{agency_id}")).await
-    }
-    .await;
-    super::ssr::finish("agency", result, "/admin?saved=agency", Default::default()).await
-}
-
-/// Changes the two credit rules.
-#[server(endpoint = "save_settings")]
-pub async fn save_settings(
-    relays_per_credit: String,
-    placement_bonus: String,
-) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::Admin::require().await?;
-        let pool = crate::state::AppState::get().pool;
-        let current = career_relay::settings::load(&pool).await?;
-        let next = current.with_credit_rules(&relays_per_credit, &placement_bonus)?;
-        career_relay::settings::save(&pool, &next).await?;
-        super::ssr::audit(admin.user.id, "settings_changed", "settings").await
-    }
-    .await;
-    let v = super::ssr::values([
-        ("relays_per_credit", &relays_per_credit),
-        ("placement_bonus", &placement_bonus),
-    ]);
-    super::ssr::finish("settings", result, "/admin?saved=settings", v).await
-}
-
-/// Decides a disputed placement: `uphold=true` releases the held bonus, otherwise it stays withdrawn.
-#[server(endpoint = "decide_placement")]
-pub async fn decide_placement(placement_id: i64, uphold: String) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::Admin::require().await?;
-        let uphold = uphold == "true";
-        career_relay::placement::decide(&crate::state::AppState::get().pool, placement_id, uphold)
-            .await?;
-        let action = if uphold {
-            "placement_upheld"
-        } else {
-            "placement_withdrawn"
-        };
-        super::ssr::audit(admin.user.id, action, &format!("placement:{placement_id}")).await
-    }
-    .await;
-    super::ssr::finish(
-        "dispute",
-        result,
-        "/admin?saved=dispute",
-        Default::default(),
+pub async fn set_agency_status(#[server(flatten)] form: AgencyStatusForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
+        "agency",
+        form,
+        to("/admin?saved=agency"),
+        |admin: crate::guard::Admin, state, form| async move {
+            let approved = form.approved == "true";
+            career_relay::org::set_agency_status(&state.pool, form.agency_id, approved).await?;
+            let action = if approved {
+                "agency_approved"
+            } else {
+                "agency_suspended"
+            };
+            let target = format!("agency:{}", form.agency_id);
+            audit(&state.pool, admin.user.id, action, &target).await
+        },
     )
     .await
 }
 
-/// Binds a company or agency (`org` is `company` or `agency`) to an identity provider (empty for
-/// none) and to its e-mail domains, once the admin has checked that the organisation owns them.
-#[server(endpoint = "bind_sso")]
-pub async fn bind_sso(
-    org: String,
-    org_id: String,
-    provider: String,
-    domains: String,
-) -> Result<(), AppError> {
-    use career_relay::{org::Membership, FieldError, UserError};
-    let result = async {
-        let admin = crate::guard::Admin::require().await?;
-        let state = crate::state::AppState::get();
-        let id: i64 = org_id
+/// The credit rules form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsForm {
+    pub relays_per_credit: String,
+    pub placement_bonus: String,
+}
+
+impl TryFrom<&SettingsForm> for CreditRules {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &SettingsForm) -> Result<Self, Self::Error> {
+        CreditRules::parse(&f.relays_per_credit, &f.placement_bonus)
+    }
+}
+
+/// Changes the two credit rules.
+#[server(endpoint = "save_settings")]
+pub async fn save_settings(#[server(flatten)] form: SettingsForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
+        "settings",
+        form,
+        to("/admin?saved=settings"),
+        |admin: crate::guard::Admin, state, form| async move {
+            let rules = CreditRules::try_from(&form)?;
+            let current = career_relay::settings::load(&state.pool).await?;
+            career_relay::settings::save(&state.pool, &current.with(rules)).await?;
+            audit(&state.pool, admin.user.id, "settings_changed", "settings").await
+        },
+    )
+    .await
+}
+
+/// The decision buttons of a disputed placement.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionForm {
+    #[serde(deserialize_with = "super::number")]
+    pub placement_id: i64,
+    /// `true` upholds the placement, anything else withdraws it.
+    pub uphold: String,
+}
+
+/// Decides a disputed placement: `uphold=true` releases the held bonus, otherwise it stays withdrawn.
+#[server(endpoint = "decide_placement")]
+pub async fn decide_placement(#[server(flatten)] form: DecisionForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
+        "dispute",
+        form,
+        to("/admin?saved=dispute"),
+        |admin: crate::guard::Admin, state, form| async move {
+            let uphold = form.uphold == "true";
+            career_relay::placement::decide(&state.pool, form.placement_id, uphold).await?;
+            let action = if uphold {
+                "placement_upheld"
+            } else {
+                "placement_withdrawn"
+            };
+            let target = format!("placement:{}", form.placement_id);
+            audit(&state.pool, admin.user.id, action, &target).await
+        },
+    )
+    .await
+}
+
+/// The single sign-on binding form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindSsoForm {
+    /// `company` or `agency`.
+    pub org: String,
+    pub org_id: String,
+    /// A configured provider's id; empty for none.
+    #[serde(default)]
+    pub provider: String,
+    /// The organisation's e-mail domains, one per line or separated by commas.
+    #[serde(default)]
+    pub domains: String,
+}
+
+impl TryFrom<&BindSsoForm> for Membership {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &BindSsoForm) -> Result<Self, Self::Error> {
+        let id: i64 = f
+            .org_id
             .trim()
             .parse()
             .map_err(|_| vec![FieldError::new("org_id", UserError::InvalidNumber)])?;
-        let target = match org.as_str() {
-            "company" => Membership::Company(id),
-            "agency" => Membership::Agency(id),
-            _ => return Err(vec![FieldError::new("org", UserError::Required)].into()),
-        };
-        let provider = match provider.trim() {
-            "" => None,
-            p if state.sso_providers.iter().any(|(id, _)| id == p) => Some(p),
-            _ => return Err(vec![FieldError::new("provider", UserError::NotFound)].into()),
-        };
-        career_relay::sso::bind(&state.pool, target, provider, &domains)
-            .await
-            .map_err(|e| match e {
-                career_relay::Error::User(u @ UserError::NotFound) => {
-                    AppError::Fields(vec![FieldError::new("org_id", u)])
-                }
-                other => other.into(),
-            })?;
-        super::ssr::audit(admin.user.id, "sso_bound", &format!("{org}:{id}")).await
+        match f.org.as_str() {
+            "company" => Ok(Membership::Company(id)),
+            "agency" => Ok(Membership::Agency(id)),
+            _ => Err(vec![FieldError::new("org", UserError::Required)]),
+        }
     }
-    .await;
-    let v = super::ssr::values([
-        ("org", &org),
-        ("org_id", &org_id),
-        ("provider", &provider),
-        ("domains", &domains),
-    ]);
-    super::ssr::finish("sso", result, "/admin?saved=sso", v).await
+}
+
+/// Binds a company or agency to an identity provider (empty for none) and to its e-mail
+/// domains, once the admin has checked that the organisation owns them.
+#[server(endpoint = "bind_sso")]
+pub async fn bind_sso(#[server(flatten)] form: BindSsoForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
+        "sso",
+        form,
+        to("/admin?saved=sso"),
+        |admin: crate::guard::Admin, state, form| async move {
+            let target = Membership::try_from(&form)?;
+            let provider = match form.provider.trim() {
+                "" => None,
+                p if state.sso_providers.iter().any(|(id, _)| id == p) => Some(p),
+                _ => return Err(vec![FieldError::new("provider", UserError::NotFound)].into()),
+            };
+            career_relay::sso::bind(&state.pool, target, provider, &form.domains)
+                .await
+                .map_err(|e| match e {
+                    career_relay::Error::User(u @ UserError::NotFound) => {
+                        AppError::Fields(vec![FieldError::new("org_id", u)])
+                    }
+                    other => other.into(),
+                })?;
+            let (kind, id) = match target {
+                Membership::Company(id) => ("company", id),
+                Membership::Agency(id) => ("agency", id),
+            };
+            audit(
+                &state.pool,
+                admin.user.id,
+                "sso_bound",
+                &format!("{kind}:{id}"),
+            )
+            .await
+        },
+    )
+    .await
 }

@@ -2,8 +2,13 @@
 
 use crate::error::AppError;
 use career_relay::{
-    candidate::CandidateHome, placement::PlacementView, provision::ProvisionView,
-    relay::RelayLanding,
+    candidate::{CandidateHome, OptInRequest},
+    consent::{checkbox, ConsentChange, ConsentKind},
+    placement::{Answer, PlacementView},
+    profile::ProfileInput,
+    provision::ProvisionView,
+    relay::{RelayCode, RelayLanding},
+    Email, FieldError, UserError,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,53 +24,67 @@ pub struct MyPage {
 /// The company behind a relay code (counts the visit). Unknown codes are 404.
 #[server(endpoint = "relay_landing")]
 pub async fn get_relay_landing(code: String) -> Result<RelayLanding, AppError> {
-    let code = career_relay::relay::RelayCode::parse(&code)?;
-    Ok(career_relay::relay::visit(&crate::state::AppState::get().pool, &code).await?)
+    let state = crate::state::AppState::get()?;
+    let code = RelayCode::parse(&code)?;
+    Ok(career_relay::relay::visit(&state.pool, &code).await?)
+}
+
+/// The opt-in form of a relay page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptInForm {
+    pub code: String,
+    pub email: String,
+    /// Hand-off consent (a checkbox: required).
+    #[serde(default)]
+    pub handoff: Option<String>,
+    /// Re-contact by the rejecting company (a checkbox: optional).
+    #[serde(default)]
+    pub recontact: Option<String>,
+}
+
+impl TryFrom<&OptInForm> for OptInRequest {
+    type Error = AppError;
+
+    fn try_from(f: &OptInForm) -> Result<Self, AppError> {
+        let code = RelayCode::parse(&f.code)?;
+        let mut errors = Vec::new();
+        let email = Email::parse(&f.email)
+            .map_err(|e| errors.push(FieldError::new("email", e)))
+            .ok();
+        if !checkbox(&f.handoff) {
+            errors.push(FieldError::new("handoff", UserError::ConsentRequired));
+        }
+        match email {
+            Some(email) if errors.is_empty() => Ok(OptInRequest {
+                code,
+                email,
+                recontact: checkbox(&f.recontact),
+            }),
+            _ => Err(AppError::Fields(errors)),
+        }
+    }
 }
 
 /// Opts in through a relay link: hand-off consent is required, re-contact by the company optional.
 /// The address is confirmed by the sign-in link mailed to it.
 #[server(endpoint = "opt_in")]
-pub async fn opt_in(
-    code: String,
-    email: String,
-    handoff: Option<String>,
-    recontact: Option<String>,
-) -> Result<(), AppError> {
-    use super::ssr::{finish, values};
-    use career_relay::{consent::checkbox, FieldError};
-    let result = async {
-        let state = crate::state::AppState::get();
-        let code = career_relay::relay::RelayCode::parse(&code)?;
-        let mut errors = Vec::new();
-        let parsed = career_relay::Email::parse(&email)
-            .map_err(|e| errors.push(FieldError::new("email", e)))
-            .ok();
-        if !checkbox(&handoff) {
-            errors.push(FieldError::new(
-                "handoff",
-                career_relay::UserError::ConsentRequired,
-            ));
-        }
-        let Some(email) = parsed.filter(|_| errors.is_empty()) else {
-            return Err(AppError::Fields(errors));
-        };
-        let opt = career_relay::candidate::opt_in(&state.pool, &code, &email, checkbox(&recontact))
-            .await?;
-        super::session::send_sign_in_mail(
-            &state,
-            &email,
-            career_relay::auth::Subject::Candidate(opt.candidate_id),
-        )
-        .await
-    }
-    .await;
-    let recontact_value = if checkbox(&recontact) { "on" } else { "" };
-    finish(
+pub async fn opt_in(#[server(flatten)] form: OptInForm) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    submit(
         "opt_in",
-        result,
-        "/check-mail",
-        values([("email", &email), ("recontact", recontact_value)]),
+        form,
+        to("/check-mail"),
+        |_: crate::guard::Public, state, form| async move {
+            let r = OptInRequest::try_from(&form)?;
+            let opt = career_relay::candidate::opt_in(&state.pool, &r.code, &r.email, r.recontact)
+                .await?;
+            super::session::send_sign_in_mail(
+                &state,
+                &r.email,
+                career_relay::auth::Subject::Candidate(opt.candidate_id),
+            )
+            .await
+        },
     )
     .await
 }
@@ -73,125 +92,106 @@ pub async fn opt_in(
 /// The signed-in candidate's page.
 #[server(endpoint = "my_page")]
 pub async fn get_my_page() -> Result<MyPage, AppError> {
-    let me = crate::guard::Candidate::require().await?;
-    let pool = crate::state::AppState::get().pool;
+    use crate::guard::{Candidate, Guard};
+    let (me, state) = Candidate::require().await?;
+    let pool = &state.pool;
     Ok(MyPage {
-        home: career_relay::candidate::home(&pool, me.id).await?,
-        provisions: career_relay::provision::for_candidate(&pool, me.id).await?,
-        placements: career_relay::placement::for_candidate(&pool, me.id).await?,
+        home: career_relay::candidate::home(pool, me.id).await?,
+        provisions: career_relay::provision::for_candidate(pool, me.id).await?,
+        placements: career_relay::placement::for_candidate(pool, me.id).await?,
     })
 }
 
 /// Saves the profile; every field is checked and nothing is saved unless all are valid.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "save_profile")]
-pub async fn save_profile(
-    name: String,
-    name_kana: String,
-    phone: String,
-    prefecture: String,
-    job_type_1: String,
-    job_type_2: String,
-    job_type_3: String,
-    skills: String,
-    years_experience: String,
-    desired_salary: String,
-    languages: String,
-    summary: String,
-) -> Result<(), AppError> {
-    use super::ssr::{finish, values};
-    use career_relay::profile::{Profile, ProfileInput};
-    let input = ProfileInput {
-        name,
-        name_kana,
-        phone,
-        prefecture,
-        job_type_1,
-        job_type_2,
-        job_type_3,
-        skills,
-        years_experience,
-        desired_salary,
-        languages,
-        summary,
-    };
-    let result = async {
-        let me = crate::guard::Candidate::require().await?;
-        let profile = Profile::try_from(&input)?;
-        Ok(career_relay::candidate::save_profile(
-            &crate::state::AppState::get().pool,
-            me.id,
-            &profile,
-        )
-        .await?)
+pub async fn save_profile(#[server(flatten)] form: ProfileInput) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    use career_relay::profile::Profile;
+    submit(
+        "profile",
+        form,
+        to("/me?saved=profile"),
+        |me: crate::guard::Candidate, state, form| async move {
+            let profile = Profile::try_from(&form)?;
+            Ok(career_relay::candidate::save_profile(&state.pool, me.id, &profile).await?)
+        },
+    )
+    .await
+}
+
+/// A consent's toggle on the candidate's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentForm {
+    /// `handoff` or `recontact`.
+    pub kind: String,
+    /// `true` to give it, anything else to withdraw it.
+    pub granted: String,
+}
+
+impl TryFrom<&ConsentForm> for ConsentChange {
+    type Error = UserError;
+
+    fn try_from(f: &ConsentForm) -> Result<Self, UserError> {
+        Ok(ConsentChange {
+            kind: ConsentKind::parse(&f.kind).ok_or(UserError::NotFound)?,
+            granted: f.granted == "true",
+        })
     }
-    .await;
-    let v = values([
-        ("name", &input.name),
-        ("name_kana", &input.name_kana),
-        ("phone", &input.phone),
-        ("prefecture", &input.prefecture),
-        ("job_type_1", &input.job_type_1),
-        ("job_type_2", &input.job_type_2),
-        ("job_type_3", &input.job_type_3),
-        ("skills", &input.skills),
-        ("years_experience", &input.years_experience),
-        ("desired_salary", &input.desired_salary),
-        ("languages", &input.languages),
-        ("summary", &input.summary),
-    ]);
-    finish("profile", result, "/me?saved=profile", v).await
 }
 
 /// Gives or withdraws one consent (`handoff` or `recontact`); withdrawal takes effect at once.
 #[server(endpoint = "set_consent")]
-pub async fn set_consent(kind: String, granted: String) -> Result<(), AppError> {
-    use super::ssr::finish;
-    let result = async {
-        let me = crate::guard::Candidate::require().await?;
-        let kind = career_relay::consent::ConsentKind::parse(&kind)
-            .ok_or(career_relay::UserError::NotFound)?;
-        let granted = granted == "true";
-        career_relay::candidate::set_consent(
-            &crate::state::AppState::get().pool,
-            me.id,
-            kind,
-            granted,
-        )
-        .await?;
-        Ok(())
+pub async fn set_consent(#[server(flatten)] form: ConsentForm) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    submit(
+        "consent",
+        form,
+        to("/me?saved=consent"),
+        |me: crate::guard::Candidate, state, form| async move {
+            let change = ConsentChange::try_from(&form)?;
+            career_relay::candidate::set_consent(&state.pool, me.id, change.kind, change.granted)
+                .await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// The candidate's answer to a placement reported about them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerForm {
+    #[serde(deserialize_with = "super::number")]
+    pub placement_id: i64,
+    /// `confirm` or `dispute`.
+    pub answer: String,
+}
+
+impl TryFrom<&AnswerForm> for Answer {
+    type Error = UserError;
+
+    fn try_from(f: &AnswerForm) -> Result<Self, UserError> {
+        match f.answer.as_str() {
+            "confirm" => Ok(Answer::Confirm),
+            "dispute" => Ok(Answer::Dispute),
+            _ => Err(UserError::NotFound),
+        }
     }
-    .await;
-    finish("consent", result, "/me?saved=consent", Default::default()).await
 }
 
 /// The candidate confirms (`answer=confirm`) or disputes (`answer=dispute`) a placement reported
 /// about them.
 #[server(endpoint = "answer_placement")]
-pub async fn answer_placement(placement_id: i64, answer: String) -> Result<(), AppError> {
-    use career_relay::placement::Answer;
-    let result = async {
-        let me = crate::guard::Candidate::require().await?;
-        let answer = match answer.as_str() {
-            "confirm" => Answer::Confirm,
-            "dispute" => Answer::Dispute,
-            _ => return Err(career_relay::UserError::NotFound.into()),
-        };
-        career_relay::placement::answer(
-            &crate::state::AppState::get().pool,
-            me.id,
-            placement_id,
-            answer,
-        )
-        .await?;
-        Ok(())
-    }
-    .await;
-    super::ssr::finish(
+pub async fn answer_placement(#[server(flatten)] form: AnswerForm) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    submit(
         "placement",
-        result,
-        "/me?saved=placement",
-        Default::default(),
+        form,
+        to("/me?saved=placement"),
+        |me: crate::guard::Candidate, state, form| async move {
+            let answer = Answer::try_from(&form)?;
+            career_relay::placement::answer(&state.pool, me.id, form.placement_id, answer).await?;
+            Ok(())
+        },
     )
     .await
 }

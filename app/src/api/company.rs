@@ -15,8 +15,8 @@ pub struct CompanyPage {
 /// The signed-in company member's referral status.
 #[server(endpoint = "company_page")]
 pub async fn get_company_page() -> Result<CompanyPage, AppError> {
-    let member = crate::guard::CompanyMember::require().await?;
-    let state = crate::state::AppState::get();
+    use crate::guard::{CompanyMember, Guard};
+    let (member, state) = CompanyMember::require().await?;
     let status = career_relay::referral::status(&state.pool, member.company_id).await?;
     let relay_url = status
         .relay_code
@@ -28,18 +28,15 @@ pub async fn get_company_page() -> Result<CompanyPage, AppError> {
 /// Revokes the company's link and issues a new one; the old link stops counting.
 #[server(endpoint = "reissue_link")]
 pub async fn reissue_link() -> Result<(), AppError> {
-    let result = async {
-        let member = crate::guard::CompanyMember::require().await?;
-        career_relay::relay::reissue(&crate::state::AppState::get().pool, member.company_id)
-            .await?;
-        Ok(())
-    }
-    .await;
-    super::ssr::finish(
+    use super::ssr::{submit, to};
+    submit(
         "link",
-        result,
-        "/company?saved=reissued",
-        Default::default(),
+        (),
+        to("/company?saved=reissued"),
+        |member: crate::guard::CompanyMember, state, ()| async move {
+            career_relay::relay::reissue(&state.pool, member.company_id).await?;
+            Ok(())
+        },
     )
     .await
 }
@@ -47,11 +44,15 @@ pub async fn reissue_link() -> Result<(), AppError> {
 /// Revokes the company's link without a replacement.
 #[server(endpoint = "revoke_link")]
 pub async fn revoke_link() -> Result<(), AppError> {
-    let result = async {
-        let member = crate::guard::CompanyMember::require().await?;
-        career_relay::relay::revoke(&crate::state::AppState::get().pool, member.company_id).await?;
-        Ok(())
-    }
-    .await;
-    super::ssr::finish("link", result, "/company?saved=revoked", Default::default()).await
+    use super::ssr::{submit, to};
+    submit(
+        "link",
+        (),
+        to("/company?saved=revoked"),
+        |member: crate::guard::CompanyMember, state, ()| async move {
+            career_relay::relay::revoke(&state.pool, member.company_id).await?;
+            Ok(())
+        },
+    )
+    .await
 }

@@ -24,15 +24,15 @@ pub const REPORT_SHOWN: i64 = 200;
 
 #[server(endpoint = "imports_page")]
 pub async fn get_imports_page() -> Result<Vec<ImportRow>, AppError> {
-    let member = crate::guard::CompanyMember::require().await?;
-    let pool = crate::state::AppState::get().pool;
-    Ok(career_relay::import::recent(&pool, member.company_id).await?)
+    use crate::guard::{CompanyMember, Guard};
+    let (member, state) = CompanyMember::require().await?;
+    Ok(career_relay::import::recent(&state.pool, member.company_id).await?)
 }
 
 #[server(endpoint = "import_page")]
 pub async fn get_import_page(id: i64) -> Result<ImportPage, AppError> {
-    let member = crate::guard::CompanyMember::require().await?;
-    let state = crate::state::AppState::get();
+    use crate::guard::{CompanyMember, Guard};
+    let (member, state) = CompanyMember::require().await?;
     let import = career_relay::import::get(&state.pool, member.company_id, id).await?;
     let preview = if import.status == "uploaded" {
         career_relay::import::preview(&state.pool, &import).await?
@@ -64,38 +64,53 @@ pub async fn get_import_page(id: i64) -> Result<ImportPage, AppError> {
     })
 }
 
-/// Starts an uploaded import with the chosen columns (column numbers; empty for none).
-#[server(endpoint = "start_import")]
-pub async fn start_import(
-    import_id: i64,
-    name: String,
-    email: String,
-    position: String,
-    rejected_on: String,
-    phone: String,
-) -> Result<(), AppError> {
-    let result = async {
-        let member = crate::guard::CompanyMember::require().await?;
-        let pool = crate::state::AppState::get().pool;
-        let mapping = Mapping::from_form(&[
-            ("name", &name),
-            ("email", &email),
-            ("position", &position),
-            ("rejected_on", &rejected_on),
-            ("phone", &phone),
-        ])?;
-        let import = career_relay::import::get(&pool, member.company_id, import_id).await?;
-        let preview = career_relay::import::preview(&pool, &import).await?;
-        let header = preview.first().cloned().unwrap_or_default();
-        career_relay::import::start(&pool, member.company_id, import_id, &mapping, &header).await?;
-        Ok(())
+/// The column choices of an uploaded import (column numbers; empty for none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingForm {
+    #[serde(deserialize_with = "super::number")]
+    pub import_id: i64,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub position: String,
+    #[serde(default)]
+    pub rejected_on: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+impl TryFrom<&MappingForm> for Mapping {
+    type Error = Vec<career_relay::FieldError>;
+
+    fn try_from(f: &MappingForm) -> Result<Self, Self::Error> {
+        Mapping::from_form(&[
+            ("name", &f.name),
+            ("email", &f.email),
+            ("position", &f.position),
+            ("rejected_on", &f.rejected_on),
+            ("phone", &f.phone),
+        ])
     }
-    .await;
-    super::ssr::finish(
+}
+
+/// Starts an uploaded import with the chosen columns.
+#[server(endpoint = "start_import")]
+pub async fn start_import(#[server(flatten)] form: MappingForm) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    let next = to(format!("/company/import/{}", form.import_id));
+    submit(
         "import",
-        result,
-        &format!("/company/import/{import_id}"),
-        Default::default(),
+        form,
+        next,
+        |member: crate::guard::CompanyMember, state, form| async move {
+            let mapping = Mapping::try_from(&form)?;
+            let (pool, company) = (&state.pool, member.company_id);
+            let import = career_relay::import::get(pool, company, form.import_id).await?;
+            let preview = career_relay::import::preview(pool, &import).await?;
+            let header = preview.first().cloned().unwrap_or_default();
+            career_relay::import::start(pool, company, form.import_id, &mapping, &header).await?;
+            Ok(())
+        },
     )
     .await
 }

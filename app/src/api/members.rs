@@ -1,7 +1,10 @@
 //! An organisation's admins manage its members: invite, change the role, remove.
 
 use crate::error::AppError;
-use career_relay::org::MemberRow;
+use career_relay::{
+    org::{MemberRole, MemberRow},
+    Email, FieldError, UserError,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -23,8 +26,8 @@ pub struct MembersPage {
 
 #[server(endpoint = "members_page")]
 pub async fn get_members_page() -> Result<MembersPage, AppError> {
-    let admin = crate::guard::OrgAdmin::require().await?;
-    let state = crate::state::AppState::get();
+    use crate::guard::{Guard, OrgAdmin};
+    let (admin, state) = OrgAdmin::require().await?;
     let sso = career_relay::sso::org_sso(&state.pool, admin.org).await?;
     let provider_name = sso.provider.as_ref().map(|p| {
         state
@@ -51,69 +54,120 @@ pub async fn get_members_page() -> Result<MembersPage, AppError> {
     })
 }
 
+/// A role as the members page sends it: `admin`, anything else is a plain member.
+fn role(code: &str) -> MemberRole {
+    MemberRole::from_code(code).unwrap_or(MemberRole::Member)
+}
+
+/// The invitation form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteForm {
+    pub email: String,
+    /// `admin` or `member`.
+    pub role: String,
+}
+
+impl TryFrom<&InviteForm> for career_relay::org::NewMember {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &InviteForm) -> Result<Self, Self::Error> {
+        Ok(Self {
+            email: Email::parse(&f.email).map_err(|e| vec![FieldError::new("email", e)])?,
+            role: role(&f.role),
+        })
+    }
+}
+
 /// Invites someone as a member or admin and mails them a sign-in link.
 #[server(endpoint = "invite_member")]
-pub async fn invite_member(email: String, role: String) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::OrgAdmin::require().await?;
-        let address = career_relay::Email::parse(&email)
-            .map_err(|e| vec![career_relay::FieldError::new("email", e)])?;
-        let state = crate::state::AppState::get();
-        let id =
-            career_relay::org::invite_member(&state.pool, admin.org, &address, role == "admin")
+pub async fn invite_member(#[server(flatten)] form: InviteForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    use career_relay::org::NewMember;
+    submit(
+        "invite",
+        form,
+        to("/members?saved=invited"),
+        |admin: crate::guard::OrgAdmin, state, form| async move {
+            let new = NewMember::try_from(&form)?;
+            let id = career_relay::org::invite_member(&state.pool, admin.org, &new.email, new.role)
                 .await
                 .map_err(|e| match e {
-                    career_relay::Error::User(u @ career_relay::UserError::AlreadyExists) => {
-                        AppError::Fields(vec![career_relay::FieldError::new("email", u)])
+                    career_relay::Error::User(u @ UserError::AlreadyExists) => {
+                        AppError::Fields(vec![FieldError::new("email", u)])
                     }
                     other => other.into(),
                 })?;
-        let subject = career_relay::auth::Subject::User(id);
-        if career_relay::sso::links_allowed(&state.pool, subject).await? {
-            super::session::send_sign_in_mail(&state, &address, subject).await?;
-        } else {
-            send_sso_invitation(&state, &address).await?;
-        }
-        super::ssr::audit(admin.user.id, "member_invited", &format!("user:{id}")).await
+            let subject = career_relay::auth::Subject::User(id);
+            if career_relay::sso::links_allowed(&state.pool, subject).await? {
+                super::session::send_sign_in_mail(&state, &new.email, subject).await?;
+            } else {
+                send_sso_invitation(&state, &new.email).await?;
+            }
+            audit(
+                &state.pool,
+                admin.user.id,
+                "member_invited",
+                &format!("user:{id}"),
+            )
+            .await
+        },
+    )
+    .await
+}
+
+/// A member's role button.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleForm {
+    #[serde(deserialize_with = "super::number")]
+    pub user_id: i64,
+    /// `admin` or `member`.
+    pub role: String,
+}
+
+impl From<&RoleForm> for MemberRole {
+    fn from(f: &RoleForm) -> Self {
+        role(&f.role)
     }
-    .await;
-    let v = super::ssr::values([("email", &email), ("role", &role)]);
-    super::ssr::finish("invite", result, "/members?saved=invited", v).await
 }
 
 /// Makes a member an admin (`role=admin`) or a plain member; their sessions end.
 #[server(endpoint = "set_member_role")]
-pub async fn set_member_role(user_id: i64, role: String) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::OrgAdmin::require().await?;
-        let pool = crate::state::AppState::get().pool;
-        career_relay::org::set_member_role(&pool, admin.org, user_id, role == "admin").await?;
-        super::ssr::audit(
-            admin.user.id,
-            "member_role_changed",
-            &format!("user:{user_id}"),
-        )
-        .await
-    }
-    .await;
-    super::ssr::finish("member", result, "/members?saved=role", Default::default()).await
+pub async fn set_member_role(#[server(flatten)] form: RoleForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
+        "member",
+        form,
+        to("/members?saved=role"),
+        |admin: crate::guard::OrgAdmin, state, form| async move {
+            let role = MemberRole::from(&form);
+            career_relay::org::set_member_role(&state.pool, admin.org, form.user_id, role).await?;
+            let target = format!("user:{}", form.user_id);
+            audit(&state.pool, admin.user.id, "member_role_changed", &target).await
+        },
+    )
+    .await
+}
+
+/// A member's remove button.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberForm {
+    #[serde(deserialize_with = "super::number")]
+    pub user_id: i64,
 }
 
 /// Removes a member from the organisation; their sessions end at once.
 #[server(endpoint = "remove_member")]
-pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::OrgAdmin::require().await?;
-        let pool = crate::state::AppState::get().pool;
-        career_relay::org::remove_member(&pool, admin.org, user_id).await?;
-        super::ssr::audit(admin.user.id, "member_removed", &format!("user:{user_id}")).await
-    }
-    .await;
-    super::ssr::finish(
+pub async fn remove_member(#[server(flatten)] form: MemberForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
         "member",
-        result,
-        "/members?saved=removed",
-        Default::default(),
+        form,
+        to("/members?saved=removed"),
+        |admin: crate::guard::OrgAdmin, state, form| async move {
+            career_relay::org::remove_member(&state.pool, admin.org, form.user_id).await?;
+            let target = format!("user:{}", form.user_id);
+            audit(&state.pool, admin.user.id, "member_removed", &target).await
+        },
     )
     .await
 }
@@ -123,7 +177,7 @@ pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn send_sso_invitation(
     state: &crate::state::AppState,
-    email: &career_relay::Email,
+    email: &Email,
 ) -> Result<(), AppError> {
     use crate::i18n::td_string;
     let locale = super::ssr::locale();
@@ -134,103 +188,119 @@ async fn send_sso_invitation(
     Ok(())
 }
 
+/// The sign-in policy form (checkboxes: present means on).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoPolicyForm {
+    #[serde(default)]
+    pub domain_join: Option<String>,
+    #[serde(default)]
+    pub email_links: Option<String>,
+}
+
 /// The organisation's admins decide whether their verified domains may join through SSO and
-/// whether staff may still sign in with mailed links (checkboxes: present means on).
+/// whether staff may still sign in with mailed links.
 #[server(endpoint = "save_sso_policy")]
-pub async fn save_sso_policy(
-    domain_join: Option<String>,
-    email_links: Option<String>,
-) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::OrgAdmin::require().await?;
-        let pool = crate::state::AppState::get().pool;
-        career_relay::sso::set_policy(
-            &pool,
-            admin.org,
-            domain_join.is_some(),
-            email_links.is_some(),
-        )
-        .await?;
-        let target = match admin.org {
-            career_relay::org::Membership::Company(id) => format!("company:{id}"),
-            career_relay::org::Membership::Agency(id) => format!("agency:{id}"),
-        };
-        super::ssr::audit(admin.user.id, "sso_policy_changed", &target).await
-    }
-    .await;
-    super::ssr::finish(
+pub async fn save_sso_policy(#[server(flatten)] form: SsoPolicyForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
         "sso_policy",
-        result,
-        "/members?saved=sso_policy",
-        Default::default(),
+        form,
+        to("/members?saved=sso_policy"),
+        |admin: crate::guard::OrgAdmin, state, form| async move {
+            let (join, links) = (form.domain_join.is_some(), form.email_links.is_some());
+            career_relay::sso::set_policy(&state.pool, admin.org, join, links).await?;
+            let target = match admin.org {
+                career_relay::org::Membership::Company(id) => format!("company:{id}"),
+                career_relay::org::Membership::Agency(id) => format!("agency:{id}"),
+            };
+            audit(&state.pool, admin.user.id, "sso_policy_changed", &target).await
+        },
     )
     .await
+}
+
+/// The form that creates an API key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyForm {
+    pub name: String,
 }
 
 /// Creates an API key for the organisation; the next page shows it once.
 #[server(endpoint = "create_api_key")]
-pub async fn create_api_key(name: String) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::OrgAdmin::require().await?;
-        let pool = crate::state::AppState::get().pool;
-        let (id, key) =
-            career_relay::apikey::create(&pool, admin.org, Some(admin.user.id), &name).await?;
-        super::ssr::audit(admin.user.id, "api_key_created", &format!("api_key:{id}")).await?;
-        super::ssr::flash_success("api_key_created", super::ssr::values([("key", &key)])).await;
-        Ok(())
-    }
-    .await;
-    let v = super::ssr::values([("name", &name)]);
-    super::ssr::finish("api_key", result, "/members?saved=api_key", v).await
-}
-
-/// Revokes one of the organisation's API keys; requests with it are refused from then on.
-#[server(endpoint = "revoke_api_key")]
-pub async fn revoke_api_key(key_id: i64) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::OrgAdmin::require().await?;
-        let pool = crate::state::AppState::get().pool;
-        career_relay::apikey::revoke(&pool, admin.org, key_id).await?;
-        super::ssr::audit(
-            admin.user.id,
-            "api_key_revoked",
-            &format!("api_key:{key_id}"),
-        )
-        .await
-    }
-    .await;
-    super::ssr::finish(
+pub async fn create_api_key(#[server(flatten)] form: ApiKeyForm) -> Result<(), AppError> {
+    use super::ssr::{audit, flash_success, submit, to};
+    submit(
         "api_key",
-        result,
-        "/members?saved=api_key_revoked",
-        Default::default(),
+        form,
+        to("/members?saved=api_key"),
+        |admin: crate::guard::OrgAdmin, state, form| async move {
+            let (id, key) = career_relay::apikey::create(
+                &state.pool,
+                admin.org,
+                Some(admin.user.id),
+                &form.name,
+            )
+            .await?;
+            audit(
+                &state.pool,
+                admin.user.id,
+                "api_key_created",
+                &format!("api_key:{id}"),
+            )
+            .await?;
+            let shown = std::collections::BTreeMap::from([("key".to_owned(), key)]);
+            flash_success("api_key_created", shown).await;
+            Ok(())
+        },
     )
     .await
 }
 
+/// An API key's revoke button.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyIdForm {
+    #[serde(deserialize_with = "super::number")]
+    pub key_id: i64,
+}
+
+/// Revokes one of the organisation's API keys; requests with it are refused from then on.
+#[server(endpoint = "revoke_api_key")]
+pub async fn revoke_api_key(#[server(flatten)] form: ApiKeyIdForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
+        "api_key",
+        form,
+        to("/members?saved=api_key_revoked"),
+        |admin: crate::guard::OrgAdmin, state, form| async move {
+            career_relay::apikey::revoke(&state.pool, admin.org, form.key_id).await?;
+            let target = format!("api_key:{}", form.key_id);
+            audit(&state.pool, admin.user.id, "api_key_revoked", &target).await
+        },
+    )
+    .await
+}
+
+/// The company's choice of language for invitation mails.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageForm {
+    /// `ja` or `en`.
+    pub language: String,
+}
+
 /// The language of the company's invitation mails (`ja` or `en`).
 #[server(endpoint = "set_invite_language")]
-pub async fn set_invite_language(language: String) -> Result<(), AppError> {
-    let result = async {
-        let admin = crate::guard::OrgAdmin::require().await?;
-        let career_relay::org::Membership::Company(company) = admin.org else {
-            return Err(career_relay::UserError::Forbidden.into());
-        };
-        let pool = crate::state::AppState::get().pool;
-        career_relay::invitation::set_language(&pool, company, &language).await?;
-        super::ssr::audit(
-            admin.user.id,
-            "settings_changed",
-            &format!("company:{company}"),
-        )
-        .await
-    }
-    .await;
-    super::ssr::finish(
+pub async fn set_invite_language(#[server(flatten)] form: LanguageForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
         "invite_language",
-        result,
-        "/members?saved=settings",
-        Default::default(),
+        form,
+        to("/members?saved=settings"),
+        |admin: crate::guard::CompanyAdmin, state, form| async move {
+            let company = admin.company_id;
+            career_relay::invitation::set_language(&state.pool, company, &form.language).await?;
+            let target = format!("company:{company}");
+            audit(&state.pool, admin.user.id, "settings_changed", &target).await
+        },
     )
     .await
 }

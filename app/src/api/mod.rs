@@ -27,12 +27,39 @@ pub struct Flash {
     pub values: BTreeMap<String, String>,
 }
 
+/// Reads a number a form sent as text. Inside a form struct that a server function flattens
+/// every value arrives as text, so ids are read with this.
+pub fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    struct Number;
+    impl serde::de::Visitor<'_> for Number {
+        type Value = i64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number")
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(E::custom)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
+            v.trim().parse().map_err(E::custom)
+        }
+    }
+    d.deserialize_any(Number)
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     //! Helpers every server function shares.
 
     use super::Flash;
-    use crate::{error::AppError, i18n::Locale};
+    use crate::{
+        error::AppError,
+        guard::{self, Guard, RequestContext},
+        i18n::Locale,
+        state::AppState,
+    };
     use axum::http::request::Parts;
     use leptos::prelude::*;
     use std::collections::BTreeMap;
@@ -77,16 +104,34 @@ pub mod ssr {
     pub fn too_many_requests_page(headers: &axum::http::HeaderMap, retry_after: i64) -> String {
         let locale = locale_of(headers);
         let minutes = (retry_after + 59) / 60;
-        let title = crate::i18n::td_string!(locale, errors.title).to_string();
         let text = crate::i18n::td_string!(locale, errors.too_many_requests, minutes = minutes)
             .to_string();
+        page(locale, &text)
+    }
+
+    /// The page of a plain handler's error, in the person's language.
+    pub fn error_page(headers: &axum::http::HeaderMap, error: career_relay::UserError) -> String {
+        let locale = locale_of(headers);
+        page(locale, &crate::text::user_error_in(locale, error))
+    }
+
+    /// A small page outside the app: the error title, a sentence, and the way home.
+    fn page(locale: Locale, text: &str) -> String {
+        let title = crate::i18n::td_string!(locale, errors.title).to_string();
         let home = crate::i18n::td_string!(locale, nav.home).to_string();
-        let lang = if locale == Locale::en { "en" } else { "ja" };
+        let lang = leptos_i18n::Locale::as_str(locale);
+        let text = html_escape(text);
         format!(
             "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
              <link rel=\"stylesheet\" href=\"/pkg/career-relay.css\"></head><body><main>\
              <h1>{title}</h1><p>{text}</p><p><a href=\"/\">{home}</a></p></main></body></html>"
         )
+    }
+
+    fn html_escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
     }
 
     /// The local path the form was posted from, to return to on error.
@@ -107,31 +152,66 @@ pub mod ssr {
             .unwrap_or_else(|| "/".to_owned())
     }
 
-    /// Ends a form post: on success go to `next`; on failure go back to the form with the error
-    /// and the typed values kept in the session.
-    pub async fn finish<T>(
+    /// The values of a form as typed, read from its input struct (its fields are the form's
+    /// names), to fill the form again after an error.
+    pub fn typed_values(input: &impl serde::Serialize) -> BTreeMap<String, String> {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(input) else {
+            return BTreeMap::new();
+        };
+        fields
+            .into_iter()
+            .filter_map(|(name, value)| match value {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some((name, s)),
+                other => Some((name, other.to_string())),
+            })
+            .collect()
+    }
+
+    /// The page a form goes to when it succeeded, whatever it returned.
+    pub fn to<T>(path: impl Into<String>) -> impl FnOnce(&T) -> String + Send {
+        let path = path.into();
+        move |_| path
+    }
+
+    /// Runs one form post: the guard `R`, then `run` with the role, the portal's state and the
+    /// form's input; on success a redirect to `next`; on failure a redirect back to the form with
+    /// the error and the typed values (read from `input`) kept in the session, never in the URL.
+    /// Everything it needs from the request is taken before the first await.
+    pub async fn submit<R, I, T, Run, Fut>(
         form: &str,
-        result: Result<T, AppError>,
-        next: &str,
-        values: BTreeMap<String, String>,
-    ) -> Result<T, AppError> {
+        input: I,
+        next: impl FnOnce(&T) -> String + Send,
+        run: Run,
+    ) -> Result<T, AppError>
+    where
+        R: Guard,
+        I: serde::Serialize + Send,
+        T: Send,
+        Run: FnOnce(R, AppState, I) -> Fut + Send,
+        Fut: std::future::Future<Output = Result<T, AppError>> + Send,
+    {
+        let values = typed_values(&input);
+        let (ctx, session, back) = (RequestContext::current(), guard::session(), back());
+        let result = async {
+            let ctx = ctx?;
+            let role = R::check(&ctx).await?;
+            run(role, ctx.state, input).await
+        }
+        .await;
         match result {
             Ok(v) => {
-                leptos_axum::redirect(next);
+                leptos_axum::redirect(&next(&v));
                 Ok(v)
             }
             Err(e) => {
-                if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
-                    let flash = Flash {
-                        form: form.to_owned(),
-                        error: Some(e.clone()),
-                        values,
-                    };
-                    if let Err(err) = session.insert(FLASH_KEY, flash).await {
-                        tracing::error!(error = ?err, "session store failed");
-                    }
-                }
-                leptos_axum::redirect(&back());
+                let flash = Flash {
+                    form: form.to_owned(),
+                    error: Some(e.clone()),
+                    values,
+                };
+                store_flash(session, flash).await;
+                leptos_axum::redirect(&back);
                 Err(e)
             }
         }
@@ -140,12 +220,16 @@ pub mod ssr {
     /// Leaves values for the next page after a success (e.g. a new API key, shown once: the
     /// flash is removed when the page reads it).
     pub async fn flash_success(form: &str, values: BTreeMap<String, String>) {
-        if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
-            let flash = Flash {
-                form: form.to_owned(),
-                error: None,
-                values,
-            };
+        let flash = Flash {
+            form: form.to_owned(),
+            error: None,
+            values,
+        };
+        store_flash(guard::session(), flash).await;
+    }
+
+    async fn store_flash(session: Option<tower_sessions::Session>, flash: Flash) {
+        if let Some(session) = session {
             if let Err(err) = session.insert(FLASH_KEY, flash).await {
                 tracing::error!(error = ?err, "session store failed");
             }
@@ -153,9 +237,13 @@ pub mod ssr {
     }
 
     /// Writes an audit entry for the signed-in user `user_id`.
-    pub async fn audit(user_id: i64, action: &str, target: &str) -> Result<(), AppError> {
-        let pool = crate::state::AppState::get().pool;
-        career_relay::audit::record(&pool, &format!("user:{user_id}"), action, target).await?;
+    pub async fn audit(
+        pool: &career_relay::db::Pool,
+        user_id: i64,
+        action: &str,
+        target: &str,
+    ) -> Result<(), AppError> {
+        career_relay::audit::record(pool, &format!("user:{user_id}"), action, target).await?;
         Ok(())
     }
 
@@ -195,13 +283,5 @@ pub mod ssr {
             .to_string();
             (subject, body)
         }
-    }
-
-    /// Builds the map of typed values from `(name, value)` pairs.
-    pub fn values<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<String, String> {
-        pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect()
     }
 }

@@ -13,8 +13,9 @@ use crate::{
     text,
 };
 use career_relay::{
-    candidate::{CandidateDetail, PoolPage, PoolQuery},
+    candidate::CandidateDetail,
     claim::ClaimView,
+    pool::{PoolPage, PoolQuery},
     time::date,
 };
 use leptos::{prelude::*, server_fn::ServerFn};

@@ -54,8 +54,8 @@ fn MyView(page: MyPage) -> impl IntoView {
                 view! {
                     <ul>
                         {page.placements.into_iter().map(|p| {
-                            let open = p.status == "reported";
-                            let status = text::placement_status(i18n, &p.status);
+                            let open = p.status == career_relay::placement::PlacementStatus::Reported;
+                            let status = text::placement_status(i18n, p.status);
                             view! {
                                 <li data-testid="placement">
                                     {t!(i18n, me.placement_line, agency = p.agency_name, employer = p.employer, position = p.position, start = p.start_date)}

@@ -36,7 +36,7 @@ fn MembersView(page: MembersPage) -> impl IntoView {
                 <thead><tr><th>{t!(i18n, profile.email)}</th><th>{t!(i18n, members.role)}</th><th>{t!(i18n, company.date)}</th><th></th></tr></thead>
                 <tbody>
                     {page.members.into_iter().map(|m| {
-                        let admin = m.member_role == "admin";
+                        let admin = m.member_role == career_relay::org::MemberRole::Admin;
                         view! {
                             <tr data-member=m.id>
                                 <td>{m.email}</td>

@@ -1,4 +1,4 @@
-//! Every server function against every role (DESIGN.md, "Roles and what each may see"): allowed
+//! Every server function against every role (docs/design.md, "Roles and what each may see"): allowed
 //! where the design allows it, refused everywhere else. A server function missing from the table
 //! fails the test, so a new one cannot ship without its line.
 
@@ -94,7 +94,7 @@ async fn world() -> World {
         &pool,
         Membership::Company(company),
         &Email::parse("member@a.example").unwrap(),
-        false,
+        career_relay::org::MemberRole::Member,
     )
     .await
     .unwrap();
@@ -104,7 +104,7 @@ async fn world() -> World {
         &pool,
         Membership::Agency(agency),
         &Email::parse("boss@a-agency.example").unwrap(),
-        true,
+        career_relay::org::MemberRole::Admin,
     )
     .await
     .unwrap();

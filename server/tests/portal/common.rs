@@ -95,7 +95,7 @@ impl TestApp {
             &self.pool,
             Membership::Company(id),
             &Email::parse(member).unwrap(),
-            true,
+            career_relay::org::MemberRole::Admin,
         )
         .await
         .unwrap();
@@ -110,7 +110,7 @@ impl TestApp {
             &self.pool,
             Membership::Agency(id),
             &Email::parse(member).unwrap(),
-            false,
+            career_relay::org::MemberRole::Member,
         )
         .await
         .unwrap();

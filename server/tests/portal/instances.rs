@@ -67,6 +67,15 @@ impl SmtpServer {
 
 /// Starts `career-relay serve` on the database and waits until it is healthy.
 async fn instance(database_url: &str, envs: &[(&str, String)]) -> (Process, String) {
+    instance_logging_to(database_url, envs, Stdio::inherit()).await
+}
+
+/// Starts `career-relay serve` with its log (standard error, where panics go too) sent to `log`.
+async fn instance_logging_to(
+    database_url: &str,
+    envs: &[(&str, String)],
+    log: Stdio,
+) -> (Process, String) {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_career-relay"))
         .arg("serve")
@@ -78,6 +87,7 @@ async fn instance(database_url: &str, envs: &[(&str, String)]) -> (Process, Stri
         )
         .envs(envs.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("career-relay binary");
     let base = format!("http://127.0.0.1:{port}");
@@ -221,4 +231,109 @@ async fn on_sigterm_an_instance_drains_then_exits() {
     };
     assert!(status.success(), "a clean exit: {status}");
     assert!(reqwest::get(&health).await.is_err(), "no longer listening");
+}
+
+/// Sends `GET path` (with a cookie) over a raw connection and hangs up after `after`: a closed
+/// tab, or a load balancer that gave up, in the middle of the page.
+async fn drop_mid_page(base: &str, path: &str, cookie: &str, after: Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let Ok(mut conn) = tokio::net::TcpStream::connect(addr).await else {
+        return;
+    };
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/html\r\nCookie: {cookie}\r\n\r\n"
+    );
+    let _ = conn.write_all(request.as_bytes()).await;
+    let mut first = [0u8; 64];
+    let _ = tokio::time::timeout(after, conn.read(&mut first)).await;
+    drop(conn);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_dropped_mid_page_leave_no_panic_in_the_log() {
+    let scratch = ScratchDb::new().await.unwrap();
+    migrate(&scratch.url);
+    let pool = db::connect(&scratch.url).await.unwrap();
+    let (company, _) = career_relay::org::create_company(&pool, "途中切断株式会社")
+        .await
+        .unwrap();
+    let member = career_relay::org::add_member(
+        &pool,
+        career_relay::org::Membership::Company(company),
+        &Email::parse("hr@dropped.example").unwrap(),
+        career_relay::org::MemberRole::Admin,
+    )
+    .await
+    .unwrap();
+    let code = career_relay::relay::live_code(&pool, company)
+        .await
+        .unwrap()
+        .unwrap();
+    let log_dir = tempfile::tempdir().unwrap();
+    let log_path = log_dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let (process, base) = instance_logging_to(
+        &scratch.url,
+        &[("RUST_LOG", "info".into())],
+        Stdio::from(log),
+    )
+    .await;
+
+    // A signed-in session, through a real one-time link.
+    let token = career_relay::auth::issue_link(&pool, career_relay::auth::Subject::User(member))
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let signed_in = client
+        .post(format!("{base}/auth/{token}/continue"))
+        .header("origin", base.clone())
+        .send()
+        .await
+        .unwrap();
+    let cookie = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join("; ");
+    assert!(!cookie.is_empty(), "signed in");
+    let cookie = format!("{cookie}; i18n_pref_locale=en");
+
+    let pages = ["/company", "/members", "/company/import", "/", "/signin"];
+    let relay = format!("/r/{}", code.as_str());
+    let mut drops = Vec::new();
+    for round in 0..40u64 {
+        for path in pages.iter().copied().chain([relay.as_str()]) {
+            let after = Duration::from_micros(round * 250);
+            let (base, path, cookie) = (base.clone(), path.to_owned(), cookie.clone());
+            drops.push(async move { drop_mid_page(&base, &path, &cookie, after).await });
+        }
+    }
+    let drops: Vec<_> = drops.into_iter().map(tokio::spawn).collect();
+    for d in drops {
+        d.await.unwrap();
+    }
+    // The server still answers, and has had time to finish what the dropped pages started.
+    let page = client
+        .get(format!("{base}/company"))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    drop(process);
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("dev mode"), "the server's log is read: {log}");
+    assert!(
+        !log.contains("panicked"),
+        "the server log has a panic:\n{log}"
+    );
+    pool.close().await;
 }

@@ -1,14 +1,22 @@
 //! The portal over real HTTP on a real database: pages, server functions, roles, and whole
 //! processes (several instances, mail, shutdown).
+//!
+//! The tests are grouped by the module of `app/` or `server/` they exercise (`api` mirrors
+//! `server/src/api/`); `authz`, `roles` and `instances` cut across modules.
 
 mod common;
 
+mod admin;
+mod agency;
 mod api;
 mod authz;
 mod candidate;
-mod company_agency;
+mod company;
 mod import;
 mod instances;
+mod members;
+mod middleware;
 mod roles;
-mod site;
+mod routes;
+mod session;
 mod sso;

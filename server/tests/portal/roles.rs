@@ -1,4 +1,4 @@
-//! Every line of the roles table in DESIGN.md, crossed on purpose.
+//! Every line of the roles table in docs/design.md, crossed on purpose.
 
 use crate::common::TestApp;
 use reqwest::StatusCode;

@@ -329,7 +329,7 @@ async fn staff_of_an_sso_only_organisation_cannot_use_mailed_links() {
         &app.pool,
         Membership::Company(company),
         &Email::parse("gmail-user@gmail.example").unwrap(),
-        false,
+        career_relay::org::MemberRole::Member,
     )
     .await
     .unwrap();

@@ -1,0 +1,86 @@
+//! An agency's claims: list, claim a candidate, release, report a placement.
+
+use super::{
+    extract::{AgencyKey, ApiJson, ApiPath},
+    problem::{BadBody, BadParameters, Conflict, NotFound, Refused},
+    ApiResult,
+};
+use app::state::AppState;
+use axum::{extract::State, Json};
+use career_relay::{
+    claim::ClaimView,
+    placement::{Placement, PlacementInput},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The candidate to claim.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ClaimRequest {
+    #[schema(minimum = 1)]
+    pub candidate_id: i64,
+}
+
+/// The record an operation created or acted on.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// The agency's live claims with their notes.
+#[utoipa::path(get, path = "/api/v1/claims", tag = "agency",
+    responses((status = 200, body = Vec<ClaimView>), Refused),
+    security(("api_key" = [])))]
+pub async fn claims(State(state): State<AppState>, caller: AgencyKey) -> ApiResult<Vec<ClaimView>> {
+    Ok(Json(
+        career_relay::claim::for_agency(&state.pool, caller.agency_id).await?,
+    ))
+}
+
+/// Claims a candidate of the pool (exclusive for the claim period); 409 when another agency
+/// holds them.
+#[utoipa::path(post, path = "/api/v1/claims", tag = "agency", request_body = ClaimRequest,
+    responses((status = 200, body = Created), Refused, BadBody, NotFound, Conflict),
+    security(("api_key" = [])))]
+pub async fn claim(
+    State(state): State<AppState>,
+    caller: AgencyKey,
+    ApiJson(body, _): ApiJson<ClaimRequest>,
+) -> ApiResult<Created> {
+    let user = caller.acting_user()?;
+    let id =
+        career_relay::claim::claim(&state.pool, caller.agency_id, user, body.candidate_id).await?;
+    Ok(Json(Created { id }))
+}
+
+/// Releases one of the agency's claims.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/release", tag = "agency",
+    params(("id" = i64, Path, description = "The claim")),
+    responses((status = 200, body = Created), Refused, BadParameters, NotFound, Conflict),
+    security(("api_key" = [])))]
+pub async fn release(
+    State(state): State<AppState>,
+    caller: AgencyKey,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Created> {
+    career_relay::claim::release(&state.pool, caller.agency_id, id).await?;
+    Ok(Json(Created { id }))
+}
+
+/// Reports a placement for one of the agency's claims (`start_date` as `YYYY-MM-DD`, `fee` in
+/// yen or empty); closes the claim and credits the relaying company.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/placement", tag = "agency",
+    params(("id" = i64, Path, description = "The claim")), request_body = PlacementInput,
+    responses((status = 200, body = Created), Refused, BadBody, NotFound, Conflict),
+    security(("api_key" = [])))]
+pub async fn report_placement(
+    State(state): State<AppState>,
+    caller: AgencyKey,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body, _): ApiJson<PlacementInput>,
+) -> ApiResult<Created> {
+    let placement = Placement::try_from(&body).map_err(career_relay::Error::Fields)?;
+    let placement_id =
+        career_relay::placement::report(&state.pool, caller.agency_id, id, &placement).await?;
+    Ok(Json(Created { id: placement_id }))
+}

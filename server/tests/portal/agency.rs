@@ -1,0 +1,95 @@
+//! The agency's side (`app/src/api/agency.rs`): claiming a candidate against another agency,
+//! and notes and release on the claims page.
+
+use crate::common::TestApp;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_agencies_claiming_one_candidate_one_gets_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let company = app.company("競合株式会社", "hr@race.example").await;
+    app.agency("A紹介", "a@a.example", true).await;
+    app.agency("B紹介", "b@b.example", true).await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "race@example.jp").await;
+    let id = app.count("SELECT id FROM candidates").await.to_string();
+    let a = app.signed_in("a@a.example").await;
+    let b = app.signed_in("b@b.example").await;
+    let from = format!("/agency/candidates/{id}");
+    let fields = [("candidate_id", id.as_str())];
+    let (ra, rb) = tokio::join!(
+        a.post(&from, "/api/claim_candidate", &fields),
+        b.post(&from, "/api/claim_candidate", &fields)
+    );
+    let wins = [&ra, &rb]
+        .iter()
+        .filter(|r| r.location.as_deref() == Some("/agency/claims?saved=claimed"))
+        .count();
+    assert_eq!(wins, 1);
+    let loser = if ra.location.as_deref() == Some(from.as_str()) {
+        &a
+    } else {
+        &b
+    };
+    assert!(loser
+        .get(&from)
+        .await
+        .body
+        .contains("別の人材紹介会社が担当中です"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM claims").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_and_release_work_from_the_claims_page() {
+    let app = TestApp::spawn().await;
+    let company = app.company("メモ株式会社", "hr@note.example").await;
+    app.agency("メモ紹介", "m@m.example", true).await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "note@example.jp").await;
+    let id = app.count("SELECT id FROM candidates").await.to_string();
+    let staff = app.signed_in("m@m.example").await;
+    staff
+        .post("/agency", "/api/claim_candidate", &[("candidate_id", &id)])
+        .await;
+    let claim = app.count("SELECT id FROM claims").await.to_string();
+    let empty = staff
+        .post(
+            "/agency/claims",
+            "/api/add_note",
+            &[("claim_id", &claim), ("body", "  ")],
+        )
+        .await;
+    assert_eq!(empty.location.as_deref(), Some("/agency/claims"));
+    assert!(staff
+        .get("/agency/claims")
+        .await
+        .body
+        .contains("入力してください"));
+    staff
+        .post(
+            "/agency/claims",
+            "/api/add_note",
+            &[("claim_id", &claim), ("body", "一次面談を設定")],
+        )
+        .await;
+    assert!(staff
+        .get("/agency/claims")
+        .await
+        .body
+        .contains("一次面談を設定"));
+    let released = staff
+        .post(
+            "/agency/claims",
+            "/api/release_claim",
+            &[("claim_id", &claim)],
+        )
+        .await;
+    assert_eq!(
+        released.location.as_deref(),
+        Some("/agency/claims?saved=released")
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM claims WHERE ended_at IS NULL")
+            .await,
+        0
+    );
+}

@@ -1,0 +1,108 @@
+//! The world the rule tests share: a scratch database with one company and its relay link,
+//! approved agencies with a member each, and qualified, claimed or placed candidates.
+
+use career_relay::{
+    auth::{self, Subject},
+    candidate, claim, db,
+    email::Email,
+    org::{self, Membership},
+    placement::{self, Placement, PlacementInput},
+    profile::{Profile, ProfileInput},
+    relay::RelayCode,
+    scratch::ScratchDb,
+};
+
+pub struct World {
+    pub pool: db::Pool,
+    pub company: i64,
+    pub code: RelayCode,
+    pub agencies: Vec<(i64, i64)>,
+    // Last, so the pool closes before the database is dropped.
+    _scratch: ScratchDb,
+}
+
+pub async fn world(agencies: usize) -> World {
+    let scratch = ScratchDb::new().await.unwrap();
+    let url = scratch.url.clone();
+    let pool = db::connect(&url).await.unwrap();
+    career_relay::migrate(&pool, &url).await.unwrap();
+    let (company, code) = org::create_company(&pool, "テスト株式会社").await.unwrap();
+    let mut list = Vec::new();
+    for i in 0..agencies {
+        let a = org::create_agency(&pool, &format!("Agency {i}"), true)
+            .await
+            .unwrap();
+        let u = org::add_member(
+            &pool,
+            Membership::Agency(a),
+            &Email::parse(&format!("staff{i}@agency{i}.example")).unwrap(),
+            career_relay::org::MemberRole::Member,
+        )
+        .await
+        .unwrap();
+        list.push((a, u));
+    }
+    World {
+        pool,
+        company,
+        code,
+        agencies: list,
+        _scratch: scratch,
+    }
+}
+
+pub fn profile(phone: &str) -> Profile {
+    Profile::try_from(&ProfileInput {
+        name: "山田 太郎".into(),
+        name_kana: "ヤマダ タロウ".into(),
+        phone: phone.into(),
+        prefecture: "13".into(),
+        job_type_1: "sales".into(),
+        skills: "法人営業, Excel".into(),
+        years_experience: "5".into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// Opts in, confirms the address through a real sign-in link, and completes the profile.
+pub async fn qualify(pool: &db::Pool, code: &RelayCode, n: usize) -> i64 {
+    let email = Email::parse(&format!("person{n}@example.jp")).unwrap();
+    let opt = candidate::opt_in(pool, code, &email, false).await.unwrap();
+    let token = auth::issue_link(pool, Subject::Candidate(opt.candidate_id))
+        .await
+        .unwrap();
+    auth::consume_link(pool, &token).await.unwrap();
+    candidate::save_profile(pool, opt.candidate_id, &profile(&format!("090{:08}", n)))
+        .await
+        .unwrap();
+    opt.candidate_id
+}
+
+pub async fn qualified_candidate(w: &World, n: usize) -> i64 {
+    qualify(&w.pool, &w.code, n).await
+}
+
+pub async fn count(w: &World, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&w.pool).await.unwrap()
+}
+
+/// A valid placement report, with the fee as typed.
+pub fn a_report(fee: &str) -> Placement {
+    Placement::try_from(&PlacementInput {
+        employer: "株式会社次".into(),
+        position: "営業".into(),
+        start_date: "2027-04-01".into(),
+        fee: fee.into(),
+    })
+    .unwrap()
+}
+
+/// A candidate in the pool, claimed by the first agency and placed; returns (candidate, placement).
+pub async fn placed_candidate(w: &World, n: usize) -> (i64, i64) {
+    let c = qualified_candidate(w, n).await;
+    let (a, u) = w.agencies[0];
+    let k = claim::claim(&w.pool, a, u, c).await.unwrap();
+    let p = a_report("");
+    (c, placement::report(&w.pool, a, k, &p).await.unwrap())
+}

@@ -1,0 +1,17 @@
+//! The core rules against a real database (SQLite, or PostgreSQL through
+//! `CAREER_RELAY_TEST_DATABASE`): ledger, qualification, claims, placements.
+//!
+//! One module per rule module of `src/` that the tests exercise, named after it; `common` builds
+//! the database, the company and the agencies they share.
+
+mod common;
+
+mod auth;
+mod candidate;
+mod claim;
+mod credit;
+mod mail;
+mod placement;
+mod pool;
+mod qualify;
+mod relay;
