@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, only when missing. Safe to run again.
 #   scripts/setup.sh          toolchain pieces for the build (wasm target, wasm-bindgen)
-#   scripts/setup.sh --e2e    also what the tests need: Chromium, the end-to-end test packages
-#                             and aiosmtpd (a real SMTP server for the mail tests)
+#   scripts/setup.sh --e2e    also what the tests need: Chromium, the end-to-end test packages,
+#                             aiosmtpd (a real SMTP server for the mail tests) and schemathesis
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +29,10 @@ if [ "${1:-}" = "--e2e" ]; then
   if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     say "installing aiosmtpd (the SMTP server the mail tests start)"
     python3 -m pip install --quiet aiosmtpd
+  fi
+  if ! python3 -c 'import schemathesis' 2>/dev/null; then
+    say "installing schemathesis (the API contract check)"
+    python3 -m pip install --quiet 'schemathesis==4.32.5'
   fi
   if [ ! -d end2end/node_modules ]; then
     say "installing the end-to-end test packages"

@@ -12,6 +12,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 # test gets a database of its own there, dropped afterwards). `cargo test` also builds the
 # career-relay binary the browser tests run.
 cargo test --workspace
+# The API does what its OpenAPI document says (schemathesis, both kinds of key, every check).
+scripts/api-contract.sh
 postgres="${CAREER_RELAY_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 if [ "$postgres" = off ]; then
   echo "warning: CAREER_RELAY_TEST_POSTGRES=off: the PostgreSQL run is skipped" >&2

@@ -12,6 +12,8 @@ pub enum UserError {
     InvalidEmail,
     #[error("too_long")]
     TooLong,
+    #[error("invalid_characters")]
+    InvalidCharacters,
     #[error("invalid_kana")]
     InvalidKana,
     #[error("invalid_phone")]
@@ -84,10 +86,11 @@ pub enum UserError {
 
 impl UserError {
     /// Every variant, so the app can prove each one has a translation.
-    pub const ALL: [UserError; 37] = [
+    pub const ALL: [UserError; 38] = [
         Self::Required,
         Self::InvalidEmail,
         Self::TooLong,
+        Self::InvalidCharacters,
         Self::InvalidKana,
         Self::InvalidPhone,
         Self::InvalidPrefecture,

@@ -532,12 +532,13 @@ mod store {
                         .get(f)
                         .and_then(|i| r.get(i))
                         .map(|c| c.trim().to_owned())
+                        .filter(|c| !c.is_empty())
                 };
                 let input = ApplicantInput {
                     name: cell("name").unwrap_or_default(),
                     email: cell("email").unwrap_or_default(),
                     position: cell("position"),
-                    rejected_on: cell("rejected_on").map(|d| d.replace('/', "-")),
+                    rejected_on: cell("rejected_on").map(|d| export_date(&d)),
                 };
                 let phone = cell("phone");
                 let result = intake.add(&input, phone.as_deref()).await?;
@@ -585,6 +586,15 @@ mod store {
         delete_chunks(&mut *intake.tx, import_id).await?;
         intake.commit().await?;
         Ok(())
+    }
+
+    /// A date as ATS exports write it (`2026/11/01`, `2026-11-1`), in the form applicants are
+    /// checked in (`2026-11-01`); anything else is left for the check to refuse.
+    fn export_date(raw: &str) -> String {
+        let dashed = raw.replace('/', "-");
+        chrono::NaiveDate::parse_from_str(&dashed, "%Y-%m-%d")
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or(dashed)
     }
 
     /// Notes how far a running import got, for the pages other instances serve (PostgreSQL only:

@@ -9,28 +9,50 @@ use serde::{Deserialize, Serialize};
 /// Most applicants in one request.
 pub const MAX_BATCH: usize = 1000;
 
+/// The addresses the API takes, as its document states them: a dot-atom mailbox (without
+/// leading, trailing or doubled dots) at a domain of two or more labels. Every such address of at
+/// most 254 characters, with at most 64 before the `@`, is one `Email::parse` accepts.
+pub const EMAIL_PATTERN: &str = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$";
+/// At most 64 characters before the `@`.
+pub const MAILBOX_PATTERN: &str = r"^[^@]{1,64}@";
+
+/// The API document's schema of an applicant's address.
+#[cfg(feature = "openapi")]
+fn email_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{schema::AllOfBuilder, ObjectBuilder, Type};
+    AllOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(254))
+                .pattern(Some(EMAIL_PATTERN)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(MAILBOX_PATTERN)),
+        )
+        .description(Some("The applicant's address: a dot-atom mailbox of at most 64 characters at a domain, at most 254 in all."))
+        .build()
+        .into()
+}
+
 /// An applicant as the ATS sends them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "name": "山田 太郎", "email": "taro.yamada@example.jp", "position": "法人営業", "rejected_on": "2026-11-01"
+})))]
 pub struct ApplicantInput {
-    /// 1 to 100 characters.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(min_length = 1, max_length = 100, pattern = r"\S")
-    )]
+    /// 1 to 100 characters on one line.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::field::line_schema::<100>))]
     pub name: String,
-    /// The applicant's address (full-width characters and capitals are folded).
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            max_length = 254,
-            pattern = r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,30}(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,30})?@[A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?){1,3}$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(schema_with = email_schema))]
     pub email: String,
     /// The position applied for, up to 200 characters.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::field::optional_text_schema::<200>))]
     pub position: Option<String>,
     /// The rejection date, `YYYY-MM-DD`.
     #[serde(default)]
@@ -51,32 +73,21 @@ impl TryFrom<&ApplicantInput> for Applicant {
     type Error = FieldError;
 
     fn try_from(a: &ApplicantInput) -> Result<Self, FieldError> {
-        let name = a.name.trim();
-        if name.is_empty() {
-            return Err(FieldError::new("name", UserError::Required));
-        }
-        if name.chars().count() > 100 {
-            return Err(FieldError::new("name", UserError::TooLong));
-        }
+        use crate::field;
+        let name = field::line(&a.name, 100, true)
+            .map_err(|e| FieldError::new("name", e))?
+            .unwrap_or_default();
         let email = Email::parse(&a.email).map_err(|e| FieldError::new("email", e))?;
-        let position = a
-            .position
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned);
-        if position.as_ref().is_some_and(|p| p.chars().count() > 200) {
-            return Err(FieldError::new("position", UserError::TooLong));
-        }
-        let rejected_on = match a.rejected_on.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(d) => Some(
-                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|_| FieldError::new("rejected_on", UserError::InvalidDate))?,
-            ),
+        let position = match &a.position {
+            Some(p) => field::text(p, 200, false).map_err(|e| FieldError::new("position", e))?,
+            None => None,
+        };
+        let rejected_on = match a.rejected_on.as_deref() {
+            None => None,
+            Some(d) => Some(field::date(d).map_err(|e| FieldError::new("rejected_on", e))?),
         };
         Ok(Applicant {
-            name: name.to_owned(),
+            name,
             email,
             position,
             rejected_on,
@@ -105,7 +116,6 @@ pub enum RowResult {
 
 crate::code_enum! {
     /// Where an invitation stands.
-    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum InvitationStatus {
         /// Mailed; the applicant has not opted in yet.
         Invited = "invited",

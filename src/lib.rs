@@ -9,6 +9,7 @@ pub mod code;
 pub mod consent;
 pub mod email;
 pub mod error;
+pub mod field;
 pub mod profile;
 pub mod time;
 

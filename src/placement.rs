@@ -6,12 +6,36 @@ use serde::{Deserialize, Serialize};
 /// The placement form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "employer": "株式会社つぎの一歩", "position": "経理", "start_date": "2027-04-01", "fee": "1200000"
+})))]
 pub struct PlacementInput {
+    /// The hiring employer, 1 to 200 characters on one line.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::field::line_schema::<200>))]
     pub employer: String,
+    /// The position, 1 to 200 characters on one line.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::field::line_schema::<200>))]
     pub position: String,
+    /// The first day of work, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub start_date: String,
+    /// The fee in yen (0 to 100,000,000), empty for none.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = fee_schema))]
     pub fee: String,
+}
+
+/// A fee as the API takes it: plain digits, 0 to 100,000,000, or nothing. (The portal's form
+/// also takes full-width digits, commas and `¥`.)
+pub const FEE_PATTERN: &str = r"^([0-9]{0,8}|100000000)$";
+
+#[cfg(feature = "openapi")]
+fn fee_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(FEE_PATTERN))
+        .build()
 }
 
 /// A valid placement report.
@@ -29,24 +53,22 @@ impl TryFrom<&PlacementInput> for Placement {
 
     fn try_from(input: &PlacementInput) -> Result<Self, Self::Error> {
         let mut errors = Vec::new();
-        let text = |field: &str, raw: &str, errors: &mut Vec<FieldError>| {
-            let s = raw.trim();
-            if s.is_empty() {
-                errors.push(FieldError::new(field, UserError::Required));
-            } else if s.chars().count() > 200 {
-                errors.push(FieldError::new(field, UserError::TooLong));
-            }
-            s.to_owned()
+        let mut line = |field: &str, raw: &str| {
+            crate::field::line(raw, 200, true)
+                .map_err(|e| errors.push(FieldError::new(field, e)))
+                .ok()
+                .flatten()
+                .unwrap_or_default()
         };
-        let employer = text("employer", &input.employer, &mut errors);
-        let position = text("position", &input.position, &mut errors);
-        let start_date = match input.start_date.trim() {
+        let employer = line("employer", &input.employer);
+        let position = line("position", &input.position);
+        let start_date = match input.start_date.as_str() {
             "" => {
                 errors.push(FieldError::new("start_date", UserError::Required));
                 None
             }
-            s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| errors.push(FieldError::new("start_date", UserError::InvalidDate)))
+            s => crate::field::date(s)
+                .map_err(|e| errors.push(FieldError::new("start_date", e)))
                 .ok(),
         };
         // Full-width digits from a Japanese IME count as digits.

@@ -11,32 +11,24 @@ pub const MAX_TERM: usize = 100;
 
 /// The pool's filters, as typed in the search form (every one optional; empty means none).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PoolQuery {
     /// A job type the candidate is looking for.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::profile::JobType>))]
     pub job_type: String,
     /// The prefecture's JIS code (1 Hokkaido … 13 Tokyo … 47 Okinawa).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(value_type = Option<u8>, minimum = 1, maximum = 47))]
     pub prefecture: String,
     /// A skill, as candidates list them (case and width do not matter).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub skill: String,
     /// Years of experience at least.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(value_type = Option<u8>, minimum = 0, maximum = 255))]
     pub min_years: String,
     /// A keyword in the skills, languages or summary (two-character Japanese terms work).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(max_length = 100))]
     pub q: String,
     /// The `next` of the previous page.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(value_type = Option<i64>))]
     pub after: String,
 }
 

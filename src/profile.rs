@@ -48,7 +48,6 @@ impl Prefecture {
 
 crate::code_enum! {
     /// The kinds of work a candidate is looking for; the pool filters on them.
-    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum JobType {
         Sales = "sales",
         Accounting = "accounting",

@@ -19,13 +19,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let hydrate = crate::state::AppState::get().is_ok_and(|s| s.hydrate);
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
-    // The page's language, which the hydrating browser reads back from `<html lang>`.
-    let lang = chosen_locale().unwrap_or_default();
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     view! {
         <!DOCTYPE html>
-        <html lang=lang>
+        // leptos_i18n sets `lang` (and `dir`) to the page's language; the hydrating browser reads
+        // the language back from it.
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

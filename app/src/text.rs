@@ -24,6 +24,7 @@ pub fn user_error_in(locale: Locale, e: UserError) -> String {
         UserError::InvalidNumber => td_string!(locale, errors.invalid_number),
         UserError::OutOfRange => td_string!(locale, errors.out_of_range),
         UserError::InvalidDate => td_string!(locale, errors.invalid_date),
+        UserError::InvalidCharacters => td_string!(locale, errors.invalid_characters),
         UserError::ConsentRequired => td_string!(locale, errors.consent_required),
         UserError::UnknownRelayLink => td_string!(locale, errors.unknown_relay_link),
         UserError::RevokedRelayLink => td_string!(locale, errors.revoked_relay_link),

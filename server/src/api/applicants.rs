@@ -11,7 +11,10 @@ use axum::{
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use career_relay::invitation::{Applicant, ApplicantInput, RowResult, MAX_BATCH};
+use career_relay::{
+    invitation::{Applicant, ApplicantInput, RowResult, MAX_BATCH},
+    FieldError, UserError,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -44,27 +47,24 @@ pub struct RegisterResponse {
     pub invited: usize,
 }
 
-/// One applicant, refusing unknown fields.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StrictApplicant {
-    name: String,
-    email: String,
-    #[serde(default)]
-    position: Option<String>,
-    #[serde(default)]
-    rejected_on: Option<String>,
+/// Whether an address has the form the document states (the portal's forms also fold
+/// full-width characters and surrounding spaces; the API takes addresses as they are).
+fn documented_email(raw: &str) -> bool {
+    use career_relay::invitation::{EMAIL_PATTERN, MAILBOX_PATTERN};
+    use std::sync::LazyLock;
+    static EMAIL: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(EMAIL_PATTERN).expect("a valid pattern"));
+    static MAILBOX: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(MAILBOX_PATTERN).expect("a valid pattern"));
+    raw.len() <= 254 && EMAIL.is_match(raw) && MAILBOX.is_match(raw)
 }
 
-impl From<StrictApplicant> for ApplicantInput {
-    fn from(a: StrictApplicant) -> Self {
-        ApplicantInput {
-            name: a.name,
-            email: a.email,
-            position: a.position,
-            rejected_on: a.rejected_on,
-        }
+/// An applicant as the document states it, then as the rules take it.
+fn check(input: &ApplicantInput) -> Result<(), FieldError> {
+    if !documented_email(&input.email) {
+        return Err(FieldError::new("email", UserError::InvalidEmail));
     }
+    Applicant::try_from(input).map(drop)
 }
 
 /// Registers rejected applicants: each new address gets an invitation mail (in the company's
@@ -90,12 +90,12 @@ pub async fn register_applicants(
     let inputs: Vec<ApplicantInput> = if batch {
         parse_value::<ApplicantBatch>(body)?.applicants
     } else {
-        vec![parse_value::<StrictApplicant>(body)?.into()]
+        vec![parse_value::<ApplicantInput>(body)?]
     };
     // A malformed row refuses the whole request (nothing is invited); the rules of the rows
     // (suppressed, already relayed or invited, repeated) are answered row by row.
     for (i, input) in inputs.iter().enumerate() {
-        if let Err(f) = Applicant::try_from(input) {
+        if let Err(f) = check(input) {
             let field = if batch {
                 format!("applicants[{i}].{}", f.field)
             } else {
@@ -132,7 +132,7 @@ pub async fn register_applicants(
         .filter(|r| matches!(r, RowResult::Invited { .. }))
         .count();
     let response = serde_json::to_string(&RegisterResponse { results, invited })
-        .map_err(|_| Problem::user(career_relay::UserError::Internal, None))?;
+        .map_err(|_| Problem::user(UserError::Internal, None))?;
     idempotency.remember(&state, &response).await?;
     Ok((
         StatusCode::OK,

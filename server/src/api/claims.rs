@@ -2,11 +2,12 @@
 
 use super::{
     extract::{AgencyKey, ApiJson, ApiPath},
-    problem::{BadBody, BadParameters, Conflict, NotFound, Refused},
+    problem::{BadBody, BadParameters, Conflict, NotFound, Problem, Refused},
     ApiResult,
 };
 use app::state::AppState;
 use axum::{extract::State, Json};
+use career_relay::UserError;
 use career_relay::{
     claim::ClaimView,
     placement::{Placement, PlacementInput},
@@ -16,9 +17,22 @@ use utoipa::ToSchema;
 
 /// The candidate to claim.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"candidate_id": 12}))]
 pub struct ClaimRequest {
-    #[schema(minimum = 1)]
+    #[serde(deserialize_with = "whole_number")]
     pub candidate_id: i64,
+}
+
+/// A JSON integer, also when written with a zero fraction (`12.0`), as JSON Schema counts it.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f < i64::MAX as f64)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| serde::de::Error::custom("expected a whole number"))
 }
 
 /// The record an operation created or acted on.
@@ -79,8 +93,21 @@ pub async fn report_placement(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body, _): ApiJson<PlacementInput>,
 ) -> ApiResult<Created> {
+    if !documented_fee(&body.fee) {
+        return Err(Problem::user(UserError::InvalidNumber, Some("fee".into())));
+    }
     let placement = Placement::try_from(&body).map_err(career_relay::Error::Fields)?;
     let placement_id =
         career_relay::placement::report(&state.pool, caller.agency_id, id, &placement).await?;
     Ok(Json(Created { id: placement_id }))
+}
+
+/// Whether a fee has the form the document states (the portal's form also takes full-width
+/// digits, commas and `¥`; the API takes plain digits).
+fn documented_fee(raw: &str) -> bool {
+    use std::sync::LazyLock;
+    static FEE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(career_relay::placement::FEE_PATTERN).expect("a valid pattern")
+    });
+    FEE.is_match(raw)
 }

@@ -15,6 +15,7 @@ use utoipa::IntoParams;
 
 /// Keyset paging, newest first.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
     /// Return entries older than this id (the last id of the previous page).
     #[param(minimum = 1)]
