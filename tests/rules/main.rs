@@ -10,6 +10,7 @@ mod auth;
 mod candidate;
 mod claim;
 mod credit;
+mod invitation;
 mod mail;
 mod placement;
 mod pool;
