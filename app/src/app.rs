@@ -2,7 +2,7 @@
 
 use crate::{
     api::session::whoami,
-    components::{FlashContext, Header, MeContext},
+    components::{FlashContext, Header, MeContext, PageLocale},
     i18n::*,
     pages,
 };
@@ -13,6 +13,27 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// The page's language: on the server the one the person chose (the cookie `/lang/{locale}`
+/// sets; the browser's Accept-Language is not consulted), Japanese by default; in the browser the
+/// one the server rendered the page in. Fixed for a page (switching it reloads), so it is a plain
+/// value, not a signal: nothing reactive to read after a page was given up.
+fn page_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    return crate::api::ssr::locale();
+    #[cfg(not(feature = "ssr"))]
+    return web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|html| html.get_attribute("lang"))
+        .map_or(Locale::ja, |code| {
+            if code == "en" {
+                Locale::en
+            } else {
+                Locale::ja
+            }
+        });
+}
+
 /// The document around the app. Hydration scripts are included only when the wasm bundle was built.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -21,11 +42,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let hydrate = true;
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    // The hydrating browser reads the page's language back from `lang`.
+    let lang = leptos_i18n::Locale::as_str(page_locale());
     view! {
         <!DOCTYPE html>
-        // leptos_i18n sets `lang` (and `dir`) to the page's language; the hydrating browser reads
-        // the language back from it.
-        <html>
+        <html lang=lang>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -68,29 +89,9 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Japanese unless the person chose otherwise (the cookie `/lang/{locale}` sets): the browser's
-    // Accept-Language is not consulted.
-    let header_getter =
-        leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(chosen_locale);
-    view! {
-        <I18nContextProvider ssr_lang_header_getter=header_getter>
-            <Inner />
-        </I18nContextProvider>
-    }
-}
-
-/// The language the person chose, as a code (`ja`, `en`); on the server only.
-fn chosen_locale() -> Option<String> {
-    #[cfg(feature = "ssr")]
-    return Some(leptos_i18n::Locale::as_str(crate::api::ssr::locale()).to_owned());
-    #[cfg(not(feature = "ssr"))]
-    return None;
-}
-
-#[component]
-fn Inner() -> impl IntoView {
-    let i18n = use_i18n();
-    provide_context(MeContext(Resource::new(|| (), |_| whoami())));
+    let i18n = page_locale();
+    provide_context(PageLocale(i18n));
+    provide_context(MeContext(ArcResource::new(|| (), |_| whoami())));
     // The server read (and removed) the flash before rendering; the value travels to the
     // browser inside the page, so hydration sees the same forms.
     let flash = SharedValue::new(|| {
@@ -104,7 +105,7 @@ fn Inner() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/career-relay.css" />
         // A plain string: the language is fixed for a page (switching it reloads), and leptos_meta
         // reads the title after the render's reactive owner is gone.
-        <Title text=t_string!(i18n, brand).to_string() />
+        <Title text=td_string!(i18n, brand).to_string() />
         <Router>
             <Header />
             <main>

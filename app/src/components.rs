@@ -8,7 +8,7 @@ use crate::{
 };
 use career_relay::UserError;
 use leptos::{prelude::*, server_fn::ServerFn};
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_location;
 use serde::{de::DeserializeOwned, Serialize};
 
 /// The flash of the last failed form post, provided by the app root.
@@ -16,8 +16,32 @@ use serde::{de::DeserializeOwned, Serialize};
 pub struct FlashContext(pub Option<Flash>);
 
 /// The signed-in role, provided by the app root.
+#[derive(Clone)]
+pub struct MeContext(pub ArcResource<Result<Option<Me>, AppError>>);
+
+/// The page's language, provided by the app root as a plain value: it is fixed for a page
+/// (switching it reloads), and a plain value can be read even after the page was given up.
 #[derive(Clone, Copy)]
-pub struct MeContext(pub Resource<Result<Option<Me>, AppError>>);
+pub struct PageLocale(pub Locale);
+
+/// The page's language; Japanese when the page is gone (a client that went away sees nothing).
+pub fn use_locale() -> Locale {
+    use_context::<PageLocale>().map(|l| l.0).unwrap_or_default()
+}
+
+/// Set when the component that called this is cleaned up: the client went away, or the page
+/// moved on. Async views check it after their awaits and build nothing for a page that is gone,
+/// instead of reading what was disposed with it.
+fn gone_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let gone = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = gone.clone();
+    Owner::on_cleanup(move || flag.store(true, std::sync::atomic::Ordering::SeqCst));
+    gone
+}
+
+fn is_gone(gone: &std::sync::atomic::AtomicBool) -> bool {
+    gone.load(std::sync::atomic::Ordering::SeqCst)
+}
 
 /// Percent-encodes a local path for use inside a query string.
 pub fn encode_component(s: &str) -> String {
@@ -34,8 +58,9 @@ pub fn encode_component(s: &str) -> String {
 /// The page header: brand, role links, language switch, sign out.
 #[component]
 pub fn Header() -> impl IntoView {
-    let i18n = use_i18n();
-    let me = expect_context::<MeContext>().0;
+    let i18n = crate::components::use_locale();
+    let me = use_context::<MeContext>().map(|m| m.0);
+    let gone = gone_flag();
     let location = use_location();
     let next = move || {
         encode_component(&format!(
@@ -51,39 +76,47 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="site-header">
-            <a class="brand" href="/">{t!(i18n, brand)}</a>
+            <a class="brand" href="/">{td!(i18n, brand)}</a>
             <nav>
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match me.await.ok().flatten() {
+                    {move || {
+                        let (me, gone) = (me.clone(), gone.clone());
+                        Suspend::new(async move {
+                        let Some(me) = me else { return ().into_any() };
+                        let role = me.await.ok().flatten();
+                        if is_gone(&gone) {
+                            return ().into_any();
+                        }
+                        match role {
                             Some(role) => {
                                 let (href, label) = match role {
-                                    Me::Candidate => ("/me", t_string!(i18n, nav.me)),
-                                    Me::Company => ("/company", t_string!(i18n, nav.company)),
-                                    Me::Agency => ("/agency", t_string!(i18n, nav.pool)),
-                                    Me::Admin => ("/admin", t_string!(i18n, nav.admin)),
+                                    Me::Candidate => ("/me", td_string!(i18n, nav.me)),
+                                    Me::Company => ("/company", td_string!(i18n, nav.company)),
+                                    Me::Agency => ("/agency", td_string!(i18n, nav.pool)),
+                                    Me::Admin => ("/admin", td_string!(i18n, nav.admin)),
                                 };
                                 view! {
                                     <a href=href>{label}</a>
-                                    {(role == Me::Agency).then(|| view! { <a href="/agency/claims">{t!(i18n, nav.claims)}</a> })}
-                                    {matches!(role, Me::Company | Me::Agency).then(|| view! { <a href="/members">{t!(i18n, members.link)}</a> })}
+                                    {(role == Me::Agency).then(|| view! { <a href="/agency/claims">{td!(i18n, nav.claims)}</a> })}
+                                    {matches!(role, Me::Company | Me::Agency).then(|| view! { <a href="/members">{td!(i18n, members.link)}</a> })}
                                     <form method="post" action=crate::api::session::SignOut::PATH class="inline">
-                                        <button type="submit" class="link">{t!(i18n, nav.sign_out)}</button>
+                                        <button type="submit" class="link">{td!(i18n, nav.sign_out)}</button>
                                     </form>
                                     <form method="post" action=crate::api::session::SignOutEverywhere::PATH class="inline">
-                                        <button type="submit" class="link" data-testid="sign-out-everywhere">{t!(i18n, nav.sign_out_everywhere)}</button>
+                                        <button type="submit" class="link" data-testid="sign-out-everywhere">{td!(i18n, nav.sign_out_everywhere)}</button>
                                     </form>
                                 }
                                     .into_any()
                             }
-                            None => view! { <a href="/signin">{t!(i18n, nav.sign_in)}</a> }.into_any(),
+                            None => view! { <a href="/signin">{td!(i18n, nav.sign_in)}</a> }.into_any(),
                         }
-                    })}
+                        })
+                    }}
                 </Suspense>
                 <span class="lang">
-                    <a href=move || format!("/lang/ja?next={}", next()) rel="external" class:active=move || i18n.get_locale() == Locale::ja lang="ja">"日本語"</a>
+                    <a href=move || format!("/lang/ja?next={}", next()) rel="external" class:active=i18n == Locale::ja lang="ja">"日本語"</a>
                     " | "
-                    <a href=move || format!("/lang/en?next={}", next()) rel="external" class:active=move || i18n.get_locale() == Locale::en lang="en">"English"</a>
+                    <a href=move || format!("/lang/en?next={}", next()) rel="external" class:active=i18n == Locale::en lang="en">"English"</a>
                 </span>
             </nav>
         </header>
@@ -93,18 +126,23 @@ pub fn Header() -> impl IntoView {
 /// Shows a page's data once loaded, or the error that stopped it. On the server, an error also
 /// sets the status (403, 404) or redirects to sign-in.
 #[component]
-pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, view: F) -> impl IntoView
+pub fn Loaded<T, F, V>(resource: ArcResource<Result<T, AppError>>, view: F) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let gone = gone_flag();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || {
-                let view = view.clone();
+                let (view, resource, gone) = (view.clone(), resource.clone(), gone.clone());
                 Suspend::new(async move {
-                    match resource.await {
+                    let result = resource.await;
+                    if is_gone(&gone) {
+                        return ().into_any();
+                    }
+                    match result {
                         Ok(data) => view(data).into_any(),
                         Err(error) => view! { <ErrorView error /> }.into_any(),
                     }
@@ -117,14 +155,16 @@ where
 /// A full-page error: translated, with the right status code.
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let e = error.general().unwrap_or(UserError::Internal);
     #[cfg(feature = "ssr")]
     {
         use axum::http::StatusCode;
         let status = match e {
             UserError::NotSignedIn => {
-                let path = use_location().pathname.get_untracked();
+                let path = use_context::<axum::http::request::Parts>()
+                    .map(|p| p.uri.path().to_owned())
+                    .unwrap_or_default();
                 leptos_axum::redirect(&format!("/signin?next={}", encode_component(&path)));
                 StatusCode::FOUND
             }
@@ -136,10 +176,10 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     }
     view! {
         <section class="error-page">
-            <h1>{t!(i18n, errors.title)}</h1>
+            <h1>{td!(i18n, errors.title)}</h1>
             <p class="error">{text::user_error(i18n, e)}</p>
-            {(e == UserError::NotSignedIn).then(|| view! { <p><a href="/signin">{t!(i18n, nav.sign_in)}</a></p> })}
-            <p><a href="/">{t!(i18n, nav.home)}</a></p>
+            {(e == UserError::NotSignedIn).then(|| view! { <p><a href="/signin">{td!(i18n, nav.sign_in)}</a></p> })}
+            <p><a href="/">{td!(i18n, nav.home)}</a></p>
         </section>
     }
 }
@@ -182,7 +222,7 @@ impl FormState {
 /// The error message of one field, next to it.
 #[component]
 pub fn FieldError(state: FormState, field: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     state.field_error(field).map(|e| {
         view! { <p class="field-error" role="alert" data-field=field>{move || text::user_error(i18n, e)}</p> }
     })
@@ -191,7 +231,7 @@ pub fn FieldError(state: FormState, field: &'static str) -> impl IntoView {
 /// The error of a form that is not tied to one field.
 #[component]
 pub fn FormError(state: FormState) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     state.general_error().map(
         |e| view! { <p class="form-error" role="alert">{move || text::user_error(i18n, e)}</p> },
     )
@@ -200,20 +240,35 @@ pub fn FormError(state: FormState) -> impl IntoView {
 /// The confirmation of the last successful form (`?saved=...`).
 #[component]
 pub fn SavedNotice() -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    move || {
-        query
-            .read()
-            .get("saved")
+    let i18n = use_locale();
+    let notice = move |saved: Option<String>| {
+        saved
             .and_then(|w| text::saved(i18n, &w))
             .map(|msg| view! { <p class="notice" role="status">{msg}</p> })
+    };
+    // On the server, from the request itself: this renders after the page's data arrived, when
+    // the router's signals may be gone with a client that went away.
+    #[cfg(feature = "ssr")]
+    {
+        // Our own redirects write `saved=` with a plain code; `text::saved` knows every one.
+        let saved = use_context::<axum::http::request::Parts>().and_then(|p| {
+            p.uri
+                .query()?
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("saved=").map(str::to_owned))
+        });
+        notice(saved)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let query = leptos_router::hooks::use_query_map();
+        move || notice(query.read().get("saved"))
     }
 }
 
 /// `<option>`s for every prefecture, with one selected.
 pub fn prefecture_options(selected: &str) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     career_relay::profile::Prefecture::all()
         .map(|p| {
             let code = p.code().to_string();
@@ -225,7 +280,7 @@ pub fn prefecture_options(selected: &str) -> impl IntoView {
 
 /// `<option>`s for every job type, with one selected.
 pub fn job_type_options(selected: &str) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     career_relay::profile::JobType::ALL
         .iter()
         .map(|j| {

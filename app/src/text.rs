@@ -2,13 +2,13 @@
 
 use crate::i18n::*;
 use career_relay::{placement::PlacementStatus, UserError};
-use leptos_i18n::I18nContext;
 
-type I18n = I18nContext<Locale>;
+/// The page's language: fixed for a page (switching it reloads), so read once, not tracked.
+type I18n = Locale;
 
 /// The sentence for a user error.
 pub fn user_error(i18n: I18n, e: UserError) -> String {
-    user_error_in(i18n.get_locale(), e)
+    user_error_in(i18n, e)
 }
 
 /// The sentence for a user error in a given language (also for the JSON API and mails).
@@ -59,29 +59,25 @@ pub fn user_error_in(locale: Locale, e: UserError) -> String {
 /// The label of a job type code.
 pub fn job_type(i18n: I18n, code: &str) -> String {
     match code {
-        "sales" => t_string!(i18n, job_types.sales),
-        "accounting" => t_string!(i18n, job_types.accounting),
-        "engineering" => t_string!(i18n, job_types.engineering),
-        "marketing" => t_string!(i18n, job_types.marketing),
-        "hr" => t_string!(i18n, job_types.hr),
-        "office" => t_string!(i18n, job_types.office),
-        "design" => t_string!(i18n, job_types.design),
-        "support" => t_string!(i18n, job_types.support),
-        "consulting" => t_string!(i18n, job_types.consulting),
-        "manufacturing" => t_string!(i18n, job_types.manufacturing),
-        "medical" => t_string!(i18n, job_types.medical),
-        _ => t_string!(i18n, job_types.other),
+        "sales" => td_string!(i18n, job_types.sales),
+        "accounting" => td_string!(i18n, job_types.accounting),
+        "engineering" => td_string!(i18n, job_types.engineering),
+        "marketing" => td_string!(i18n, job_types.marketing),
+        "hr" => td_string!(i18n, job_types.hr),
+        "office" => td_string!(i18n, job_types.office),
+        "design" => td_string!(i18n, job_types.design),
+        "support" => td_string!(i18n, job_types.support),
+        "consulting" => td_string!(i18n, job_types.consulting),
+        "manufacturing" => td_string!(i18n, job_types.manufacturing),
+        "medical" => td_string!(i18n, job_types.medical),
+        _ => td_string!(i18n, job_types.other),
     }
     .to_string()
 }
 
 /// The labels of a comma-separated list of job type codes.
 pub fn job_types(i18n: I18n, codes: &str) -> String {
-    let sep = if i18n.get_locale_untracked() == Locale::ja {
-        "、"
-    } else {
-        ", "
-    };
+    let sep = if i18n == Locale::ja { "、" } else { ", " };
     codes
         .split(',')
         .filter(|c| !c.is_empty())
@@ -93,53 +89,53 @@ pub fn job_types(i18n: I18n, codes: &str) -> String {
 /// The name of a prefecture by JIS code.
 pub fn prefecture(i18n: I18n, code: i64) -> String {
     match code {
-        1 => t_string!(i18n, prefectures.p1).to_string(),
-        2 => t_string!(i18n, prefectures.p2).to_string(),
-        3 => t_string!(i18n, prefectures.p3).to_string(),
-        4 => t_string!(i18n, prefectures.p4).to_string(),
-        5 => t_string!(i18n, prefectures.p5).to_string(),
-        6 => t_string!(i18n, prefectures.p6).to_string(),
-        7 => t_string!(i18n, prefectures.p7).to_string(),
-        8 => t_string!(i18n, prefectures.p8).to_string(),
-        9 => t_string!(i18n, prefectures.p9).to_string(),
-        10 => t_string!(i18n, prefectures.p10).to_string(),
-        11 => t_string!(i18n, prefectures.p11).to_string(),
-        12 => t_string!(i18n, prefectures.p12).to_string(),
-        13 => t_string!(i18n, prefectures.p13).to_string(),
-        14 => t_string!(i18n, prefectures.p14).to_string(),
-        15 => t_string!(i18n, prefectures.p15).to_string(),
-        16 => t_string!(i18n, prefectures.p16).to_string(),
-        17 => t_string!(i18n, prefectures.p17).to_string(),
-        18 => t_string!(i18n, prefectures.p18).to_string(),
-        19 => t_string!(i18n, prefectures.p19).to_string(),
-        20 => t_string!(i18n, prefectures.p20).to_string(),
-        21 => t_string!(i18n, prefectures.p21).to_string(),
-        22 => t_string!(i18n, prefectures.p22).to_string(),
-        23 => t_string!(i18n, prefectures.p23).to_string(),
-        24 => t_string!(i18n, prefectures.p24).to_string(),
-        25 => t_string!(i18n, prefectures.p25).to_string(),
-        26 => t_string!(i18n, prefectures.p26).to_string(),
-        27 => t_string!(i18n, prefectures.p27).to_string(),
-        28 => t_string!(i18n, prefectures.p28).to_string(),
-        29 => t_string!(i18n, prefectures.p29).to_string(),
-        30 => t_string!(i18n, prefectures.p30).to_string(),
-        31 => t_string!(i18n, prefectures.p31).to_string(),
-        32 => t_string!(i18n, prefectures.p32).to_string(),
-        33 => t_string!(i18n, prefectures.p33).to_string(),
-        34 => t_string!(i18n, prefectures.p34).to_string(),
-        35 => t_string!(i18n, prefectures.p35).to_string(),
-        36 => t_string!(i18n, prefectures.p36).to_string(),
-        37 => t_string!(i18n, prefectures.p37).to_string(),
-        38 => t_string!(i18n, prefectures.p38).to_string(),
-        39 => t_string!(i18n, prefectures.p39).to_string(),
-        40 => t_string!(i18n, prefectures.p40).to_string(),
-        41 => t_string!(i18n, prefectures.p41).to_string(),
-        42 => t_string!(i18n, prefectures.p42).to_string(),
-        43 => t_string!(i18n, prefectures.p43).to_string(),
-        44 => t_string!(i18n, prefectures.p44).to_string(),
-        45 => t_string!(i18n, prefectures.p45).to_string(),
-        46 => t_string!(i18n, prefectures.p46).to_string(),
-        47 => t_string!(i18n, prefectures.p47).to_string(),
+        1 => td_string!(i18n, prefectures.p1).to_string(),
+        2 => td_string!(i18n, prefectures.p2).to_string(),
+        3 => td_string!(i18n, prefectures.p3).to_string(),
+        4 => td_string!(i18n, prefectures.p4).to_string(),
+        5 => td_string!(i18n, prefectures.p5).to_string(),
+        6 => td_string!(i18n, prefectures.p6).to_string(),
+        7 => td_string!(i18n, prefectures.p7).to_string(),
+        8 => td_string!(i18n, prefectures.p8).to_string(),
+        9 => td_string!(i18n, prefectures.p9).to_string(),
+        10 => td_string!(i18n, prefectures.p10).to_string(),
+        11 => td_string!(i18n, prefectures.p11).to_string(),
+        12 => td_string!(i18n, prefectures.p12).to_string(),
+        13 => td_string!(i18n, prefectures.p13).to_string(),
+        14 => td_string!(i18n, prefectures.p14).to_string(),
+        15 => td_string!(i18n, prefectures.p15).to_string(),
+        16 => td_string!(i18n, prefectures.p16).to_string(),
+        17 => td_string!(i18n, prefectures.p17).to_string(),
+        18 => td_string!(i18n, prefectures.p18).to_string(),
+        19 => td_string!(i18n, prefectures.p19).to_string(),
+        20 => td_string!(i18n, prefectures.p20).to_string(),
+        21 => td_string!(i18n, prefectures.p21).to_string(),
+        22 => td_string!(i18n, prefectures.p22).to_string(),
+        23 => td_string!(i18n, prefectures.p23).to_string(),
+        24 => td_string!(i18n, prefectures.p24).to_string(),
+        25 => td_string!(i18n, prefectures.p25).to_string(),
+        26 => td_string!(i18n, prefectures.p26).to_string(),
+        27 => td_string!(i18n, prefectures.p27).to_string(),
+        28 => td_string!(i18n, prefectures.p28).to_string(),
+        29 => td_string!(i18n, prefectures.p29).to_string(),
+        30 => td_string!(i18n, prefectures.p30).to_string(),
+        31 => td_string!(i18n, prefectures.p31).to_string(),
+        32 => td_string!(i18n, prefectures.p32).to_string(),
+        33 => td_string!(i18n, prefectures.p33).to_string(),
+        34 => td_string!(i18n, prefectures.p34).to_string(),
+        35 => td_string!(i18n, prefectures.p35).to_string(),
+        36 => td_string!(i18n, prefectures.p36).to_string(),
+        37 => td_string!(i18n, prefectures.p37).to_string(),
+        38 => td_string!(i18n, prefectures.p38).to_string(),
+        39 => td_string!(i18n, prefectures.p39).to_string(),
+        40 => td_string!(i18n, prefectures.p40).to_string(),
+        41 => td_string!(i18n, prefectures.p41).to_string(),
+        42 => td_string!(i18n, prefectures.p42).to_string(),
+        43 => td_string!(i18n, prefectures.p43).to_string(),
+        44 => td_string!(i18n, prefectures.p44).to_string(),
+        45 => td_string!(i18n, prefectures.p45).to_string(),
+        46 => td_string!(i18n, prefectures.p46).to_string(),
+        47 => td_string!(i18n, prefectures.p47).to_string(),
         _ => String::new(),
     }
 }
@@ -147,13 +143,13 @@ pub fn prefecture(i18n: I18n, code: i64) -> String {
 /// The label of a ledger entry kind.
 pub fn ledger_kind(i18n: I18n, kind: &str) -> String {
     match kind {
-        "earned" => t_string!(i18n, ledger.earned),
-        "placement_bonus" => t_string!(i18n, ledger.placement_bonus),
-        "redeemed" => t_string!(i18n, ledger.redeemed),
-        "refunded" => t_string!(i18n, ledger.refunded),
-        "placement_held" => t_string!(i18n, ledger.placement_held),
-        "placement_released" => t_string!(i18n, ledger.placement_released),
-        _ => t_string!(i18n, ledger.expired),
+        "earned" => td_string!(i18n, ledger.earned),
+        "placement_bonus" => td_string!(i18n, ledger.placement_bonus),
+        "redeemed" => td_string!(i18n, ledger.redeemed),
+        "refunded" => td_string!(i18n, ledger.refunded),
+        "placement_held" => td_string!(i18n, ledger.placement_held),
+        "placement_released" => td_string!(i18n, ledger.placement_released),
+        _ => td_string!(i18n, ledger.expired),
     }
     .to_string()
 }
@@ -161,11 +157,11 @@ pub fn ledger_kind(i18n: I18n, kind: &str) -> String {
 /// What became of a claim.
 pub fn outcome(i18n: I18n, end_reason: Option<&str>) -> String {
     match end_reason {
-        None => t_string!(i18n, outcomes.active),
-        Some("placed") => t_string!(i18n, outcomes.placed),
-        Some("released") => t_string!(i18n, outcomes.released),
-        Some("expired") => t_string!(i18n, outcomes.expired),
-        Some(_) => t_string!(i18n, outcomes.withdrawn),
+        None => td_string!(i18n, outcomes.active),
+        Some("placed") => td_string!(i18n, outcomes.placed),
+        Some("released") => td_string!(i18n, outcomes.released),
+        Some("expired") => td_string!(i18n, outcomes.expired),
+        Some(_) => td_string!(i18n, outcomes.withdrawn),
     }
     .to_string()
 }
@@ -173,11 +169,11 @@ pub fn outcome(i18n: I18n, end_reason: Option<&str>) -> String {
 /// Where a placement report stands.
 pub fn placement_status(i18n: I18n, status: PlacementStatus) -> String {
     match status {
-        PlacementStatus::Reported => t_string!(i18n, placement_status.reported),
-        PlacementStatus::Confirmed => t_string!(i18n, placement_status.confirmed),
-        PlacementStatus::Disputed => t_string!(i18n, placement_status.disputed),
-        PlacementStatus::Upheld => t_string!(i18n, placement_status.upheld),
-        PlacementStatus::Rejected => t_string!(i18n, placement_status.rejected),
+        PlacementStatus::Reported => td_string!(i18n, placement_status.reported),
+        PlacementStatus::Confirmed => td_string!(i18n, placement_status.confirmed),
+        PlacementStatus::Disputed => td_string!(i18n, placement_status.disputed),
+        PlacementStatus::Upheld => td_string!(i18n, placement_status.upheld),
+        PlacementStatus::Rejected => td_string!(i18n, placement_status.rejected),
     }
     .to_string()
 }
@@ -185,21 +181,21 @@ pub fn placement_status(i18n: I18n, status: PlacementStatus) -> String {
 /// What an audit entry records.
 pub fn audit_action(i18n: I18n, action: &str) -> String {
     match action {
-        "sign_in" => t_string!(i18n, audit.sign_in),
-        "agency_approved" => t_string!(i18n, audit.agency_approved),
-        "agency_suspended" => t_string!(i18n, audit.agency_suspended),
-        "settings_changed" => t_string!(i18n, audit.settings_changed),
-        "placement_upheld" => t_string!(i18n, audit.placement_upheld),
-        "placement_withdrawn" => t_string!(i18n, audit.placement_withdrawn),
-        "profile_viewed" => t_string!(i18n, audit.profile_viewed),
-        "member_invited" => t_string!(i18n, audit.member_invited),
-        "member_role_changed" => t_string!(i18n, audit.member_role_changed),
-        "member_removed" => t_string!(i18n, audit.member_removed),
-        "sign_in_sso" => t_string!(i18n, audit.sign_in_sso),
-        "sso_bound" => t_string!(i18n, audit.sso_bound),
-        "sso_policy_changed" => t_string!(i18n, audit.sso_policy_changed),
-        "api_key_created" => t_string!(i18n, audit.api_key_created),
-        "api_key_revoked" => t_string!(i18n, audit.api_key_revoked),
+        "sign_in" => td_string!(i18n, audit.sign_in),
+        "agency_approved" => td_string!(i18n, audit.agency_approved),
+        "agency_suspended" => td_string!(i18n, audit.agency_suspended),
+        "settings_changed" => td_string!(i18n, audit.settings_changed),
+        "placement_upheld" => td_string!(i18n, audit.placement_upheld),
+        "placement_withdrawn" => td_string!(i18n, audit.placement_withdrawn),
+        "profile_viewed" => td_string!(i18n, audit.profile_viewed),
+        "member_invited" => td_string!(i18n, audit.member_invited),
+        "member_role_changed" => td_string!(i18n, audit.member_role_changed),
+        "member_removed" => td_string!(i18n, audit.member_removed),
+        "sign_in_sso" => td_string!(i18n, audit.sign_in_sso),
+        "sso_bound" => td_string!(i18n, audit.sso_bound),
+        "sso_policy_changed" => td_string!(i18n, audit.sso_policy_changed),
+        "api_key_created" => td_string!(i18n, audit.api_key_created),
+        "api_key_revoked" => td_string!(i18n, audit.api_key_revoked),
         other => return other.to_owned(),
     }
     .to_string()
@@ -208,17 +204,17 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
 /// The label of a data item in a provision record.
 pub fn data_item(i18n: I18n, item: &str) -> String {
     match item {
-        "name" => t_string!(i18n, profile.name),
-        "name_kana" => t_string!(i18n, profile.name_kana),
-        "email" => t_string!(i18n, profile.email),
-        "phone" => t_string!(i18n, profile.phone),
-        "prefecture" => t_string!(i18n, profile.prefecture),
-        "job_types" => t_string!(i18n, profile.job_types),
-        "skills" => t_string!(i18n, profile.skills),
-        "years_experience" => t_string!(i18n, profile.years_experience),
-        "desired_salary" => t_string!(i18n, profile.desired_salary),
-        "languages" => t_string!(i18n, profile.languages),
-        _ => t_string!(i18n, profile.summary),
+        "name" => td_string!(i18n, profile.name),
+        "name_kana" => td_string!(i18n, profile.name_kana),
+        "email" => td_string!(i18n, profile.email),
+        "phone" => td_string!(i18n, profile.phone),
+        "prefecture" => td_string!(i18n, profile.prefecture),
+        "job_types" => td_string!(i18n, profile.job_types),
+        "skills" => td_string!(i18n, profile.skills),
+        "years_experience" => td_string!(i18n, profile.years_experience),
+        "desired_salary" => td_string!(i18n, profile.desired_salary),
+        "languages" => td_string!(i18n, profile.languages),
+        _ => td_string!(i18n, profile.summary),
     }
     .to_string()
 }
@@ -227,25 +223,25 @@ pub fn data_item(i18n: I18n, item: &str) -> String {
 pub fn saved(i18n: I18n, what: &str) -> Option<String> {
     Some(
         match what {
-            "profile" => t_string!(i18n, notices.profile),
-            "consent" => t_string!(i18n, notices.consent),
-            "reissued" => t_string!(i18n, notices.reissued),
-            "revoked" => t_string!(i18n, notices.revoked),
-            "claimed" => t_string!(i18n, notices.claimed),
-            "note" => t_string!(i18n, notices.note),
-            "released" => t_string!(i18n, notices.released),
-            "placed" => t_string!(i18n, notices.placed),
-            "agency" => t_string!(i18n, notices.agency),
-            "settings" => t_string!(i18n, notices.settings),
-            "placement" => t_string!(i18n, notices.placement),
-            "invited" => t_string!(i18n, notices.invited),
-            "role" => t_string!(i18n, notices.role),
-            "removed" => t_string!(i18n, notices.removed),
-            "dispute" => t_string!(i18n, notices.dispute),
-            "sso" => t_string!(i18n, notices.sso),
-            "sso_policy" => t_string!(i18n, notices.sso_policy),
-            "api_key" => t_string!(i18n, notices.api_key),
-            "api_key_revoked" => t_string!(i18n, notices.api_key_revoked),
+            "profile" => td_string!(i18n, notices.profile),
+            "consent" => td_string!(i18n, notices.consent),
+            "reissued" => td_string!(i18n, notices.reissued),
+            "revoked" => td_string!(i18n, notices.revoked),
+            "claimed" => td_string!(i18n, notices.claimed),
+            "note" => td_string!(i18n, notices.note),
+            "released" => td_string!(i18n, notices.released),
+            "placed" => td_string!(i18n, notices.placed),
+            "agency" => td_string!(i18n, notices.agency),
+            "settings" => td_string!(i18n, notices.settings),
+            "placement" => td_string!(i18n, notices.placement),
+            "invited" => td_string!(i18n, notices.invited),
+            "role" => td_string!(i18n, notices.role),
+            "removed" => td_string!(i18n, notices.removed),
+            "dispute" => td_string!(i18n, notices.dispute),
+            "sso" => td_string!(i18n, notices.sso),
+            "sso_policy" => td_string!(i18n, notices.sso_policy),
+            "api_key" => td_string!(i18n, notices.api_key),
+            "api_key_revoked" => td_string!(i18n, notices.api_key_revoked),
             _ => return None,
         }
         .to_string(),

@@ -21,13 +21,20 @@ async fn one_phone_number_written_two_ways_is_one_applicant() {
         .await
         .unwrap();
     let first = intake
-        .add(&applicant("山田 太郎", "taro@example.jp"), Some("080-1111-2222"))
+        .add(
+            &applicant("山田 太郎", "taro@example.jp"),
+            Some("080-1111-2222"),
+        )
         .await
         .unwrap();
     assert!(matches!(first, RowResult::Invited { .. }), "{first:?}");
-    for (i, written) in ["08011112222", "＋８１ ８０ １１１１ ２２２２", "(080) 1111-2222"]
-        .into_iter()
-        .enumerate()
+    for (i, written) in [
+        "08011112222",
+        "＋８１ ８０ １１１１ ２２２２",
+        "(080) 1111-2222",
+    ]
+    .into_iter()
+    .enumerate()
     {
         let again = intake
             .add(
@@ -39,7 +46,10 @@ async fn one_phone_number_written_two_ways_is_one_applicant() {
         assert_eq!(again, RowResult::DuplicateInRequest, "{written}");
     }
     let other = intake
-        .add(&applicant("鈴木 花子", "hanako@example.jp"), Some("080-1111-2223"))
+        .add(
+            &applicant("鈴木 花子", "hanako@example.jp"),
+            Some("080-1111-2223"),
+        )
         .await
         .unwrap();
     assert!(matches!(other, RowResult::Invited { .. }), "another number");

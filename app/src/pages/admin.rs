@@ -25,31 +25,31 @@ pub fn AdminPage() -> impl IntoView {
             .get("audit_before")
             .and_then(|v| v.parse::<i64>().ok())
     };
-    let page = Resource::new(before, get_admin_page);
+    let page = ArcResource::new(before, get_admin_page);
     view! { <Loaded resource=page view=|p: Page| view! { <AdminView page=p /> } /> }
 }
 
 #[component]
 fn AdminView(page: Page) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let s = FormState::of("settings");
     let agency_state = FormState::of("agency");
     let dispute_state = FormState::of("dispute");
     view! {
-        <h1>{t!(i18n, admin.title)}</h1>
+        <h1>{td!(i18n, admin.title)}</h1>
         <SavedNotice />
         <section class="panel">
-            <h2>{t!(i18n, admin.agencies_title)}</h2>
+            <h2>{td!(i18n, admin.agencies_title)}</h2>
             <FormError state=agency_state />
             <table data-testid="agencies">
-                <thead><tr><th>{t!(i18n, admin.agency)}</th><th>{t!(i18n, admin.status)}</th><th>{t!(i18n, company.date)}</th><th></th></tr></thead>
+                <thead><tr><th>{td!(i18n, admin.agency)}</th><th>{td!(i18n, admin.status)}</th><th>{td!(i18n, company.date)}</th><th></th></tr></thead>
                 <tbody>
                     {page.agencies.into_iter().map(|a| {
                         let approved = a.status == "approved";
                         let status = match a.status.as_str() {
-                            "approved" => t_string!(i18n, admin.approved).to_string(),
-                            "pending" => t_string!(i18n, admin.pending).to_string(),
-                            _ => t_string!(i18n, admin.suspended).to_string(),
+                            "approved" => td_string!(i18n, admin.approved).to_string(),
+                            "pending" => td_string!(i18n, admin.pending).to_string(),
+                            _ => td_string!(i18n, admin.suspended).to_string(),
                         };
                         let name = a.name.clone();
                         view! {
@@ -62,7 +62,7 @@ fn AdminView(page: Page) -> impl IntoView {
                                         <input type="hidden" name="agency_id" value=a.id />
                                         <input type="hidden" name="approved" value=if approved { "false" } else { "true" } />
                                         <button type="submit" class=if approved { "danger" } else { "" }>
-                                            {if approved { t_string!(i18n, admin.suspend).to_string() } else { t_string!(i18n, admin.approve).to_string() }}
+                                            {if approved { td_string!(i18n, admin.suspend).to_string() } else { td_string!(i18n, admin.approve).to_string() }}
                                         </button>
                                     </form>
                                 </td>
@@ -73,14 +73,14 @@ fn AdminView(page: Page) -> impl IntoView {
             </table>
         </section>
         <section class="panel">
-            <h2>{t!(i18n, admin.disputes_title)}</h2>
+            <h2>{td!(i18n, admin.disputes_title)}</h2>
             <FormError state=dispute_state />
             {if page.disputes.is_empty() {
-                view! { <p>{t!(i18n, admin.no_disputes)}</p> }.into_any()
+                view! { <p>{td!(i18n, admin.no_disputes)}</p> }.into_any()
             } else {
                 view! {
                     <table data-testid="disputes">
-                        <thead><tr><th>{t!(i18n, company.date)}</th><th>{t!(i18n, admin.dispute_company)}</th><th>{t!(i18n, admin.agency)}</th><th>{t!(i18n, claims.employer)}</th><th>{t!(i18n, claims.position)}</th><th>{t!(i18n, claims.start_date)}</th><th></th></tr></thead>
+                        <thead><tr><th>{td!(i18n, company.date)}</th><th>{td!(i18n, admin.dispute_company)}</th><th>{td!(i18n, admin.agency)}</th><th>{td!(i18n, claims.employer)}</th><th>{td!(i18n, claims.position)}</th><th>{td!(i18n, claims.start_date)}</th><th></th></tr></thead>
                         <tbody>
                             {page.disputes.into_iter().map(|d| view! {
                                 <tr>
@@ -93,9 +93,9 @@ fn AdminView(page: Page) -> impl IntoView {
                                     <td>
                                         <form method="post" action=DecidePlacement::PATH class="inline">
                                             <input type="hidden" name="placement_id" value=d.id />
-                                            <button type="submit" name="uphold" value="true">{t!(i18n, admin.uphold)}</button>
+                                            <button type="submit" name="uphold" value="true">{td!(i18n, admin.uphold)}</button>
                                             " "
-                                            <button type="submit" name="uphold" value="false" class="danger">{t!(i18n, admin.reject)}</button>
+                                            <button type="submit" name="uphold" value="false" class="danger">{td!(i18n, admin.reject)}</button>
                                         </form>
                                     </td>
                                 </tr>
@@ -106,16 +106,16 @@ fn AdminView(page: Page) -> impl IntoView {
             }}
         </section>
         <section class="panel">
-            <h2>{t!(i18n, admin.settings_title)}</h2>
+            <h2>{td!(i18n, admin.settings_title)}</h2>
             <form method="post" action=SaveSettings::PATH>
                 <FormError state=s.clone() />
-                <label for="relays_per_credit">{t!(i18n, admin.relays_per_credit)}</label>
+                <label for="relays_per_credit">{td!(i18n, admin.relays_per_credit)}</label>
                 <input id="relays_per_credit" name="relays_per_credit" inputmode="numeric" value=s.value("relays_per_credit", &page.settings.relays_per_credit.to_string()) />
                 <FieldError state=s.clone() field="relays_per_credit" />
-                <label for="placement_bonus">{t!(i18n, admin.placement_bonus)}</label>
+                <label for="placement_bonus">{td!(i18n, admin.placement_bonus)}</label>
                 <input id="placement_bonus" name="placement_bonus" inputmode="numeric" value=s.value("placement_bonus", &page.settings.placement_bonus.to_string()) />
                 <FieldError state=s.clone() field="placement_bonus" />
-                <button type="submit">{t!(i18n, admin.save)}</button>
+                <button type="submit">{td!(i18n, admin.save)}</button>
             </form>
         </section>
         <SsoBindings bindings=page.sso providers=page.providers />
@@ -129,20 +129,20 @@ fn SsoBindings(
     bindings: Vec<career_relay::sso::SsoBinding>,
     providers: Vec<(String, String)>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let f = FormState::of("sso");
     let chosen = f.value("provider", "");
     view! {
         <section class="panel">
-            <h2>{t!(i18n, admin.sso_title)}</h2>
-            <p class="hint">{t!(i18n, admin.sso_explain)}</p>
-            {providers.is_empty().then(|| view! { <p class="notice">{t!(i18n, admin.sso_no_providers)}</p> })}
+            <h2>{td!(i18n, admin.sso_title)}</h2>
+            <p class="hint">{td!(i18n, admin.sso_explain)}</p>
+            {providers.is_empty().then(|| view! { <p class="notice">{td!(i18n, admin.sso_no_providers)}</p> })}
             {if bindings.is_empty() {
-                view! { <p>{t!(i18n, admin.sso_none_bound)}</p> }.into_any()
+                view! { <p>{td!(i18n, admin.sso_none_bound)}</p> }.into_any()
             } else {
                 view! {
                     <table data-testid="sso-bindings">
-                        <thead><tr><th>{t!(i18n, admin.sso_org)}</th><th>{t!(i18n, admin.sso_provider)}</th><th>{t!(i18n, admin.sso_domains)}</th></tr></thead>
+                        <thead><tr><th>{td!(i18n, admin.sso_org)}</th><th>{td!(i18n, admin.sso_provider)}</th><th>{td!(i18n, admin.sso_domains)}</th></tr></thead>
                         <tbody>
                             {bindings.into_iter().map(|b| view! {
                                 <tr>
@@ -157,28 +157,28 @@ fn SsoBindings(
             }}
             <form method="post" action=BindSso::PATH>
                 <FormError state=f.clone() />
-                <label for="sso-org">{t!(i18n, admin.sso_org)}</label>
+                <label for="sso-org">{td!(i18n, admin.sso_org)}</label>
                 <select id="sso-org" name="org">
-                    <option value="company">{t!(i18n, admin.sso_company)}</option>
-                    <option value="agency" selected=f.value("org", "") == "agency">{t!(i18n, admin.sso_agency)}</option>
+                    <option value="company">{td!(i18n, admin.sso_company)}</option>
+                    <option value="agency" selected=f.value("org", "") == "agency">{td!(i18n, admin.sso_agency)}</option>
                 </select>
-                <label for="sso-org-id">{t!(i18n, admin.sso_org_id)}</label>
+                <label for="sso-org-id">{td!(i18n, admin.sso_org_id)}</label>
                 <input id="sso-org-id" name="org_id" inputmode="numeric" value=f.value("org_id", "") />
                 <FieldError state=f.clone() field="org_id" />
-                <label for="sso-provider">{t!(i18n, admin.sso_provider)}</label>
+                <label for="sso-provider">{td!(i18n, admin.sso_provider)}</label>
                 <select id="sso-provider" name="provider">
-                    <option value="">{t!(i18n, admin.sso_none)}</option>
+                    <option value="">{td!(i18n, admin.sso_none)}</option>
                     {providers.into_iter().map(|(id, name)| {
                         let selected = chosen == id;
                         view! { <option value=id selected=selected>{name}</option> }
                     }).collect_view()}
                 </select>
                 <FieldError state=f.clone() field="provider" />
-                <label for="sso-domains">{t!(i18n, admin.sso_domains)}</label>
+                <label for="sso-domains">{td!(i18n, admin.sso_domains)}</label>
                 <textarea id="sso-domains" name="domains" rows="3">{f.value("domains", "")}</textarea>
-                <p class="hint">{t!(i18n, admin.sso_domains_hint)}</p>
+                <p class="hint">{td!(i18n, admin.sso_domains_hint)}</p>
                 <FieldError state=f.clone() field="domains" />
-                <button type="submit">{t!(i18n, admin.sso_bind)}</button>
+                <button type="submit">{td!(i18n, admin.sso_bind)}</button>
             </form>
         </section>
     }
@@ -186,7 +186,7 @@ fn SsoBindings(
 
 #[component]
 fn AuditLog(entries: Vec<audit::AuditEntry>) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let older = (entries.len() as i64 == audit::PAGE)
         .then(|| {
             entries
@@ -196,9 +196,9 @@ fn AuditLog(entries: Vec<audit::AuditEntry>) -> impl IntoView {
         .flatten();
     view! {
         <section class="panel">
-            <h2>{t!(i18n, admin.audit_title)}</h2>
+            <h2>{td!(i18n, admin.audit_title)}</h2>
             <table data-testid="audit">
-                <thead><tr><th>{t!(i18n, company.date)}</th><th>{t!(i18n, admin.audit_actor)}</th><th>{t!(i18n, admin.audit_action)}</th><th>{t!(i18n, admin.audit_target)}</th></tr></thead>
+                <thead><tr><th>{td!(i18n, company.date)}</th><th>{td!(i18n, admin.audit_actor)}</th><th>{td!(i18n, admin.audit_action)}</th><th>{td!(i18n, admin.audit_target)}</th></tr></thead>
                 <tbody>
                     {entries.into_iter().map(|e| view! {
                         <tr class=format!("audit-{}", e.action)>
@@ -210,7 +210,7 @@ fn AuditLog(entries: Vec<audit::AuditEntry>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            {older.map(|href| view! { <p><a href=href class="button secondary">{t!(i18n, admin.older)}</a></p> })}
+            {older.map(|href| view! { <p><a href=href class="button secondary">{td!(i18n, admin.older)}</a></p> })}
         </section>
     }
 }

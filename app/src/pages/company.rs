@@ -11,59 +11,59 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 #[component]
 pub fn Company() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_company_page());
+    let page = ArcResource::new(|| (), |_| get_company_page());
     view! { <Loaded resource=page view=|p: CompanyPage| view! { <CompanyView page=p /> } /> }
 }
 
 #[component]
 fn CompanyView(page: CompanyPage) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let s = page.status;
     let progress = credit::progress(s.qualified, s.relays_per_credit);
     let per = s.relays_per_credit;
     let state = FormState::of("link");
     view! {
         <h1>{s.company_name.clone()}</h1>
-        <p><a href="/company/import" data-testid="import-link">{t!(i18n, import.link)}</a></p>
+        <p><a href="/company/import" data-testid="import-link">{td!(i18n, import.link)}</a></p>
         <SavedNotice />
         <section class="panel">
-            <h2>{t!(i18n, company.link_title)}</h2>
+            <h2>{td!(i18n, company.link_title)}</h2>
             <FormError state />
             {match page.relay_url.clone() {
                 Some(url) => view! { <RelayLink url /> }.into_any(),
-                None => view! { <p data-testid="no-link">{t!(i18n, company.no_link)}</p> }.into_any(),
+                None => view! { <p data-testid="no-link">{td!(i18n, company.no_link)}</p> }.into_any(),
             }}
             <div class="actions">
                 <form method="post" action=ReissueLink::PATH class="inline">
-                    <button type="submit" class="secondary">{t!(i18n, company.reissue)}</button>
+                    <button type="submit" class="secondary">{td!(i18n, company.reissue)}</button>
                 </form>
                 {page.relay_url.is_some().then(|| view! {
                     <form method="post" action=RevokeLink::PATH class="inline">
-                        <button type="submit" class="danger">{t!(i18n, company.revoke)}</button>
+                        <button type="submit" class="danger">{td!(i18n, company.revoke)}</button>
                     </form>
                 })}
             </div>
-            <p class="hint">{t!(i18n, company.reissue_explain)}</p>
+            <p class="hint">{td!(i18n, company.reissue_explain)}</p>
         </section>
         <section class="panel">
-            <h2>{t!(i18n, company.status_title)}</h2>
+            <h2>{td!(i18n, company.status_title)}</h2>
             <dl class="stats">
-                <div><dt>{t!(i18n, company.visits)}</dt><dd data-testid="visits">{s.link_visits}</dd></div>
-                <div><dt>{t!(i18n, company.opt_ins)}</dt><dd data-testid="opt-ins">{s.opt_ins}</dd></div>
-                <div><dt>{t!(i18n, company.qualified)}</dt><dd data-testid="qualified">{s.qualified}</dd></div>
-                <div><dt>{t!(i18n, company.balance)}</dt><dd data-testid="balance">{s.balance}</dd></div>
+                <div><dt>{td!(i18n, company.visits)}</dt><dd data-testid="visits">{s.link_visits}</dd></div>
+                <div><dt>{td!(i18n, company.opt_ins)}</dt><dd data-testid="opt-ins">{s.opt_ins}</dd></div>
+                <div><dt>{td!(i18n, company.qualified)}</dt><dd data-testid="qualified">{s.qualified}</dd></div>
+                <div><dt>{td!(i18n, company.balance)}</dt><dd data-testid="balance">{s.balance}</dd></div>
             </dl>
-            <label for="progress">{t!(i18n, company.progress, n = progress, per = per)}</label>
+            <label for="progress">{td!(i18n, company.progress, n = progress, per = per)}</label>
             <progress id="progress" max=per value=progress>{format!("{progress}/{per}")}</progress>
         </section>
         <section class="panel">
-            <h2>{t!(i18n, company.ledger_title)}</h2>
+            <h2>{td!(i18n, company.ledger_title)}</h2>
             {if s.ledger.is_empty() {
-                view! { <p>{t!(i18n, company.no_ledger)}</p> }.into_any()
+                view! { <p>{td!(i18n, company.no_ledger)}</p> }.into_any()
             } else {
                 view! {
                     <table data-testid="ledger">
-                        <thead><tr><th>{t!(i18n, company.date)}</th><th>{t!(i18n, company.entry)}</th><th>{t!(i18n, company.amount)}</th></tr></thead>
+                        <thead><tr><th>{td!(i18n, company.date)}</th><th>{td!(i18n, company.entry)}</th><th>{td!(i18n, company.amount)}</th></tr></thead>
                         <tbody>
                             {s.ledger.into_iter().map(|e| view! {
                                 <tr class=format!("ledger-{}", e.kind)>
@@ -78,18 +78,18 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
             }}
         </section>
         <section class="panel">
-            <h2>{t!(i18n, company.outcomes_title)}</h2>
-            <p class="hint">{t!(i18n, company.outcomes_explain)}</p>
+            <h2>{td!(i18n, company.outcomes_title)}</h2>
+            <p class="hint">{td!(i18n, company.outcomes_explain)}</p>
             {if s.outcomes.is_empty() {
-                view! { <p>{t!(i18n, company.no_outcomes)}</p> }.into_any()
+                view! { <p>{td!(i18n, company.no_outcomes)}</p> }.into_any()
             } else {
                 view! {
                     <table data-testid="outcomes">
                         <thead><tr>
-                            <th>{t!(i18n, company.reference)}</th>
-                            <th>{t!(i18n, company.agency)}</th>
-                            <th>{t!(i18n, company.claimed_at)}</th>
-                            <th>{t!(i18n, company.outcome)}</th>
+                            <th>{td!(i18n, company.reference)}</th>
+                            <th>{td!(i18n, company.agency)}</th>
+                            <th>{td!(i18n, company.claimed_at)}</th>
+                            <th>{td!(i18n, company.outcome)}</th>
                         </tr></thead>
                         <tbody>
                             {s.outcomes.into_iter().map(|o| view! {
@@ -111,7 +111,7 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
 /// The link with a copy button and the ready-to-paste rejection-mail texts in both languages.
 #[component]
 fn RelayLink(url: String) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let copied = RwSignal::new(false);
     let to_copy = url.clone();
     let copy = move |_| {
@@ -129,12 +129,12 @@ fn RelayLink(url: String) -> impl IntoView {
     let en = td_string!(Locale::en, company.template, url = url.as_str()).to_string();
     view! {
         <div class="copy-row">
-            <input id="relay-url" readonly value=url.clone() aria-label=move || t_string!(i18n, company.link_title).to_string() />
+            <input id="relay-url" readonly value=url.clone() aria-label=move || td_string!(i18n, company.link_title).to_string() />
             <button type="button" on:click=copy data-testid="copy-link">
-                {move || if copied.get() { t_string!(i18n, company.copied).to_string() } else { t_string!(i18n, company.copy).to_string() }}
+                {move || if copied.get() { td_string!(i18n, company.copied).to_string() } else { td_string!(i18n, company.copy).to_string() }}
             </button>
         </div>
-        <h3>{t!(i18n, company.templates_title)}</h3>
+        <h3>{td!(i18n, company.templates_title)}</h3>
         <label for="template-ja">"日本語"</label>
         <textarea id="template-ja" readonly rows="7">{ja}</textarea>
         <label for="template-en">"English"</label>

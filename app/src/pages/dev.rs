@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Mailbox() -> impl IntoView {
-    let i18n = use_i18n();
-    let mail = Resource::new(|| (), |_| dev_mailbox());
+    let i18n = crate::components::use_locale();
+    let mail = ArcResource::new(|| (), |_| dev_mailbox());
     view! {
-        <h1>{t!(i18n, dev.title)}</h1>
-        <p>{t!(i18n, dev.explain)}</p>
+        <h1>{td!(i18n, dev.title)}</h1>
+        <p>{td!(i18n, dev.explain)}</p>
         <Loaded
             resource=mail
             view={move |messages: Vec<career_relay::mail::OutboxMessage>| {

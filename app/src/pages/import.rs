@@ -12,41 +12,41 @@ use career_relay::{
     time::date_time,
 };
 use leptos::{prelude::*, server_fn::ServerFn};
-use leptos_i18n::I18nContext;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-type I18n = I18nContext<Locale>;
+/// The page's language: fixed for a page (switching it reloads), so read once, not tracked.
+type I18n = Locale;
 
 #[component]
 pub fn Imports() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_imports_page());
+    let page = ArcResource::new(|| (), |_| get_imports_page());
     let show = |rows: Vec<ImportRow>| view! { <ImportsView rows=rows /> };
     view! { <Loaded resource=page view=show /> }
 }
 
 #[component]
 fn ImportsView(rows: Vec<ImportRow>) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let error = use_query_map()
         .read_untracked()
         .get("error")
         .and_then(|c| career_relay::UserError::from_code(&c));
     view! {
-        <h1>{t!(i18n, import.title)}</h1>
+        <h1>{td!(i18n, import.title)}</h1>
         <section class="panel">
-            <p>{t!(i18n, import.explain)}</p>
+            <p>{td!(i18n, import.explain)}</p>
             {error.map(|e| view! { <p class="form-error" role="alert">{move || text::user_error(i18n, e)}</p> })}
             <form method="post" action="/company/import/upload" enctype="multipart/form-data">
-                <label for="import-file">{t!(i18n, import.file)}</label>
+                <label for="import-file">{td!(i18n, import.file)}</label>
                 <input id="import-file" type="file" name="file" accept=".csv,text/csv" required />
-                <button type="submit">{t!(i18n, import.upload)}</button>
+                <button type="submit">{td!(i18n, import.upload)}</button>
             </form>
         </section>
         {(!rows.is_empty()).then(|| view! {
             <section class="panel">
-                <h2>{t!(i18n, import.recent)}</h2>
+                <h2>{td!(i18n, import.recent)}</h2>
                 <table data-testid="imports">
-                    <thead><tr><th>{t!(i18n, company.date)}</th><th>{t!(i18n, import.status)}</th><th>{t!(i18n, import.invited)}</th><th>{t!(i18n, import.skipped)}</th></tr></thead>
+                    <thead><tr><th>{td!(i18n, company.date)}</th><th>{td!(i18n, import.status)}</th><th>{td!(i18n, import.invited)}</th><th>{td!(i18n, import.skipped)}</th></tr></thead>
                     <tbody>
                         {rows.into_iter().map(|r| view! {
                             <tr>
@@ -65,21 +65,21 @@ fn ImportsView(rows: Vec<ImportRow>) -> impl IntoView {
 
 fn status(i18n: I18n, code: &str) -> String {
     match code {
-        "uploaded" => t_string!(i18n, import.status_uploaded),
-        "queued" | "running" => t_string!(i18n, import.status_running),
-        "done" => t_string!(i18n, import.status_done),
-        _ => t_string!(i18n, import.status_failed),
+        "uploaded" => td_string!(i18n, import.status_uploaded),
+        "queued" | "running" => td_string!(i18n, import.status_running),
+        "done" => td_string!(i18n, import.status_done),
+        _ => td_string!(i18n, import.status_failed),
     }
     .to_string()
 }
 
 fn field_label(i18n: I18n, field: &str) -> String {
     match field {
-        "name" => t_string!(i18n, import.field_name),
-        "email" => t_string!(i18n, import.field_email),
-        "position" => t_string!(i18n, import.field_position),
-        "rejected_on" => t_string!(i18n, import.field_rejected_on),
-        _ => t_string!(i18n, import.field_phone),
+        "name" => td_string!(i18n, import.field_name),
+        "email" => td_string!(i18n, import.field_email),
+        "position" => td_string!(i18n, import.field_position),
+        "rejected_on" => td_string!(i18n, import.field_rejected_on),
+        _ => td_string!(i18n, import.field_phone),
     }
     .to_string()
 }
@@ -94,13 +94,13 @@ pub fn ImportDetail() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let page = Resource::new(id, get_import_page);
+    let page = ArcResource::new(id, get_import_page);
     view! { <Loaded resource=page view=|p: ImportPage| view! { <ImportView page=p /> } /> }
 }
 
 #[component]
 fn ImportView(page: ImportPage) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let im = page.import.clone();
     let body = match im.status.as_str() {
         "uploaded" => view! { <MappingForm page=page /> }.into_any(),
@@ -109,7 +109,7 @@ fn ImportView(page: ImportPage) -> impl IntoView {
             view! {
                 <leptos_meta::Meta http_equiv="refresh" content="2" />
                 <section class="panel">
-                    <p role="status">{t!(i18n, import.status_running)}</p>
+                    <p role="status">{td!(i18n, import.status_running)}</p>
                     <progress data-testid="import-progress" max=im.bytes value=page.progress>{format!("{percent}%")}</progress>
                     <p>{format!("{percent}%")}</p>
                 </section>
@@ -118,14 +118,14 @@ fn ImportView(page: ImportPage) -> impl IntoView {
         }
         "done" => view! {
             <section class="panel" data-testid="import-done">
-                <p role="status">{t!(i18n, import.status_done)}</p>
-                <p>{t!(i18n, import.rows)}": "<strong data-testid="import-rows">{im.rows_read}</strong>" / "
-                   {t!(i18n, import.invited)}": "<strong data-testid="import-invited">{im.invited}</strong>" / "
-                   {t!(i18n, import.skipped)}": "<strong data-testid="import-skipped">{im.skipped}</strong></p>
+                <p role="status">{td!(i18n, import.status_done)}</p>
+                <p>{td!(i18n, import.rows)}": "<strong data-testid="import-rows">{im.rows_read}</strong>" / "
+                   {td!(i18n, import.invited)}": "<strong data-testid="import-invited">{im.invited}</strong>" / "
+                   {td!(i18n, import.skipped)}": "<strong data-testid="import-skipped">{im.skipped}</strong></p>
                 {(im.skipped > 0).then(|| view! {
-                    <p><a class="button secondary" href=format!("/company/import/{}/report.csv", im.id) rel="external">{t!(i18n, import.download)}</a></p>
+                    <p><a class="button secondary" href=format!("/company/import/{}/report.csv", im.id) rel="external">{td!(i18n, import.download)}</a></p>
                     <table data-testid="import-report">
-                        <thead><tr><th>{t!(i18n, import.line)}</th><th>{t!(i18n, import.reason)}</th></tr></thead>
+                        <thead><tr><th>{td!(i18n, import.line)}</th><th>{td!(i18n, import.reason)}</th></tr></thead>
                         <tbody>
                             {page.report.into_iter().map(|r| view! {
                                 <tr><td>{r.line}</td><td>{reason(i18n, &r.result, r.field.as_deref())}</td></tr>
@@ -136,11 +136,11 @@ fn ImportView(page: ImportPage) -> impl IntoView {
             </section>
         }
         .into_any(),
-        _ => view! { <p class="form-error" role="alert">{t!(i18n, import.failed)}</p> }.into_any(),
+        _ => view! { <p class="form-error" role="alert">{td!(i18n, import.failed)}</p> }.into_any(),
     };
     view! {
-        <h1>{t!(i18n, import.title)}</h1>
-        <p><a href="/company/import">{t!(i18n, import.back)}</a></p>
+        <h1>{td!(i18n, import.title)}</h1>
+        <p><a href="/company/import">{td!(i18n, import.back)}</a></p>
         {body}
     }
 }
@@ -148,10 +148,10 @@ fn ImportView(page: ImportPage) -> impl IntoView {
 /// Why a row was not invited, in words.
 fn reason(i18n: I18n, code: &str, field: Option<&str>) -> String {
     let text = match code {
-        "suppressed" => t_string!(i18n, import.reason_suppressed).to_string(),
-        "already_relayed" => t_string!(i18n, import.reason_already_relayed).to_string(),
-        "already_invited" => t_string!(i18n, import.reason_already_invited).to_string(),
-        "duplicate_in_request" => t_string!(i18n, import.reason_duplicate).to_string(),
+        "suppressed" => td_string!(i18n, import.reason_suppressed).to_string(),
+        "already_relayed" => td_string!(i18n, import.reason_already_relayed).to_string(),
+        "already_invited" => td_string!(i18n, import.reason_already_invited).to_string(),
+        "duplicate_in_request" => td_string!(i18n, import.reason_duplicate).to_string(),
         other => career_relay::UserError::from_code(other)
             .map(|e| text::user_error(i18n, e))
             .unwrap_or_else(|| other.to_owned()),
@@ -164,14 +164,14 @@ fn reason(i18n: I18n, code: &str, field: Option<&str>) -> String {
 
 #[component]
 fn MappingForm(page: ImportPage) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let f = FormState::of("import");
     let header = page.preview.first().cloned().unwrap_or_default();
     let rows: Vec<Vec<String>> = page.preview.iter().skip(1).cloned().collect();
     let guess = page.guess.clone();
     view! {
         <section class="panel">
-            <p>{t!(i18n, import.encoding)}": "{page.import.encoding.clone()}</p>
+            <p>{td!(i18n, import.encoding)}": "{page.import.encoding.clone()}</p>
             <div class="table-scroll">
                 <table data-testid="import-preview">
                     <thead><tr>{header.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view()}</tr></thead>
@@ -199,8 +199,8 @@ fn MappingForm(page: ImportPage) -> impl IntoView {
                         <crate::components::FieldError state=f.clone() field=field />
                     }
                 }).collect_view()}
-                <p class="hint">{t!(i18n, import.start_hint)}</p>
-                <button type="submit">{t!(i18n, import.start)}</button>
+                <p class="hint">{td!(i18n, import.start_hint)}</p>
+                <button type="submit">{td!(i18n, import.start)}</button>
             </form>
         </section>
     }

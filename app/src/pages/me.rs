@@ -13,43 +13,43 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 #[component]
 pub fn Me() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_my_page());
+    let page = ArcResource::new(|| (), |_| get_my_page());
     view! { <Loaded resource=page view=|p: MyPage| view! { <MyView page=p /> } /> }
 }
 
 #[component]
 fn MyView(page: MyPage) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let home = page.home;
     let status = if home.in_pool {
-        t_string!(i18n, me.status_in_pool).to_string()
+        td_string!(i18n, me.status_in_pool).to_string()
     } else if !home.handoff_consent {
-        t_string!(i18n, me.status_withdrawn).to_string()
+        td_string!(i18n, me.status_withdrawn).to_string()
     } else if !home.profile_complete {
-        t_string!(i18n, me.status_incomplete).to_string()
+        td_string!(i18n, me.status_incomplete).to_string()
     } else {
-        t_string!(i18n, me.status_pending).to_string()
+        td_string!(i18n, me.status_pending).to_string()
     };
     let holder = home.holder.clone();
     view! {
-        <h1>{t!(i18n, me.title)}</h1>
+        <h1>{td!(i18n, me.title)}</h1>
         <SavedNotice />
         <section class="panel">
             <p class="status" data-testid="candidate-status">{status}</p>
-            <p>{t!(i18n, me.relayed_by, company = home.company_name.clone())}</p>
+            <p>{td!(i18n, me.relayed_by, company = home.company_name.clone())}</p>
             {match holder {
-                Some((agency, since)) => view! { <p data-testid="holder">{t!(i18n, me.holder, agency = agency, since = date(since))}</p> }.into_any(),
-                None => view! { <p data-testid="holder">{t!(i18n, me.no_holder)}</p> }.into_any(),
+                Some((agency, since)) => view! { <p data-testid="holder">{td!(i18n, me.holder, agency = agency, since = date(since))}</p> }.into_any(),
+                None => view! { <p data-testid="holder">{td!(i18n, me.no_holder)}</p> }.into_any(),
             }}
         </section>
         <ProfileForm home=home.clone() />
         <ConsentPanel handoff=home.handoff_consent recontact=home.recontact_consent company=home.company_name.clone() />
         <section class="panel">
-            <h2>{t!(i18n, me.placements_title)}</h2>
-            <p>{t!(i18n, me.placements_explain)}</p>
+            <h2>{td!(i18n, me.placements_title)}</h2>
+            <p>{td!(i18n, me.placements_explain)}</p>
             <FormError state=FormState::of("placement") />
             {if page.placements.is_empty() {
-                view! { <p>{t!(i18n, me.no_placements)}</p> }.into_any()
+                view! { <p>{td!(i18n, me.no_placements)}</p> }.into_any()
             } else {
                 view! {
                     <ul>
@@ -58,14 +58,14 @@ fn MyView(page: MyPage) -> impl IntoView {
                             let status = text::placement_status(i18n, p.status);
                             view! {
                                 <li data-testid="placement">
-                                    {t!(i18n, me.placement_line, agency = p.agency_name, employer = p.employer, position = p.position, start = p.start_date)}
+                                    {td!(i18n, me.placement_line, agency = p.agency_name, employer = p.employer, position = p.position, start = p.start_date)}
                                     " " <span class="badge">{status}</span>
                                     {open.then(|| view! {
                                         <form method="post" action=AnswerPlacement::PATH class="inline">
                                             <input type="hidden" name="placement_id" value=p.id />
-                                            <button type="submit" name="answer" value="confirm">{t!(i18n, me.confirm_placement)}</button>
+                                            <button type="submit" name="answer" value="confirm">{td!(i18n, me.confirm_placement)}</button>
                                             " "
-                                            <button type="submit" name="answer" value="dispute" class="danger">{t!(i18n, me.dispute_placement)}</button>
+                                            <button type="submit" name="answer" value="dispute" class="danger">{td!(i18n, me.dispute_placement)}</button>
                                         </form>
                                     })}
                                 </li>
@@ -76,18 +76,18 @@ fn MyView(page: MyPage) -> impl IntoView {
             }}
         </section>
         <section class="panel">
-            <h2>{t!(i18n, me.provisions_title)}</h2>
-            <p class="hint">{t!(i18n, me.provisions_explain)}</p>
+            <h2>{td!(i18n, me.provisions_title)}</h2>
+            <p class="hint">{td!(i18n, me.provisions_explain)}</p>
             {if page.provisions.is_empty() {
-                view! { <p>{t!(i18n, me.no_provisions)}</p> }.into_any()
+                view! { <p>{td!(i18n, me.no_provisions)}</p> }.into_any()
             } else {
                 view! {
                     <table>
                         <thead><tr>
-                            <th>{t!(i18n, me.provided_at)}</th>
-                            <th>{t!(i18n, me.recipient)}</th>
-                            <th>{t!(i18n, me.items)}</th>
-                            <th>{t!(i18n, me.consent_version)}</th>
+                            <th>{td!(i18n, me.provided_at)}</th>
+                            <th>{td!(i18n, me.recipient)}</th>
+                            <th>{td!(i18n, me.items)}</th>
+                            <th>{td!(i18n, me.consent_version)}</th>
                         </tr></thead>
                         <tbody>
                             {page.provisions.into_iter().map(|r| {
@@ -109,7 +109,7 @@ fn MyView(page: MyPage) -> impl IntoView {
 
 #[component]
 fn ProfileForm(home: career_relay::candidate::CandidateHome) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let s = FormState::of("profile");
     let p = home.profile;
     let v = |field: &str, default: &str| s.value(field, default);
@@ -121,38 +121,38 @@ fn ProfileForm(home: career_relay::candidate::CandidateHome) -> impl IntoView {
     );
     view! {
         <section class="panel">
-            <h2>{t!(i18n, me.profile_title)}</h2>
-            <p class="hint">{t!(i18n, me.profile_explain)}</p>
+            <h2>{td!(i18n, me.profile_title)}</h2>
+            <p class="hint">{td!(i18n, me.profile_explain)}</p>
             <form method="post" action=SaveProfile::PATH class="profile">
                 <FormError state=s.clone() />
-                <label>{t!(i18n, profile.email)}</label>
+                <label>{td!(i18n, profile.email)}</label>
                 <p class="readonly" data-testid="email">{home.email}</p>
-                <label for="name">{t!(i18n, profile.name)} <span class="req">"*"</span></label>
+                <label for="name">{td!(i18n, profile.name)} <span class="req">"*"</span></label>
                 <input id="name" name="name" autocomplete="name" value=v("name", &p.name) />
                 <FieldError state=s.clone() field="name" />
-                <label for="name_kana">{t!(i18n, profile.name_kana)} <span class="req">"*"</span></label>
+                <label for="name_kana">{td!(i18n, profile.name_kana)} <span class="req">"*"</span></label>
                 <input id="name_kana" name="name_kana" value=v("name_kana", &p.name_kana) />
                 <FieldError state=s.clone() field="name_kana" />
-                <label for="phone">{t!(i18n, profile.phone)}</label>
+                <label for="phone">{td!(i18n, profile.phone)}</label>
                 <input id="phone" name="phone" type="tel" autocomplete="tel" value=v("phone", &p.phone) />
                 <FieldError state=s.clone() field="phone" />
-                <label for="prefecture">{t!(i18n, profile.prefecture)} <span class="req">"*"</span></label>
+                <label for="prefecture">{td!(i18n, profile.prefecture)} <span class="req">"*"</span></label>
                 <select id="prefecture" name="prefecture">
-                    <option value="">{t!(i18n, profile.choose)}</option>
+                    <option value="">{td!(i18n, profile.choose)}</option>
                     {prefecture_options(&pref)}
                 </select>
                 <FieldError state=s.clone() field="prefecture" />
-                <label for="job_type_1">{t!(i18n, profile.job_types)} <span class="req">"*"</span></label>
+                <label for="job_type_1">{td!(i18n, profile.job_types)} <span class="req">"*"</span></label>
                 <div class="row">
                     <select id="job_type_1" name="job_type_1">
-                        <option value="">{t!(i18n, profile.choose)}</option>
+                        <option value="">{td!(i18n, profile.choose)}</option>
                         {job_type_options(&jt1)}
                     </select>
-                    <select name="job_type_2" aria-label=move || t_string!(i18n, profile.job_type_2).to_string()>
+                    <select name="job_type_2" aria-label=move || td_string!(i18n, profile.job_type_2).to_string()>
                         <option value="">"—"</option>
                         {job_type_options(&jt2)}
                     </select>
-                    <select name="job_type_3" aria-label=move || t_string!(i18n, profile.job_type_3).to_string()>
+                    <select name="job_type_3" aria-label=move || td_string!(i18n, profile.job_type_3).to_string()>
                         <option value="">"—"</option>
                         {job_type_options(&jt3)}
                     </select>
@@ -160,22 +160,22 @@ fn ProfileForm(home: career_relay::candidate::CandidateHome) -> impl IntoView {
                 <FieldError state=s.clone() field="job_type_1" />
                 <FieldError state=s.clone() field="job_type_2" />
                 <FieldError state=s.clone() field="job_type_3" />
-                <label for="skills">{t!(i18n, profile.skills)}</label>
-                <input id="skills" name="skills" placeholder=move || t_string!(i18n, profile.skills_hint).to_string() value=v("skills", &p.skills) />
+                <label for="skills">{td!(i18n, profile.skills)}</label>
+                <input id="skills" name="skills" placeholder=move || td_string!(i18n, profile.skills_hint).to_string() value=v("skills", &p.skills) />
                 <FieldError state=s.clone() field="skills" />
-                <label for="years_experience">{t!(i18n, profile.years_experience)} <span class="req">"*"</span></label>
+                <label for="years_experience">{td!(i18n, profile.years_experience)} <span class="req">"*"</span></label>
                 <input id="years_experience" name="years_experience" inputmode="numeric" value=v("years_experience", &p.years_experience) />
                 <FieldError state=s.clone() field="years_experience" />
-                <label for="desired_salary">{t!(i18n, profile.desired_salary)}</label>
+                <label for="desired_salary">{td!(i18n, profile.desired_salary)}</label>
                 <input id="desired_salary" name="desired_salary" inputmode="numeric" value=v("desired_salary", &p.desired_salary) />
                 <FieldError state=s.clone() field="desired_salary" />
-                <label for="languages">{t!(i18n, profile.languages)}</label>
+                <label for="languages">{td!(i18n, profile.languages)}</label>
                 <input id="languages" name="languages" value=v("languages", &p.languages) />
                 <FieldError state=s.clone() field="languages" />
-                <label for="summary">{t!(i18n, profile.summary)}</label>
+                <label for="summary">{td!(i18n, profile.summary)}</label>
                 <textarea id="summary" name="summary" rows="5">{v("summary", &p.summary)}</textarea>
                 <FieldError state=s.clone() field="summary" />
-                <button type="submit">{t!(i18n, me.save_profile)}</button>
+                <button type="submit">{td!(i18n, me.save_profile)}</button>
             </form>
         </section>
     }
@@ -183,7 +183,7 @@ fn ProfileForm(home: career_relay::candidate::CandidateHome) -> impl IntoView {
 
 #[component]
 fn ConsentPanel(handoff: bool, recontact: bool, company: String) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let state = FormState::of("consent");
     let toggle = move |kind: &'static str, on: bool| {
         view! {
@@ -191,24 +191,24 @@ fn ConsentPanel(handoff: bool, recontact: bool, company: String) -> impl IntoVie
                 <input type="hidden" name="kind" value=kind />
                 <input type="hidden" name="granted" value=if on { "false" } else { "true" } />
                 <button type="submit" class=if on { "secondary" } else { "" } data-testid=format!("consent-{kind}")>
-                    {if on { t_string!(i18n, me.withdraw).to_string() } else { t_string!(i18n, me.give).to_string() }}
+                    {if on { td_string!(i18n, me.withdraw).to_string() } else { td_string!(i18n, me.give).to_string() }}
                 </button>
             </form>
         }
     };
     view! {
         <section class="panel">
-            <h2>{t!(i18n, me.consent_title)}</h2>
+            <h2>{td!(i18n, me.consent_title)}</h2>
             <FormError state />
             <p>
-                {t!(i18n, me.consent_handoff)} ": "
-                <strong>{if handoff { t_string!(i18n, me.given).to_string() } else { t_string!(i18n, me.not_given).to_string() }}</strong>
+                {td!(i18n, me.consent_handoff)} ": "
+                <strong>{if handoff { td_string!(i18n, me.given).to_string() } else { td_string!(i18n, me.not_given).to_string() }}</strong>
                 " " {toggle("handoff", handoff)}
             </p>
-            <p class="hint">{t!(i18n, me.withdraw_explain)}</p>
+            <p class="hint">{td!(i18n, me.withdraw_explain)}</p>
             <p>
-                {t!(i18n, me.consent_recontact, company = company)} ": "
-                <strong>{if recontact { t_string!(i18n, me.given).to_string() } else { t_string!(i18n, me.not_given).to_string() }}</strong>
+                {td!(i18n, me.consent_recontact, company = company)} ": "
+                <strong>{if recontact { td_string!(i18n, me.given).to_string() } else { td_string!(i18n, me.not_given).to_string() }}</strong>
                 " " {toggle("recontact", recontact)}
             </p>
         </section>

@@ -13,13 +13,13 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 #[component]
 pub fn Members() -> impl IntoView {
-    let page = Resource::new(|| (), |_| get_members_page());
+    let page = ArcResource::new(|| (), |_| get_members_page());
     view! { <Loaded resource=page view=|p: MembersPage| view! { <MembersView page=p /> } /> }
 }
 
 #[component]
 fn MembersView(page: MembersPage) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let invite = FormState::of("invite");
     let member = FormState::of("member");
     let me = page.me;
@@ -28,19 +28,19 @@ fn MembersView(page: MembersPage) -> impl IntoView {
     let api_keys = page.api_keys.clone();
     let invite_language = page.invite_language.clone();
     view! {
-        <h1>{t!(i18n, members.title)}</h1>
+        <h1>{td!(i18n, members.title)}</h1>
         <SavedNotice />
         <section class="panel">
             <FormError state=member />
             <table data-testid="members">
-                <thead><tr><th>{t!(i18n, profile.email)}</th><th>{t!(i18n, members.role)}</th><th>{t!(i18n, company.date)}</th><th></th></tr></thead>
+                <thead><tr><th>{td!(i18n, profile.email)}</th><th>{td!(i18n, members.role)}</th><th>{td!(i18n, company.date)}</th><th></th></tr></thead>
                 <tbody>
                     {page.members.into_iter().map(|m| {
                         let admin = m.member_role == career_relay::org::MemberRole::Admin;
                         view! {
                             <tr data-member=m.id>
                                 <td>{m.email}</td>
-                                <td>{if admin { t_string!(i18n, members.admin).to_string() } else { t_string!(i18n, members.member).to_string() }}</td>
+                                <td>{if admin { td_string!(i18n, members.admin).to_string() } else { td_string!(i18n, members.member).to_string() }}</td>
                                 <td>{date(m.created_at)}</td>
                                 <td>
                                     {(m.id != me).then(|| view! {
@@ -48,13 +48,13 @@ fn MembersView(page: MembersPage) -> impl IntoView {
                                             <input type="hidden" name="user_id" value=m.id />
                                             <input type="hidden" name="role" value=if admin { "member" } else { "admin" } />
                                             <button type="submit" class="secondary">
-                                                {if admin { t_string!(i18n, members.make_member).to_string() } else { t_string!(i18n, members.make_admin).to_string() }}
+                                                {if admin { td_string!(i18n, members.make_member).to_string() } else { td_string!(i18n, members.make_admin).to_string() }}
                                             </button>
                                         </form>
                                         " "
                                         <form method="post" action=RemoveMember::PATH class="inline">
                                             <input type="hidden" name="user_id" value=m.id />
-                                            <button type="submit" class="danger">{t!(i18n, members.remove)}</button>
+                                            <button type="submit" class="danger">{td!(i18n, members.remove)}</button>
                                         </form>
                                     })}
                                 </td>
@@ -65,19 +65,19 @@ fn MembersView(page: MembersPage) -> impl IntoView {
             </table>
         </section>
         <section class="panel">
-            <h2>{t!(i18n, members.invite_title)}</h2>
+            <h2>{td!(i18n, members.invite_title)}</h2>
             <form method="post" action=InviteMember::PATH>
                 <FormError state=invite.clone() />
-                <label for="invite-email">{t!(i18n, profile.email)}</label>
+                <label for="invite-email">{td!(i18n, profile.email)}</label>
                 <input id="invite-email" name="email" type="email" value=invite.value("email", "") />
                 <FieldError state=invite.clone() field="email" />
-                <label for="invite-role">{t!(i18n, members.role)}</label>
+                <label for="invite-role">{td!(i18n, members.role)}</label>
                 <select id="invite-role" name="role">
-                    <option value="member">{t!(i18n, members.member)}</option>
-                    <option value="admin" selected=invite.value("role", "") == "admin">{t!(i18n, members.admin)}</option>
+                    <option value="member">{td!(i18n, members.member)}</option>
+                    <option value="admin" selected=invite.value("role", "") == "admin">{td!(i18n, members.admin)}</option>
                 </select>
-                <p class="hint">{t!(i18n, members.invite_explain)}</p>
-                <button type="submit">{t!(i18n, members.invite)}</button>
+                <p class="hint">{td!(i18n, members.invite_explain)}</p>
+                <button type="submit">{td!(i18n, members.invite)}</button>
             </form>
         </section>
         <SignInPolicy sso=sso provider_name=provider_name />
@@ -92,23 +92,23 @@ fn ApiKeys(
     keys: Vec<career_relay::apikey::ApiKeyRow>,
     invite_language: Option<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let f = FormState::of("api_key");
     let created = FormState::of("api_key_created").value("key", "");
     view! {
         <section class="panel" data-testid="api-keys">
-            <h2>{t!(i18n, members.api_title)}</h2>
-            <p class="hint">{t!(i18n, members.api_explain)}" "<a href="/api/v1">"/api/v1"</a></p>
+            <h2>{td!(i18n, members.api_title)}</h2>
+            <p class="hint">{td!(i18n, members.api_explain)}" "<a href="/api/v1">"/api/v1"</a></p>
             {(!created.is_empty()).then(|| view! {
                 <div class="notice" role="status">
-                    <p>{t!(i18n, members.api_created)}</p>
+                    <p>{td!(i18n, members.api_created)}</p>
                     <input readonly data-testid="new-api-key" value=created />
                 </div>
             })}
             <FormError state=f.clone() />
             {(!keys.is_empty()).then(|| view! {
                 <table>
-                    <thead><tr><th>{t!(i18n, members.api_name)}</th><th>{t!(i18n, members.api_prefix)}</th><th>{t!(i18n, company.date)}</th><th></th></tr></thead>
+                    <thead><tr><th>{td!(i18n, members.api_name)}</th><th>{td!(i18n, members.api_prefix)}</th><th>{td!(i18n, company.date)}</th><th></th></tr></thead>
                     <tbody>
                         {keys.into_iter().map(|k| view! {
                             <tr>
@@ -117,11 +117,11 @@ fn ApiKeys(
                                 <td>{date(k.created_at)}</td>
                                 <td>
                                     {match k.revoked_at {
-                                        Some(_) => view! { <span>{t!(i18n, members.api_revoked)}</span> }.into_any(),
+                                        Some(_) => view! { <span>{td!(i18n, members.api_revoked)}</span> }.into_any(),
                                         None => view! {
                                             <form method="post" action=RevokeApiKey::PATH class="inline">
                                                 <input type="hidden" name="key_id" value=k.id />
-                                                <button type="submit" class="danger">{t!(i18n, members.api_revoke)}</button>
+                                                <button type="submit" class="danger">{td!(i18n, members.api_revoke)}</button>
                                             </form>
                                         }.into_any(),
                                     }}
@@ -132,19 +132,19 @@ fn ApiKeys(
                 </table>
             })}
             <form method="post" action=CreateApiKey::PATH>
-                <label for="api-key-name">{t!(i18n, members.api_name)}</label>
+                <label for="api-key-name">{td!(i18n, members.api_name)}</label>
                 <input id="api-key-name" name="name" value=f.value("name", "") />
                 <FieldError state=f.clone() field="name" />
-                <button type="submit">{t!(i18n, members.api_create)}</button>
+                <button type="submit">{td!(i18n, members.api_create)}</button>
             </form>
             {invite_language.map(|lang| view! {
                 <form method="post" action=SetInviteLanguage::PATH>
-                    <label for="invite-language">{t!(i18n, members.invite_language)}</label>
+                    <label for="invite-language">{td!(i18n, members.invite_language)}</label>
                     <select id="invite-language" name="language">
                         <option value="ja" selected=lang == "ja">"日本語"</option>
                         <option value="en" selected=lang == "en">"English"</option>
                     </select>
-                    <button type="submit" class="secondary">{t!(i18n, members.save_language)}</button>
+                    <button type="submit" class="secondary">{td!(i18n, members.save_language)}</button>
                 </form>
             })}
         </section>
@@ -155,29 +155,29 @@ fn ApiKeys(
 /// admin) and the two choices the organisation's admins make.
 #[component]
 fn SignInPolicy(sso: career_relay::sso::OrgSso, provider_name: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let f = FormState::of("sso_policy");
     view! {
         <section class="panel" data-testid="sign-in-policy">
-            <h2>{t!(i18n, members.sso_title)}</h2>
+            <h2>{td!(i18n, members.sso_title)}</h2>
             <FormError state=f />
             {match provider_name {
                 Some(name) => view! {
-                    <p>{t!(i18n, members.sso_provider)}": "<strong>{name}</strong></p>
-                    <p>{t!(i18n, members.sso_domains)}": "{sso.domains.join(", ")}</p>
+                    <p>{td!(i18n, members.sso_provider)}": "<strong>{name}</strong></p>
+                    <p>{td!(i18n, members.sso_domains)}": "{sso.domains.join(", ")}</p>
                 }.into_any(),
-                None => view! { <p>{t!(i18n, members.sso_not_bound)}</p> }.into_any(),
+                None => view! { <p>{td!(i18n, members.sso_not_bound)}</p> }.into_any(),
             }}
             <form method="post" action=SaveSsoPolicy::PATH>
                 <label class="check">
                     <input type="checkbox" name="domain_join" value="on" checked=sso.domain_join />
-                    {t!(i18n, members.domain_join)}
+                    {td!(i18n, members.domain_join)}
                 </label>
                 <label class="check">
                     <input type="checkbox" name="email_links" value="on" checked=sso.email_links />
-                    {t!(i18n, members.email_links)}
+                    {td!(i18n, members.email_links)}
                 </label>
-                <button type="submit">{t!(i18n, members.save_policy)}</button>
+                <button type="submit">{td!(i18n, members.save_policy)}</button>
             </form>
         </section>
     }

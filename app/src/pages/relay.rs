@@ -11,10 +11,10 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn Relay() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let landing = Resource::new(code, get_relay_landing);
+    let landing = ArcResource::new(code, get_relay_landing);
     view! {
         <Loaded
             resource=landing
@@ -23,8 +23,8 @@ pub fn Relay() -> impl IntoView {
                 if l.revoked {
                     view! {
                         <section class="narrow">
-                            <h1>{t!(i18n, relay.revoked_title)}</h1>
-                            <p>{t!(i18n, relay.revoked_text, company = l.company_name.clone())}</p>
+                            <h1>{td!(i18n, relay.revoked_title)}</h1>
+                            <p>{td!(i18n, relay.revoked_text, company = l.company_name.clone())}</p>
                         </section>
                     }
                         .into_any()
@@ -38,50 +38,50 @@ pub fn Relay() -> impl IntoView {
 
 #[component]
 fn OptInForm(company: String, code: String) -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let state = FormState::of("opt_in");
     let recontact = state.value("recontact", "") == "on";
     let company_name = company.clone();
     view! {
         <section class="narrow">
-            <p class="eyebrow">{t!(i18n, relay.from, company = company.clone())}</p>
-            <h1>{t!(i18n, relay.title)}</h1>
-            <p class="lead">{t!(i18n, relay.lead, company = company.clone())}</p>
+            <p class="eyebrow">{td!(i18n, relay.from, company = company.clone())}</p>
+            <h1>{td!(i18n, relay.title)}</h1>
+            <p class="lead">{td!(i18n, relay.lead, company = company.clone())}</p>
             <section class="consent-notice" aria-labelledby="notice-title">
-                <h2 id="notice-title">{t!(i18n, consent.title)}</h2>
+                <h2 id="notice-title">{td!(i18n, consent.title)}</h2>
                 <dl>
-                    <dt>{t!(i18n, consent.purpose_label)}</dt>
-                    <dd>{t!(i18n, consent.purpose)}</dd>
-                    <dt>{t!(i18n, consent.recipients_label)}</dt>
-                    <dd>{t!(i18n, consent.recipients)}</dd>
-                    <dt>{t!(i18n, consent.items_label)}</dt>
-                    <dd>{t!(i18n, consent.items)}</dd>
-                    <dt>{t!(i18n, consent.retention_label)}</dt>
-                    <dd>{t!(i18n, consent.retention, months = RETENTION_MONTHS)}</dd>
-                    <dt>{t!(i18n, consent.company_label)}</dt>
-                    <dd>{t!(i18n, consent.company_text, company = company_name.clone())}</dd>
-                    <dt>{t!(i18n, consent.rights_label)}</dt>
-                    <dd>{t!(i18n, consent.rights)}</dd>
+                    <dt>{td!(i18n, consent.purpose_label)}</dt>
+                    <dd>{td!(i18n, consent.purpose)}</dd>
+                    <dt>{td!(i18n, consent.recipients_label)}</dt>
+                    <dd>{td!(i18n, consent.recipients)}</dd>
+                    <dt>{td!(i18n, consent.items_label)}</dt>
+                    <dd>{td!(i18n, consent.items)}</dd>
+                    <dt>{td!(i18n, consent.retention_label)}</dt>
+                    <dd>{td!(i18n, consent.retention, months = RETENTION_MONTHS)}</dd>
+                    <dt>{td!(i18n, consent.company_label)}</dt>
+                    <dd>{td!(i18n, consent.company_text, company = company_name.clone())}</dd>
+                    <dt>{td!(i18n, consent.rights_label)}</dt>
+                    <dd>{td!(i18n, consent.rights)}</dd>
                 </dl>
-                <p class="version">{t!(i18n, consent.version, version = NOTICE_VERSION)}</p>
+                <p class="version">{td!(i18n, consent.version, version = NOTICE_VERSION)}</p>
             </section>
             <form method="post" action=OptIn::PATH class="opt-in">
                 <FormError state=state.clone() />
                 <input type="hidden" name="code" value=code />
-                <label for="email">{t!(i18n, profile.email)}</label>
+                <label for="email">{td!(i18n, profile.email)}</label>
                 <input id="email" type="email" name="email" autocomplete="email" required value=state.value("email", "") />
                 <FieldError state=state.clone() field="email" />
                 <label class="check">
                     <input type="checkbox" name="handoff" value="on" />
-                    <span>{t!(i18n, relay.handoff_label)}</span>
+                    <span>{td!(i18n, relay.handoff_label)}</span>
                 </label>
                 <FieldError state=state.clone() field="handoff" />
                 <label class="check">
                     <input type="checkbox" name="recontact" value="on" checked=recontact />
-                    <span>{t!(i18n, relay.recontact_label, company = company_name)}</span>
+                    <span>{td!(i18n, relay.recontact_label, company = company_name)}</span>
                 </label>
-                <button type="submit">{t!(i18n, relay.submit)}</button>
-                <p class="hint">{t!(i18n, relay.refuse_hint)}</p>
+                <button type="submit">{td!(i18n, relay.submit)}</button>
+                <p class="hint">{td!(i18n, relay.refuse_hint)}</p>
             </form>
         </section>
     }

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let query = use_query_map();
     let state = FormState::of("sign_in");
     let sent = query.read_untracked().get("sent").is_some();
@@ -21,16 +21,16 @@ pub fn SignIn() -> impl IntoView {
         .and_then(|c| career_relay::UserError::from_code(&c));
     view! {
         <section class="narrow">
-            <h1>{t!(i18n, signin.title)}</h1>
-            {sent.then(|| view! { <p class="notice" role="status">{t!(i18n, signin.sent)}</p> })}
+            <h1>{td!(i18n, signin.title)}</h1>
+            {sent.then(|| view! { <p class="notice" role="status">{td!(i18n, signin.sent)}</p> })}
             {link_error.map(|e| view! { <p class="form-error" role="alert">{move || text::user_error(i18n, e)}</p> })}
-            <p>{t!(i18n, signin.explain)}</p>
+            <p>{td!(i18n, signin.explain)}</p>
             <form method="post" action=RequestSignIn::PATH>
                 <FormError state=state.clone() />
-                <label for="email">{t!(i18n, profile.email)}</label>
+                <label for="email">{td!(i18n, profile.email)}</label>
                 <input id="email" type="email" name="email" autocomplete="email" required value=state.value("email", "") />
                 <FieldError state=state.clone() field="email" />
-                <button type="submit">{t!(i18n, signin.submit)}</button>
+                <button type="submit">{td!(i18n, signin.submit)}</button>
             </form>
         </section>
     }
@@ -38,11 +38,11 @@ pub fn SignIn() -> impl IntoView {
 
 #[component]
 pub fn CheckMail() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     view! {
         <section class="narrow">
-            <h1>{t!(i18n, check_mail.title)}</h1>
-            <p>{t!(i18n, check_mail.text)}</p>
+            <h1>{td!(i18n, check_mail.title)}</h1>
+            <p>{td!(i18n, check_mail.text)}</p>
         </section>
     }
 }
@@ -62,15 +62,15 @@ fn token_param(params: Memo<leptos_router::params::ParamsMap>) -> String {
 /// (a POST), so that mail scanners that open every link do not use the one-time link up.
 #[component]
 pub fn UseLink() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let params = leptos_router::hooks::use_params_map();
     let token = token_param(params);
     view! {
         <section class="narrow">
-            <h1>{t!(i18n, signin.continue_title)}</h1>
-            <p>{t!(i18n, signin.continue_text)}</p>
+            <h1>{td!(i18n, signin.continue_title)}</h1>
+            <p>{td!(i18n, signin.continue_text)}</p>
             <form method="post" action=format!("/auth/{token}/continue")>
-                <button type="submit" data-testid="continue-sign-in">{t!(i18n, signin.continue_button)}</button>
+                <button type="submit" data-testid="continue-sign-in">{td!(i18n, signin.continue_button)}</button>
             </form>
         </section>
     }
@@ -79,7 +79,7 @@ pub fn UseLink() -> impl IntoView {
 /// `/sso/refused?reason=…`: why a sign-in with an identity provider signed nobody in.
 #[component]
 pub fn SsoRefused() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let query = use_query_map();
     let reason = query
         .read_untracked()
@@ -88,11 +88,11 @@ pub fn SsoRefused() -> impl IntoView {
         .unwrap_or(career_relay::UserError::SsoFailed);
     view! {
         <section class="narrow">
-            <h1>{t!(i18n, signin.refused_title)}</h1>
+            <h1>{td!(i18n, signin.refused_title)}</h1>
             <p class="form-error" role="alert" data-testid="sso-refused" data-reason=reason.code()>
                 {move || text::user_error(i18n, reason)}
             </p>
-            <p><a href="/signin" class="button secondary">{t!(i18n, signin.back)}</a></p>
+            <p><a href="/signin" class="button secondary">{td!(i18n, signin.back)}</a></p>
         </section>
     }
 }
@@ -101,21 +101,21 @@ pub fn SsoRefused() -> impl IntoView {
 /// button (a POST), so that mail scanners opening every link do not unsubscribe anyone.
 #[component]
 pub fn Unsubscribe() -> impl IntoView {
-    let i18n = use_i18n();
+    let i18n = crate::components::use_locale();
     let params = leptos_router::hooks::use_params_map();
     let query = use_query_map();
     let done = query.read_untracked().get("done").is_some();
     let token = token_param(params);
     view! {
         <section class="narrow">
-            <h1>{t!(i18n, unsubscribe.title)}</h1>
+            <h1>{td!(i18n, unsubscribe.title)}</h1>
             {if done {
-                view! { <p class="notice" role="status" data-testid="unsubscribed">{t!(i18n, unsubscribe.done)}</p> }.into_any()
+                view! { <p class="notice" role="status" data-testid="unsubscribed">{td!(i18n, unsubscribe.done)}</p> }.into_any()
             } else {
                 view! {
-                    <p>{t!(i18n, unsubscribe.text)}</p>
+                    <p>{td!(i18n, unsubscribe.text)}</p>
                     <form method="post" action=format!("/u/{token}")>
-                        <button type="submit" data-testid="unsubscribe">{t!(i18n, unsubscribe.button)}</button>
+                        <button type="submit" data-testid="unsubscribe">{td!(i18n, unsubscribe.button)}</button>
                     </form>
                 }.into_any()
             }}

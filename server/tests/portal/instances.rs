@@ -253,19 +253,30 @@ async fn drop_mid_page(base: &str, path: &str, cookie: &str, after: Duration) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_dropped_mid_page_leave_no_panic_in_the_log() {
     let scratch = ScratchDb::new().await.unwrap();
-    migrate(&scratch.url);
+    // The demo data: pages with something to load, as in use.
+    let status = Command::new(env!("CARGO_BIN_EXE_career-relay"))
+        .arg("demo")
+        .env("DATABASE_URL", &scratch.url)
+        .stdout(Stdio::null())
+        .status()
+        .expect("career-relay demo");
+    assert!(status.success());
     let pool = db::connect(&scratch.url).await.unwrap();
-    let (company, _) = career_relay::org::create_company(&pool, "途中切断株式会社")
-        .await
-        .unwrap();
-    let member = career_relay::org::add_member(
+    let member = match career_relay::auth::find_by_email(
         &pool,
-        career_relay::org::Membership::Company(company),
-        &Email::parse("hr@dropped.example").unwrap(),
-        career_relay::org::MemberRole::Admin,
+        &Email::parse("hr@sakura-foods.example").unwrap(),
     )
     .await
-    .unwrap();
+    .unwrap()
+    {
+        Some(career_relay::auth::Subject::User(id)) => id,
+        other => panic!("the demo company's member: {other:?}"),
+    };
+    let company: i64 = sqlx::query_scalar("SELECT company_id FROM users WHERE id = $1")
+        .bind(member)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let code = career_relay::relay::live_code(&pool, company)
         .await
         .unwrap()
@@ -306,17 +317,22 @@ async fn requests_dropped_mid_page_leave_no_panic_in_the_log() {
 
     let pages = ["/company", "/members", "/company/import", "/", "/signin"];
     let relay = format!("/r/{}", code.as_str());
-    let mut drops = Vec::new();
-    for round in 0..40u64 {
-        for path in pages.iter().copied().chain([relay.as_str()]) {
-            let after = Duration::from_micros(round * 250);
-            let (base, path, cookie) = (base.clone(), path.to_owned(), cookie.clone());
-            drops.push(async move { drop_mid_page(&base, &path, &cookie, after).await });
+    // Bursts of requests, each dropped a little later than the one before: some before the
+    // page's data is loaded, some while it renders.
+    for _burst in 0..4 {
+        let mut drops = Vec::new();
+        for round in 0..50u64 {
+            for path in pages.iter().copied().chain([relay.as_str()]) {
+                let after = Duration::from_micros(100 + round * 400);
+                let (base, path, cookie) = (base.clone(), path.to_owned(), cookie.clone());
+                drops.push(tokio::spawn(async move {
+                    drop_mid_page(&base, &path, &cookie, after).await
+                }));
+            }
         }
-    }
-    let drops: Vec<_> = drops.into_iter().map(tokio::spawn).collect();
-    for d in drops {
-        d.await.unwrap();
+        for d in drops {
+            d.await.unwrap();
+        }
     }
     // The server still answers, and has had time to finish what the dropped pages started.
     let page = client
