@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use career_relay::{
     org::{MemberRole, MemberRow},
-    Email, FieldError, UserError,
+    Email, FieldError,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -92,7 +92,7 @@ pub async fn invite_member(#[server(flatten)] form: InviteForm) -> Result<(), Ap
             let id = career_relay::org::invite_member(&state.pool, admin.org, &new.email, new.role)
                 .await
                 .map_err(|e| match e {
-                    career_relay::Error::User(u @ UserError::AlreadyExists) => {
+                    career_relay::Error::User(u @ career_relay::UserError::AlreadyExists) => {
                         AppError::Fields(vec![FieldError::new("email", u)])
                     }
                     other => other.into(),
