@@ -21,6 +21,29 @@ pub fn line_schema<const MAX: usize>() -> utoipa::openapi::Object {
         .build()
 }
 
+/// The API document's schema of an optional date: `YYYY-MM-DD`, empty, or null.
+#[cfg(feature = "openapi")]
+pub fn optional_date_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{
+        schema::{AnyOfBuilder, KnownFormat, SchemaFormat},
+        ObjectBuilder, Type,
+    };
+    AnyOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}
+
 /// The API document's schema of an optional text of at most `MAX` characters (or null).
 #[cfg(feature = "openapi")]
 pub fn optional_text_schema<const MAX: usize>() -> utoipa::openapi::Object {
@@ -65,8 +88,15 @@ fn bounded(raw: &str, max: usize, required: bool) -> Result<Option<String>, User
     }
 }
 
-/// A calendar date written `YYYY-MM-DD`, exactly (RFC 3339's full-date).
+/// A date as people and exports write it: `YYYY-MM-DD`, with or without leading zeros and
+/// surrounding spaces (a browser without a date picker sends what was typed).
 pub fn date(raw: &str) -> Result<chrono::NaiveDate, UserError> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| UserError::InvalidDate)
+}
+
+/// A calendar date written `YYYY-MM-DD` exactly (RFC 3339's full-date), as the API's document
+/// states its dates.
+pub fn full_date(raw: &str) -> Result<chrono::NaiveDate, UserError> {
     let shape = raw.len() == 10
         && raw.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',
@@ -78,9 +108,52 @@ pub fn date(raw: &str) -> Result<chrono::NaiveDate, UserError> {
     chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| UserError::InvalidDate)
 }
 
+/// Reads a whole number sent as a number (`12`, or `12.0`, which JSON Schema counts as an
+/// integer) or as text (`"12"`: form posts send every value as text).
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    struct Whole;
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = i64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number")
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(E::custom)
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+            let whole = v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64;
+            whole
+                .then_some(v as i64)
+                .ok_or_else(|| E::custom("expected a whole number"))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
+            v.trim().parse().map_err(E::custom)
+        }
+    }
+    d.deserialize_any(Whole)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_come_as_numbers_or_text() {
+        #[derive(serde::Deserialize)]
+        struct Id {
+            #[serde(deserialize_with = "whole_number")]
+            id: i64,
+        }
+        let id = |json: &str| serde_json::from_str::<Id>(json).map(|i| i.id).ok();
+        assert_eq!(id(r#"{"id": 12}"#), Some(12));
+        assert_eq!(id(r#"{"id": 12.0}"#), Some(12));
+        assert_eq!(id(r#"{"id": "12"}"#), Some(12));
+        assert_eq!(id(r#"{"id": 12.5}"#), None);
+        assert_eq!(id(r#"{"id": "twelve"}"#), None);
+    }
 
     #[test]
     fn a_line_is_trimmed_bounded_and_free_of_control_characters() {
@@ -116,9 +189,18 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_full_dates_only() {
+    fn dates_as_typed_may_drop_leading_zeros() {
+        let april = chrono::NaiveDate::from_ymd_opt(2027, 4, 1).unwrap();
+        assert_eq!(date("2027-04-01"), Ok(april));
+        assert_eq!(date(" 2027-4-1 "), Ok(april));
+        assert_eq!(date("2027-02-30"), Err(UserError::InvalidDate));
+        assert_eq!(date("2027/04/01"), Err(UserError::InvalidDate));
+    }
+
+    #[test]
+    fn full_dates_are_exactly_rfc_3339_dates() {
         assert_eq!(
-            date("2027-04-01"),
+            full_date("2027-04-01"),
             Ok(chrono::NaiveDate::from_ymd_opt(2027, 4, 1).unwrap())
         );
         for bad in [
@@ -130,7 +212,7 @@ mod tests {
             "",
             "2027-04-01T00:00",
         ] {
-            assert_eq!(date(bad), Err(UserError::InvalidDate), "{bad:?}");
+            assert_eq!(full_date(bad), Err(UserError::InvalidDate), "{bad:?}");
         }
     }
 }

@@ -54,9 +54,9 @@ pub struct ApplicantInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::field::optional_text_schema::<200>))]
     pub position: Option<String>,
-    /// The rejection date, `YYYY-MM-DD`.
+    /// The rejection date, `YYYY-MM-DD`; empty or left out for none.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::field::optional_date_schema))]
     pub rejected_on: Option<String>,
 }
 
@@ -82,8 +82,8 @@ impl TryFrom<&ApplicantInput> for Applicant {
             Some(p) => field::text(p, 200, false).map_err(|e| FieldError::new("position", e))?,
             None => None,
         };
-        let rejected_on = match a.rejected_on.as_deref() {
-            None => None,
+        let rejected_on = match a.rejected_on.as_deref().map(str::trim) {
+            None | Some("") => None,
             Some(d) => Some(field::date(d).map_err(|e| FieldError::new("rejected_on", e))?),
         };
         Ok(Applicant {

@@ -29,6 +29,21 @@ impl Membership {
         }
     }
 
+    /// `company` or `agency`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Membership::Company(_) => "company",
+            Membership::Agency(_) => "agency",
+        }
+    }
+
+    /// The organisation as the audit log names it: `company:3`.
+    pub fn audit_target(self) -> String {
+        match self {
+            Membership::Company(id) | Membership::Agency(id) => format!("{}:{id}", self.kind()),
+        }
+    }
+
     /// The `(company_id, agency_id)` a row of this organisation stores.
     pub fn ids(self) -> (Option<i64>, Option<i64>) {
         match self {
@@ -199,12 +214,7 @@ mod store {
     ) -> Result<i64> {
         require_exists(pool, org).await?;
         let (company_id, agency_id) = org.ids();
-        let kind = if company_id.is_some() {
-            "company"
-        } else {
-            "agency"
-        };
-        insert_user(pool, email, kind, company_id, agency_id, role).await
+        insert_user(pool, email, org.kind(), company_id, agency_id, role).await
     }
 
     /// Creates a platform admin.

@@ -54,6 +54,16 @@ pub fn email_key(pepper: &str, email: &Email) -> String {
     crate::token::keyed_hash(pepper, &format!("email:{}", email.canonical()))
 }
 
+/// The key of a person's address, when there is one (the key of no address otherwise, as rows
+/// without one have always had).
+#[cfg(feature = "db")]
+pub fn email_key_of(pepper: &str, email: Option<&Email>) -> String {
+    match email {
+        Some(email) => email_key(pepper, email),
+        None => crate::token::keyed_hash(pepper, "email:"),
+    }
+}
+
 /// The key of a person's phone number, however it was written; `None` without a usable number.
 #[cfg(feature = "db")]
 pub fn phone_key(pepper: &str, raw: &str) -> Option<String> {

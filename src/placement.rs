@@ -62,7 +62,7 @@ impl TryFrom<&PlacementInput> for Placement {
         };
         let employer = line("employer", &input.employer);
         let position = line("position", &input.position);
-        let start_date = match input.start_date.as_str() {
+        let start_date = match input.start_date.trim() {
             "" => {
                 errors.push(FieldError::new("start_date", UserError::Required));
                 None

@@ -50,10 +50,8 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
     // Keyed hashes of the canonical address and phone: they outlive erasure, so without the
     // secret key they must not lead back to the person.
     let pepper = person::pepper(conn).await?;
-    let person_key = match email.and_then(|e| Email::parse(&e).ok()) {
-        Some(email) => person::email_key(&pepper, &email),
-        None => crate::token::keyed_hash(&pepper, "email:"),
-    };
+    let email = email.and_then(|e| Email::parse(&e).ok());
+    let person_key = person::email_key_of(&pepper, email.as_ref());
     let phone_key = phone.and_then(|p| person::phone_key(&pepper, &p));
     let mut persons: Vec<&String> = std::iter::once(&person_key).chain(&phone_key).collect();
     persons.sort();

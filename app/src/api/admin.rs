@@ -47,7 +47,7 @@ pub async fn get_admin_page(audit_before: Option<i64>) -> Result<AdminPage, AppE
 /// An agency's approve or suspend button.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyStatusForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub agency_id: i64,
     /// `true` approves, anything else suspends.
     pub approved: String,
@@ -112,7 +112,7 @@ pub async fn save_settings(#[server(flatten)] form: SettingsForm) -> Result<(), 
 /// The decision buttons of a disputed placement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub placement_id: i64,
     /// `true` upholds the placement, anything else withdraws it.
     pub uphold: String,
@@ -196,15 +196,11 @@ pub async fn bind_sso(#[server(flatten)] form: BindSsoForm) -> Result<(), AppErr
                     }
                     other => other.into(),
                 })?;
-            let (kind, id) = match target {
-                Membership::Company(id) => ("company", id),
-                Membership::Agency(id) => ("agency", id),
-            };
             audit(
                 &state.pool,
                 admin.user.id,
                 "sso_bound",
-                &format!("{kind}:{id}"),
+                &target.audit_target(),
             )
             .await
         },

@@ -41,7 +41,7 @@ pub async fn get_candidate_detail(id: i64) -> Result<CandidateDetail, AppError> 
 /// The claim button of a candidate's page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub candidate_id: i64,
 }
 
@@ -78,7 +78,7 @@ pub async fn get_my_claims() -> Result<Vec<ClaimView>, AppError> {
 /// A progress note on one of the agency's claims.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub claim_id: i64,
     pub body: String,
 }
@@ -119,7 +119,7 @@ pub async fn add_note(#[server(flatten)] form: NoteForm) -> Result<(), AppError>
 /// The release button of a claim.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimIdForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub claim_id: i64,
 }
 
@@ -141,7 +141,7 @@ pub async fn release_claim(#[server(flatten)] form: ClaimIdForm) -> Result<(), A
 /// The placement report of a claim.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlacementForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub claim_id: i64,
     #[serde(flatten)]
     pub report: PlacementInput,

@@ -70,6 +70,7 @@ impl TryFrom<&OptInForm> for OptInRequest {
 #[server(endpoint = "opt_in")]
 pub async fn opt_in(#[server(flatten)] form: OptInForm) -> Result<(), AppError> {
     use super::ssr::{submit, to};
+    let locale = super::ssr::locale();
     submit(
         "opt_in",
         form,
@@ -80,6 +81,7 @@ pub async fn opt_in(#[server(flatten)] form: OptInForm) -> Result<(), AppError> 
                 .await?;
             super::session::send_sign_in_mail(
                 &state,
+                locale,
                 &r.email,
                 career_relay::auth::Subject::Candidate(opt.candidate_id),
             )
@@ -160,7 +162,7 @@ pub async fn set_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
 /// The candidate's answer to a placement reported about them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub placement_id: i64,
     /// `confirm` or `dispute`.
     pub answer: String,

@@ -67,7 +67,7 @@ pub async fn get_import_page(id: i64) -> Result<ImportPage, AppError> {
 /// The column choices of an uploaded import (column numbers; empty for none).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MappingForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub import_id: i64,
     pub name: String,
     pub email: String,

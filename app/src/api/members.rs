@@ -83,6 +83,7 @@ impl TryFrom<&InviteForm> for career_relay::org::NewMember {
 pub async fn invite_member(#[server(flatten)] form: InviteForm) -> Result<(), AppError> {
     use super::ssr::{audit, submit, to};
     use career_relay::org::NewMember;
+    let locale = super::ssr::locale();
     submit(
         "invite",
         form,
@@ -99,9 +100,9 @@ pub async fn invite_member(#[server(flatten)] form: InviteForm) -> Result<(), Ap
                 })?;
             let subject = career_relay::auth::Subject::User(id);
             if career_relay::sso::links_allowed(&state.pool, subject).await? {
-                super::session::send_sign_in_mail(&state, &new.email, subject).await?;
+                super::session::send_sign_in_mail(&state, locale, &new.email, subject).await?;
             } else {
-                send_sso_invitation(&state, &new.email).await?;
+                send_sso_invitation(&state, locale, &new.email).await?;
             }
             audit(
                 &state.pool,
@@ -118,7 +119,7 @@ pub async fn invite_member(#[server(flatten)] form: InviteForm) -> Result<(), Ap
 /// A member's role button.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub user_id: i64,
     /// `admin` or `member`.
     pub role: String,
@@ -151,7 +152,7 @@ pub async fn set_member_role(#[server(flatten)] form: RoleForm) -> Result<(), Ap
 /// A member's remove button.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub user_id: i64,
 }
 
@@ -177,10 +178,10 @@ pub async fn remove_member(#[server(flatten)] form: MemberForm) -> Result<(), Ap
 #[cfg(feature = "ssr")]
 async fn send_sso_invitation(
     state: &crate::state::AppState,
+    locale: crate::i18n::Locale,
     email: &Email,
 ) -> Result<(), AppError> {
     use crate::i18n::td_string;
-    let locale = super::ssr::locale();
     let url = format!("{}/signin", state.base_url);
     let title = td_string!(locale, mail.invite_sso_subject).to_string();
     let body = td_string!(locale, mail.invite_sso_body, url = url.as_str()).to_string();
@@ -209,10 +210,7 @@ pub async fn save_sso_policy(#[server(flatten)] form: SsoPolicyForm) -> Result<(
         |admin: crate::guard::OrgAdmin, state, form| async move {
             let (join, links) = (form.domain_join.is_some(), form.email_links.is_some());
             career_relay::sso::set_policy(&state.pool, admin.org, join, links).await?;
-            let target = match admin.org {
-                career_relay::org::Membership::Company(id) => format!("company:{id}"),
-                career_relay::org::Membership::Agency(id) => format!("agency:{id}"),
-            };
+            let target = admin.org.audit_target();
             audit(&state.pool, admin.user.id, "sso_policy_changed", &target).await
         },
     )
@@ -229,6 +227,7 @@ pub struct ApiKeyForm {
 #[server(endpoint = "create_api_key")]
 pub async fn create_api_key(#[server(flatten)] form: ApiKeyForm) -> Result<(), AppError> {
     use super::ssr::{audit, flash_success, submit, to};
+    let session = crate::guard::session();
     submit(
         "api_key",
         form,
@@ -249,7 +248,7 @@ pub async fn create_api_key(#[server(flatten)] form: ApiKeyForm) -> Result<(), A
             )
             .await?;
             let shown = std::collections::BTreeMap::from([("key".to_owned(), key)]);
-            flash_success("api_key_created", shown).await;
+            flash_success(session, "api_key_created", shown).await;
             Ok(())
         },
     )
@@ -259,7 +258,7 @@ pub async fn create_api_key(#[server(flatten)] form: ApiKeyForm) -> Result<(), A
 /// An API key's revoke button.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeyIdForm {
-    #[serde(deserialize_with = "super::number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub key_id: i64,
 }
 
@@ -298,7 +297,7 @@ pub async fn set_invite_language(#[server(flatten)] form: LanguageForm) -> Resul
         |admin: crate::guard::CompanyAdmin, state, form| async move {
             let company = admin.company_id;
             career_relay::invitation::set_language(&state.pool, company, &form.language).await?;
-            let target = format!("company:{company}");
+            let target = career_relay::org::Membership::Company(company).audit_target();
             audit(&state.pool, admin.user.id, "settings_changed", &target).await
         },
     )

@@ -27,28 +27,6 @@ pub struct Flash {
     pub values: BTreeMap<String, String>,
 }
 
-/// Reads a number a form sent as text. Inside a form struct that a server function flattens
-/// every value arrives as text, so ids are read with this.
-pub fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    struct Number;
-    impl serde::de::Visitor<'_> for Number {
-        type Value = i64;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a whole number")
-        }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
-            Ok(v)
-        }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
-            i64::try_from(v).map_err(E::custom)
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
-            v.trim().parse().map_err(E::custom)
-        }
-    }
-    d.deserialize_any(Number)
-}
-
 #[cfg(feature = "ssr")]
 pub mod ssr {
     //! Helpers every server function shares.
@@ -218,14 +196,18 @@ pub mod ssr {
     }
 
     /// Leaves values for the next page after a success (e.g. a new API key, shown once: the
-    /// flash is removed when the page reads it).
-    pub async fn flash_success(form: &str, values: BTreeMap<String, String>) {
+    /// flash is removed when the page reads it), in the session taken before the first await.
+    pub async fn flash_success(
+        session: Option<tower_sessions::Session>,
+        form: &str,
+        values: BTreeMap<String, String>,
+    ) {
         let flash = Flash {
             form: form.to_owned(),
             error: None,
             values,
         };
-        store_flash(guard::session(), flash).await;
+        store_flash(session, flash).await;
     }
 
     async fn store_flash(session: Option<tower_sessions::Session>, flash: Flash) {

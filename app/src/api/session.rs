@@ -58,6 +58,7 @@ pub async fn request_sign_in(#[server(flatten)] form: SignInForm) -> Result<(), 
         Some(provider) => format!("/sso/{provider}/start"),
         None => "/signin?sent=1".to_owned(),
     };
+    let locale = super::ssr::locale();
     super::ssr::submit(
         "sign_in",
         form,
@@ -72,7 +73,7 @@ pub async fn request_sign_in(#[server(flatten)] form: SignInForm) -> Result<(), 
                 return Ok(provider);
             }
             if let Some(subject) = subject {
-                send_sign_in_mail(&state, &email, subject).await?;
+                send_sign_in_mail(&state, locale, &email, subject).await?;
             }
             Ok(None)
         },
@@ -81,15 +82,15 @@ pub async fn request_sign_in(#[server(flatten)] form: SignInForm) -> Result<(), 
     .map(|_| ())
 }
 
-/// Queues the sign-in mail in the person's chosen language.
+/// Queues the sign-in mail in the person's chosen language (taken before the first await).
 #[cfg(feature = "ssr")]
 pub async fn send_sign_in_mail(
     state: &crate::state::AppState,
+    locale: crate::i18n::Locale,
     email: &Email,
     subject: career_relay::auth::Subject,
 ) -> Result<(), AppError> {
     use crate::i18n::td_string;
-    let locale = super::ssr::locale();
     let token = career_relay::auth::issue_link(&state.pool, subject).await?;
     let url = format!("{}/auth/{}", state.base_url, token);
     let title = td_string!(locale, mail.sign_in_subject).to_string();

@@ -1,6 +1,7 @@
 //! `POST /api/v1/applicants`: a company's ATS hands rejected applicants over.
 
 use super::{
+    documented,
     extract::{parse_value, ApiJson, CompanyKey},
     idempotency::Idempotency,
     problem::{BadBody, Problem, Refused},
@@ -47,24 +48,18 @@ pub struct RegisterResponse {
     pub invited: usize,
 }
 
-/// Whether an address has the form the document states (the portal's forms also fold
-/// full-width characters and surrounding spaces; the API takes addresses as they are).
-fn documented_email(raw: &str) -> bool {
-    use career_relay::invitation::{EMAIL_PATTERN, MAILBOX_PATTERN};
-    use std::sync::LazyLock;
-    static EMAIL: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(EMAIL_PATTERN).expect("a valid pattern"));
-    static MAILBOX: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(MAILBOX_PATTERN).expect("a valid pattern"));
-    raw.len() <= 254 && EMAIL.is_match(raw) && MAILBOX.is_match(raw)
-}
-
-/// An applicant as the document states it, then as the rules take it.
+/// An applicant as the rules take it, then as the document states it.
 fn check(input: &ApplicantInput) -> Result<(), FieldError> {
-    if !documented_email(&input.email) {
+    Applicant::try_from(input)?;
+    if !documented::email(&input.email) {
         return Err(FieldError::new("email", UserError::InvalidEmail));
     }
-    Applicant::try_from(input).map(drop)
+    match input.rejected_on.as_deref() {
+        Some(d) if !d.is_empty() && !documented::date(d) => {
+            Err(FieldError::new("rejected_on", UserError::InvalidDate))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Registers rejected applicants: each new address gets an invitation mail (in the company's

@@ -1,6 +1,7 @@
 //! An agency's claims: list, claim a candidate, release, report a placement.
 
 use super::{
+    documented,
     extract::{AgencyKey, ApiJson, ApiPath},
     problem::{BadBody, BadParameters, Conflict, NotFound, Problem, Refused},
     ApiResult,
@@ -19,20 +20,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"candidate_id": 12}))]
 pub struct ClaimRequest {
-    #[serde(deserialize_with = "whole_number")]
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
     pub candidate_id: i64,
-}
-
-/// A JSON integer, also when written with a zero fraction (`12.0`), as JSON Schema counts it.
-fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    let n = serde_json::Number::deserialize(d)?;
-    n.as_i64()
-        .or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f < i64::MAX as f64)
-                .map(|f| f as i64)
-        })
-        .ok_or_else(|| serde::de::Error::custom("expected a whole number"))
 }
 
 /// The record an operation created or acted on.
@@ -93,21 +82,17 @@ pub async fn report_placement(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body, _): ApiJson<PlacementInput>,
 ) -> ApiResult<Created> {
-    if !documented_fee(&body.fee) {
+    let placement = Placement::try_from(&body).map_err(career_relay::Error::Fields)?;
+    if !documented::date(&body.start_date) {
+        return Err(Problem::user(
+            UserError::InvalidDate,
+            Some("start_date".into()),
+        ));
+    }
+    if !documented::fee(&body.fee) {
         return Err(Problem::user(UserError::InvalidNumber, Some("fee".into())));
     }
-    let placement = Placement::try_from(&body).map_err(career_relay::Error::Fields)?;
     let placement_id =
         career_relay::placement::report(&state.pool, caller.agency_id, id, &placement).await?;
     Ok(Json(Created { id: placement_id }))
-}
-
-/// Whether a fee has the form the document states (the portal's form also takes full-width
-/// digits, commas and `¥`; the API takes plain digits).
-fn documented_fee(raw: &str) -> bool {
-    use std::sync::LazyLock;
-    static FEE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(career_relay::placement::FEE_PATTERN).expect("a valid pattern")
-    });
-    FEE.is_match(raw)
 }

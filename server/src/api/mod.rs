@@ -6,6 +6,7 @@
 mod applicants;
 mod claims;
 mod company;
+mod documented;
 mod extract;
 mod idempotency;
 mod pool;

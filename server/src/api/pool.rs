@@ -2,53 +2,94 @@
 
 use super::{
     extract::{AgencyKey, ApiQuery},
-    problem::{BadParameters, Refused},
+    problem::{BadParameters, Problem, Refused},
     ApiResult,
 };
 use app::state::AppState;
 use axum::{extract::State, Json};
 use career_relay::{
-    pool::{PoolPage, PoolQuery},
+    pool::{PoolPage, PoolQuery, MAX_TERM},
     profile::{JobType, Prefecture},
+    UserError,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// The pool's filters as the API takes them: typed, each one optional (the portal's search form
-/// sends the same filters as text, empty for none).
+/// sends the same filters as text, empty for none). A value that is not of its type is refused
+/// with the field's own code.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PoolParams {
     /// A job type the candidate is looking for.
-    #[param(inline)]
-    job_type: Option<JobType>,
+    #[param(value_type = Option<JobType>, inline)]
+    job_type: Option<String>,
     /// The prefecture's JIS code (1 Hokkaido … 13 Tokyo … 47 Okinawa).
     #[param(value_type = Option<u8>, minimum = 1, maximum = 47)]
-    prefecture: Option<Prefecture>,
+    prefecture: Option<String>,
     /// A skill, as candidates list them (case and width do not matter).
     #[param(max_length = 100)]
     skill: Option<String>,
     /// Years of experience at least.
-    #[param(minimum = 0, maximum = 255)]
-    min_years: Option<u8>,
+    #[param(value_type = Option<u8>, minimum = 0, maximum = 255)]
+    min_years: Option<String>,
     /// A keyword in the skills, languages or summary (two-character Japanese terms work).
     #[param(max_length = 100)]
     q: Option<String>,
     /// The `next` of the previous page.
-    after: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    after: Option<String>,
 }
 
-impl From<PoolParams> for PoolQuery {
-    fn from(p: PoolParams) -> Self {
-        let text = |n: Option<String>| n.unwrap_or_default();
-        PoolQuery {
-            job_type: p.job_type.map(|j| j.code().to_owned()).unwrap_or_default(),
-            prefecture: text(p.prefecture.map(|p| p.code().to_string())),
-            skill: text(p.skill),
-            min_years: text(p.min_years.map(|y| y.to_string())),
-            q: text(p.q),
-            after: text(p.after.map(|a| a.to_string())),
+/// Whether a query value is an integer as the document writes one: digits, a minus sign first.
+fn integer(raw: &str) -> bool {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl TryFrom<PoolParams> for PoolQuery {
+    type Error = Problem;
+
+    fn try_from(p: PoolParams) -> Result<Self, Problem> {
+        let refuse = |field: &str, e: UserError| Problem::user(e, Some(field.to_owned()));
+        if let Some(j) = &p.job_type {
+            JobType::from_code(j).ok_or_else(|| refuse("job_type", UserError::InvalidJobType))?;
         }
+        if let Some(code) = &p.prefecture {
+            let ok = integer(code)
+                && code
+                    .parse()
+                    .ok()
+                    .and_then(|c: u8| Prefecture::try_from(c).ok())
+                    .is_some();
+            if !ok {
+                return Err(refuse("prefecture", UserError::InvalidPrefecture));
+            }
+        }
+        if let Some(y) = &p.min_years {
+            if !integer(y) || y.parse::<u8>().is_err() {
+                return Err(refuse("min_years", UserError::InvalidNumber));
+            }
+        }
+        if let Some(a) = &p.after {
+            if !integer(a) || a.parse::<i64>().is_err() {
+                return Err(refuse("after", UserError::InvalidNumber));
+            }
+        }
+        for (field, text) in [("skill", &p.skill), ("q", &p.q)] {
+            if text.as_ref().is_some_and(|t| t.chars().count() > MAX_TERM) {
+                return Err(refuse(field, UserError::TooLong));
+            }
+        }
+        let text = |v: Option<String>| v.unwrap_or_default();
+        Ok(PoolQuery {
+            job_type: text(p.job_type),
+            prefecture: text(p.prefecture),
+            skill: text(p.skill),
+            min_years: text(p.min_years),
+            q: text(p.q),
+            after: text(p.after),
+        })
     }
 }
 
@@ -61,7 +102,7 @@ pub async fn pool(
     _: AgencyKey,
     ApiQuery(params): ApiQuery<PoolParams>,
 ) -> ApiResult<PoolPage> {
-    let query = PoolQuery::from(params);
+    let query = PoolQuery::try_from(params)?;
     Ok(Json(
         career_relay::pool::pool_page(&state.pool, &query).await?,
     ))
