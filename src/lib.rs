@@ -36,6 +36,8 @@ pub mod settings;
 pub mod sso;
 
 #[cfg(feature = "db")]
+pub mod bench;
+#[cfg(feature = "db")]
 pub mod db;
 #[cfg(feature = "db")]
 pub mod demo;

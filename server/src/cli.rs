@@ -25,6 +25,20 @@ pub enum Command {
     Migrate,
     /// Load the demo data into an empty database and print sign-in links.
     Demo,
+    /// Fill an empty database with the benchmark's data (scripts/bench.sh): 100,000 candidates,
+    /// 5,000 claims and 1,000,000 ledger rows over 50 companies and 20 agencies by default.
+    BenchSeed {
+        #[arg(long, default_value_t = 50)]
+        companies: usize,
+        #[arg(long, default_value_t = 20)]
+        agencies: usize,
+        #[arg(long, default_value_t = 100_000)]
+        candidates: usize,
+        #[arg(long, default_value_t = 5_000)]
+        claims: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        ledger_rows: usize,
+    },
     /// Administration commands.
     #[command(subcommand)]
     Admin(AdminCommand),

@@ -32,6 +32,45 @@ async fn main() -> anyhow::Result<()> {
             career_relay::migrate(&pool, &cli.config.database_url).await?;
             load_demo(&pool, &base_url(&cli.config)).await
         }
+        Command::BenchSeed {
+            companies,
+            agencies,
+            candidates,
+            claims,
+            ledger_rows,
+        } => {
+            let pool = db::connect(&cli.config.database_url).await?;
+            career_relay::migrate(&pool, &cli.config.database_url).await?;
+            anyhow::ensure!(
+                !demo::loaded(&pool).await?,
+                "the database is not empty: bench-seed fills an empty one"
+            );
+            let sizes = career_relay::bench::Sizes {
+                companies,
+                agencies,
+                candidates,
+                claims,
+                ledger_rows,
+            };
+            let started = std::time::Instant::now();
+            let seeded = career_relay::bench::seed(&pool, sizes, &|done| {
+                eprintln!("{:>6.1}s {done}", started.elapsed().as_secs_f64())
+            })
+            .await?;
+            let agencies: Vec<_> = seeded.agencies.iter().map(|(id, _)| id).collect();
+            println!(
+                "{}",
+                json!({
+                    "company_member": seeded.company_member,
+                    "agency_member": seeded.agency_member,
+                    "candidate": seeded.candidate,
+                    "relay_code": seeded.relay_code.as_str(),
+                    "agencies": agencies,
+                    "seconds": started.elapsed().as_secs_f64(),
+                })
+            );
+            Ok(())
+        }
         Command::Admin(cmd) => admin(&cli.config, cmd).await,
     }
 }
