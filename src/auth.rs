@@ -21,6 +21,10 @@ pub struct SignedIn {
     pub since: i64,
     /// The person's session epoch at sign-in; "sign out everywhere" moves it on.
     pub epoch: i64,
+    /// When the session's idle expiry was last renewed (unix seconds); renewed at most once a
+    /// day, so that a page view writes nothing.
+    #[serde(default)]
+    pub touched: i64,
 }
 
 /// Days a sign-in lasts at most, however active the session (the idle limit is shorter).
@@ -30,6 +34,11 @@ impl SignedIn {
     /// Whether the sign-in is older than the absolute limit at `now`.
     pub fn expired(&self, now: i64) -> bool {
         now - self.since > SESSION_MAX_DAYS * 86_400
+    }
+
+    /// Whether the idle expiry should be renewed at `now` (it was last renewed a day ago).
+    pub fn stale(&self, now: i64) -> bool {
+        now - self.touched >= 86_400
     }
 }
 
@@ -156,8 +165,13 @@ mod store {
 
     /// A staff member by id, with their agency's approval.
     pub async fn load_user(pool: &Pool, id: i64) -> Result<Option<User>> {
+        Ok(staff(pool, id).await?.map(|(_, user)| user))
+    }
+
+    /// A staff member and their session epoch, in one statement.
+    async fn staff(pool: &Pool, id: i64) -> Result<Option<(i64, User)>> {
         let row = sqlx::query(
-            "SELECT u.id, u.email, u.kind, u.company_id, u.agency_id, u.member_role, a.status AS agency_status
+            "SELECT u.id, u.email, u.kind, u.company_id, u.agency_id, u.member_role, u.session_epoch, a.status AS agency_status
              FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1",
         )
         .bind(id)
@@ -165,20 +179,36 @@ mod store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let kind: String = row.try_get("kind")?;
-        Ok(Some(User {
+        let user = User {
             id: row.try_get("id")?,
             email: row.try_get("email")?,
             kind: UserKind::parse(&kind).ok_or(UserError::Internal)?,
             company_id: row.try_get("company_id")?,
             agency_id: row.try_get("agency_id")?,
-            member_role: crate::org::MemberRole::try_from(
-                row.try_get::<String, _>("member_role")?,
-            )?,
+            // A role the code does not know is a fault inside, not the person's mistake.
+            member_role: crate::org::MemberRole::try_from(row.try_get::<String, _>("member_role")?)
+                .map_err(|_| UserError::Internal)?,
             agency_approved: row
                 .try_get::<Option<String>, _>("agency_status")?
                 .as_deref()
                 == Some("approved"),
-        }))
+        };
+        Ok(Some((row.try_get("session_epoch")?, user)))
+    }
+
+    /// What a request needs of the person its session names, in one statement: their current
+    /// session epoch, and for staff their account with its agency's approval. `None` when the
+    /// person is gone.
+    pub async fn signed_in_person(
+        pool: &Pool,
+        subject: Subject,
+    ) -> Result<Option<(i64, Option<User>)>> {
+        Ok(match subject {
+            Subject::User(id) => staff(pool, id)
+                .await?
+                .map(|(epoch, user)| (epoch, Some(user))),
+            Subject::Candidate(_) => session_epoch(pool, subject).await?.map(|e| (e, None)),
+        })
     }
 
     /// Deletes sign-in links that can no longer be used.
@@ -222,7 +252,7 @@ mod store {
 #[cfg(feature = "db")]
 pub use store::{
     consume_link, find_by_email, issue_link, load_user, purge_expired_links, session_epoch,
-    sign_out_everywhere,
+    sign_out_everywhere, signed_in_person,
 };
 
 #[cfg(test)]
@@ -230,11 +260,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_session_is_renewed_at_most_once_a_day() {
+        let s = SignedIn {
+            subject: Subject::Candidate(1),
+            since: 0,
+            epoch: 0,
+            touched: 1_000_000,
+        };
+        assert!(!s.stale(1_000_000 + 86_399));
+        assert!(s.stale(1_000_000 + 86_400));
+    }
+
+    #[test]
     fn a_sign_in_expires_after_the_absolute_limit() {
         let s = SignedIn {
             subject: Subject::User(1),
             since: 1_000_000,
             epoch: 0,
+            touched: 1_000_000,
         };
         assert!(!s.expired(1_000_000 + SESSION_MAX_DAYS * 86_400));
         assert!(s.expired(1_000_001 + SESSION_MAX_DAYS * 86_400));

@@ -165,7 +165,7 @@ fn profile(n: usize) -> Profile {
         phone: format!("090{:08}", n),
         prefecture: (1 + n % 47).to_string(),
         job_type_1: job.code().into(),
-        job_type_2: if n % 3 == 0 {
+        job_type_2: if n.is_multiple_of(3) {
             second.code().into()
         } else {
             String::new()
@@ -173,7 +173,7 @@ fn profile(n: usize) -> Profile {
         skills: chosen.join(", "),
         years_experience: (n % 25).to_string(),
         desired_salary: (300 + (n % 60) * 10).to_string(),
-        languages: if n % 5 == 0 {
+        languages: if n.is_multiple_of(5) {
             "日本語, English".into()
         } else {
             "日本語".into()
@@ -238,7 +238,7 @@ pub async fn seed(pool: &Pool, sizes: Sizes, progress: &(dyn Fn(&str) + Sync)) -
         for (n, id) in futures::future::try_join_all(batch).await? {
             ids[n] = id;
         }
-        if (start + at_once) % 10_000 == 0 {
+        if (start + at_once).is_multiple_of(10_000) {
             progress(&format!("{} candidates", start + at_once));
         }
     }
@@ -266,15 +266,16 @@ pub async fn seed(pool: &Pool, sizes: Sizes, progress: &(dyn Fn(&str) + Sync)) -
         let mut tx = db::begin(pool).await?;
         for n in first..(first + BATCH).min(missing) {
             let company = companies[n % companies.len()];
+            // Bonuses and holds: a realistic history that leaves the relays' own credits alone.
             let (kind, amount) = if n % 2 == 0 {
-                ("earned", 1)
-            } else {
                 ("placement_bonus", 1)
+            } else {
+                ("placement_held", -1)
             };
             credit::append(&mut tx, company, kind, amount, &format!("bench:{n}")).await?;
         }
         tx.commit().await?;
-        if (first + BATCH) % 200_000 == 0 {
+        if (first + BATCH).is_multiple_of(200_000) {
             progress(&format!(
                 "{} ledger rows",
                 existing as usize + first + BATCH

@@ -114,7 +114,13 @@ mod store {
         .await
         .none_on_unique()?;
         let id = match inserted {
-            Some(id) => id,
+            Some(id) => {
+                sqlx::query("UPDATE companies SET opt_ins = opt_ins + 1 WHERE id = $1")
+                    .bind(company_id)
+                    .execute(&mut *tx)
+                    .await?;
+                id
+            }
             // The same address opted in at the same moment elsewhere: that one stands.
             None => {
                 tx.rollback().await?;
@@ -206,6 +212,7 @@ mod store {
         if r.rows_affected() == 0 {
             return Err(UserError::NotFound.into());
         }
+        crate::pool::index(&mut tx, candidate_id, &p.search_text()).await?;
         sqlx::query("DELETE FROM candidate_job_types WHERE candidate_id = $1")
             .bind(candidate_id)
             .execute(&mut *tx)

@@ -73,9 +73,18 @@ mod store {
         .bind(amount)
         .bind(reason_key)
         .bind(now())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-        Ok(r.rows_affected() == 1)
+        let new = r.rows_affected() == 1;
+        // The balance is the sum of the ledger, kept with it in the same transaction.
+        if new {
+            sqlx::query("UPDATE companies SET credit_balance = credit_balance + $1 WHERE id = $2")
+                .bind(amount)
+                .bind(company_id)
+                .execute(conn)
+                .await?;
+        }
+        Ok(new)
     }
 
     /// Writes every relay credit the company's qualified relays have earned and the ledger lacks.
@@ -85,11 +94,10 @@ mod store {
         company_id: i64,
         per_credit: i64,
     ) -> Result<()> {
-        let qualified: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM relays WHERE company_id = $1")
-                .bind(company_id)
-                .fetch_one(&mut *conn)
-                .await?;
+        let qualified: i64 = sqlx::query_scalar("SELECT qualified FROM companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_one(&mut *conn)
+            .await?;
         let issued: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM credit_ledger WHERE company_id = $1 AND kind = 'earned'",
         )
@@ -104,10 +112,12 @@ mod store {
 
     /// The company's balance: the sum of its ledger.
     pub async fn balance(pool: &Pool, company_id: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM credit_ledger WHERE company_id = $1")
-            .bind(company_id)
-            .fetch_one(pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT credit_balance FROM companies WHERE id = $1")
+                .bind(company_id)
+                .fetch_one(pool)
+                .await?,
+        )
     }
 
     /// The newest ledger entries, before entry `before` when paging.

@@ -49,12 +49,14 @@ pub mod token;
 pub use email::Email;
 
 /// Brings a database up to date: the schema, then what a new database needs (the default
-/// settings and the installation's secret for person keys).
+/// settings and the installation's secret for person keys) and what an older one lacks (the
+/// search index of its candidates).
 #[cfg(feature = "db")]
 pub async fn migrate(pool: &db::Pool, url: &str) -> error::Result<()> {
     db::migrate(pool, url).await?;
     settings::ensure_defaults(pool).await?;
     person::pepper(&mut *pool.acquire().await?).await?;
+    pool::index_missing(pool).await?;
     Ok(())
 }
 pub use error::{Error, FieldError, UserError};

@@ -122,19 +122,36 @@ mod store {
     }
 
     /// One page of the pool, newest first, with keyset paging. Claimed candidates are not listed.
+    /// A keyword search starts from the index of one of its grams (see `grams`), newest
+    /// candidate first, and checks the text itself only for the candidates that have them.
     #[tracing::instrument(skip_all)]
     pub async fn pool_page(pool: &Pool, query: &PoolQuery) -> Result<PoolPage> {
         let f = filters(query)?;
+        let keyword = f.q.as_deref().map(query_grams);
         // The statement's shape depends only on which filters are set; every value is bound.
         let mut sql = String::from(
-            "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at FROM candidates c
-             WHERE c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > $1)",
+            "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at",
         );
-        let mut n = 1;
+        let id = if keyword.is_some() {
+            sql.push_str(
+                " FROM candidate_grams g JOIN candidates c ON c.id = g.candidate_id WHERE g.gram = $2 AND",
+            );
+            "g.candidate_id"
+        } else {
+            sql.push_str(" FROM candidates c WHERE");
+            "c.id"
+        };
+        sql.push_str(
+            " c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > $1)",
+        );
+        let mut n = if keyword.is_some() { 2 } else { 1 };
         let mut next = |sql: &mut String, clause: &str| {
             n += 1;
             sql.push_str(&clause.replace("$?", &format!("${n}")));
         };
+        for _ in keyword.iter().flat_map(|k| &k.also) {
+            next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_grams h WHERE h.gram = $? AND h.candidate_id = c.id)");
+        }
         if f.job_type.is_some() {
             next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?)");
         }
@@ -151,10 +168,16 @@ mod store {
             next(&mut sql, " AND c.search_text LIKE $? ESCAPE '\\'");
         }
         if f.after.is_some() {
-            next(&mut sql, " AND c.id < $?");
+            next(&mut sql, &format!(" AND {id} < $?"));
         }
-        next(&mut sql, " ORDER BY c.id DESC LIMIT $?");
+        next(&mut sql, &format!(" ORDER BY {id} DESC LIMIT $?"));
         let mut query = sqlx::query_as::<_, PoolEntry>(&sql).bind(now());
+        if let Some(k) = &keyword {
+            query = query.bind(k.first.clone());
+            for gram in &k.also {
+                query = query.bind(gram.clone());
+            }
+        }
         if let Some(j) = f.job_type {
             query = query.bind(j.code());
         }
@@ -182,7 +205,118 @@ mod store {
         };
         Ok(PoolPage { entries, next })
     }
+
+    /// Keeps a candidate's grams in step with their search text (in the profile's transaction).
+    pub async fn index(
+        conn: &mut sqlx::AnyConnection,
+        candidate_id: i64,
+        text: &str,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM candidate_grams WHERE candidate_id = $1")
+            .bind(candidate_id)
+            .execute(&mut *conn)
+            .await?;
+        // A statement per hundred grams: one per gram would make saving a profile slow.
+        for chunk in grams(text).chunks(100) {
+            let mut sql = String::from("INSERT INTO candidate_grams (candidate_id, gram) VALUES ");
+            for i in 0..chunk.len() {
+                sql.push_str(if i == 0 { "($1, $" } else { ", ($1, $" });
+                sql.push_str(&(i + 2).to_string());
+                sql.push(')');
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            let mut insert = sqlx::query(&sql).bind(candidate_id);
+            for gram in chunk {
+                insert = insert.bind(gram.clone());
+            }
+            insert.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Indexes the candidates whose search text has no grams yet (a database from before the
+    /// index); nothing to do on a database that always had it.
+    pub async fn index_missing(pool: &Pool) -> Result<u64> {
+        let mut done = 0;
+        loop {
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT c.id, c.search_text FROM candidates c WHERE c.search_text IS NOT NULL AND c.search_text <> ''
+                 AND NOT EXISTS (SELECT 1 FROM candidate_grams g WHERE g.candidate_id = c.id) ORDER BY c.id LIMIT 1000",
+            )
+            .fetch_all(pool)
+            .await?;
+            let missing: Vec<_> = rows.iter().filter(|(_, t)| !grams(t).is_empty()).collect();
+            if missing.is_empty() {
+                return Ok(done);
+            }
+            let mut tx = crate::db::begin(pool).await?;
+            for (id, text) in missing {
+                index(&mut tx, *id, text).await?;
+                done += 1;
+            }
+            tx.commit().await?;
+        }
+    }
+}
+
+/// The grams of a search text: every character but spaces, and every pair of adjacent characters
+/// (a space included, so that a term with a space finds itself), each once.
+pub fn grams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<String> = chars
+        .iter()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_string())
+        .chain(chars.windows(2).map(|w| w.iter().collect()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Which grams a keyword search looks up: it starts from the first pair of characters (or the
+/// one character of a one-character keyword) and needs up to four more of its pairs.
+struct QueryGrams {
+    first: String,
+    also: Vec<String>,
+}
+
+fn query_grams(q: &str) -> QueryGrams {
+    let chars: Vec<char> = q.chars().collect();
+    let mut pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    let first = if pairs.is_empty() {
+        chars.first().map(|c| c.to_string()).unwrap_or_default()
+    } else {
+        pairs.remove(0)
+    };
+    pairs.sort();
+    pairs.dedup();
+    pairs.retain(|p| *p != first);
+    pairs.truncate(4);
+    QueryGrams { first, also: pairs }
 }
 
 #[cfg(feature = "db")]
-pub use store::pool_page;
+pub use store::{index, index_missing, pool_page};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_has_its_characters_and_pairs_once() {
+        assert_eq!(grams("経理 経理"), vec![" 経", "理", "理 ", "経", "経理"]);
+        assert!(grams("excel").contains(&"xc".to_owned()));
+    }
+
+    #[test]
+    fn a_search_starts_from_its_first_pair() {
+        let q = query_grams("経理部");
+        assert_eq!(
+            (q.first.as_str(), q.also),
+            ("経理", vec!["理部".to_owned()])
+        );
+        let one = query_grams("営");
+        assert_eq!((one.first.as_str(), one.also.len()), ("営", 0));
+    }
+}

@@ -72,7 +72,7 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
     if earlier.is_some() {
         return Ok(());
     }
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO relays (company_id, candidate_id, person_key, phone_key, qualified_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5)
          ON CONFLICT (company_id, person_key) DO NOTHING",
     )
@@ -83,6 +83,12 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
     .bind(t)
     .execute(&mut *conn)
     .await?;
+    if inserted.rows_affected() == 1 {
+        sqlx::query("UPDATE companies SET qualified = qualified + 1 WHERE id = $1")
+            .bind(company_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     credit::award_relay_credits(conn, company_id, s.relays_per_credit).await
 }
 

@@ -34,20 +34,25 @@ pub struct Outcome {
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{credit, db::Pool, error::Result, org, relay, settings};
+    use crate::{credit, db::Pool, error::Result, settings::Settings, UserError};
+    use sqlx::Row;
 
-    /// The whole referral status of one company.
+    /// The whole referral status of one company: its numbers from one row (they are kept with
+    /// the events that change them, so reading them does not grow with the company's history),
+    /// the newest ledger entries and the newest outcomes.
     #[tracing::instrument(skip(pool))]
     pub async fn status(pool: &Pool, company_id: i64) -> Result<ReferralStatus> {
-        let company_name = org::company_name(pool, company_id).await?;
-        let one = |sql: &'static str| {
-            sqlx::query_scalar::<_, i64>(sql)
-                .bind(company_id)
-                .fetch_one(pool)
-        };
-        let link_visits = one("SELECT CAST(COALESCE(SUM(visits), 0) AS BIGINT) FROM relay_links WHERE company_id = $1").await?;
-        let opt_ins = one("SELECT COUNT(*) FROM candidates WHERE company_id = $1").await?;
-        let qualified = one("SELECT COUNT(*) FROM relays WHERE company_id = $1").await?;
+        let row = sqlx::query(
+            "SELECT c.name, c.credit_balance, c.opt_ins, c.qualified,
+                 (SELECT CAST(COALESCE(SUM(l.visits), 0) AS BIGINT) FROM relay_links l WHERE l.company_id = c.id) AS link_visits,
+                 (SELECT l.code FROM relay_links l WHERE l.company_id = c.id AND l.revoked_at IS NULL) AS relay_code,
+                 (SELECT s.value FROM settings s WHERE s.key = 'relays_per_credit') AS relays_per_credit
+             FROM companies c WHERE c.id = $1",
+        )
+        .bind(company_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(UserError::NotFound)?;
         let outcomes = sqlx::query_as(
             "SELECT k.id AS claim_id, a.name AS agency_name, k.claimed_at, k.ended_at, k.end_reason, p.created_at AS placed_at
              FROM claims k JOIN agencies a ON a.id = k.agency_id
@@ -58,15 +63,15 @@ mod store {
         .fetch_all(pool)
         .await?;
         Ok(ReferralStatus {
-            company_name,
-            relay_code: relay::live_code(pool, company_id)
-                .await?
-                .map(|c| c.as_str().to_owned()),
-            link_visits,
-            opt_ins,
-            qualified,
-            relays_per_credit: settings::load(pool).await?.relays_per_credit,
-            balance: credit::balance(pool, company_id).await?,
+            company_name: row.try_get("name")?,
+            relay_code: row.try_get("relay_code")?,
+            link_visits: row.try_get("link_visits")?,
+            opt_ins: row.try_get("opt_ins")?,
+            qualified: row.try_get("qualified")?,
+            relays_per_credit: row
+                .try_get::<Option<i64>, _>("relays_per_credit")?
+                .unwrap_or(Settings::default().relays_per_credit),
+            balance: row.try_get("credit_balance")?,
             ledger: credit::ledger(pool, company_id, None, 50).await?,
             outcomes,
         })

@@ -50,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="description" content=td_string!(page_locale(), description).to_string() />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {hydrate.then(|| view! { <HydrationScripts options=options.clone() /> })}
                 <MetaTags />
             </head>

@@ -4,7 +4,7 @@
 
 use crate::{error::AppError, state::AppState};
 use career_relay::{
-    auth::{self, Subject, User, UserKind},
+    auth::{Subject, User, UserKind},
     org::{MemberRole, Membership},
     UserError,
 };
@@ -19,6 +19,8 @@ pub const SUBJECT_KEY: &str = "subject";
 #[derive(Debug, Clone, Default)]
 pub struct RequestSession {
     pub subject: Option<Subject>,
+    /// The staff account the session names, read with the session's check (once a request).
+    pub user: Option<User>,
     pub flash: Option<crate::api::Flash>,
 }
 
@@ -49,8 +51,10 @@ impl RequestContext {
 
     async fn user(&self) -> Result<User, AppError> {
         match self.session.subject {
-            Some(Subject::User(id)) => auth::load_user(&self.state.pool, id)
-                .await?
+            Some(Subject::User(_)) => self
+                .session
+                .user
+                .clone()
                 .ok_or(AppError::User(UserError::NotSignedIn)),
             Some(Subject::Candidate(_)) => Err(UserError::Forbidden.into()),
             None => Err(UserError::NotSignedIn.into()),

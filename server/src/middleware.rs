@@ -46,6 +46,9 @@ pub fn around(router: Router, config: &Config, state: &AppState) -> Router {
             Headers::of(state),
             security_headers,
         ))
+        // Pages, scripts, the stylesheet and the wasm bundle go out compressed (brotli or gzip,
+        // as the browser accepts).
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// Renders the translated page for a plain handler's error (its response carries the error;
@@ -330,36 +333,57 @@ async fn snapshot_session(
             tracing::error!(error = ?e, "session store failed");
             None
         });
-    let subject = match signed_in {
-        Some(s) => {
-            // Too old, or signed out everywhere since (or the person is gone): the session ends.
-            let current = auth::session_epoch(&pool, s.subject).await;
-            if s.expired(career_relay::time::now())
-                || !matches!(current, Ok(Some(e)) if e == s.epoch)
-            {
+    let now = career_relay::time::now();
+    let person = match signed_in {
+        Some(s) => match auth::signed_in_person(&pool, s.subject).await {
+            Ok(Some((epoch, user))) if epoch == s.epoch && !s.expired(now) => Some((s, user)),
+            // Too old, or signed out everywhere since, or the person is gone: the session ends.
+            other => {
+                if let Err(e) = other {
+                    tracing::error!(error = ?e, "session check failed");
+                }
                 if let Err(e) = session.flush().await {
                     tracing::error!(error = ?e, "session store failed");
                 }
                 None
-            } else {
-                Some(s.subject)
             }
-        }
+        },
         None => None,
     };
-    let flash = if req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/")
-    {
-        session
-            .remove::<Flash>(FLASH_KEY)
-            .await
-            .unwrap_or_else(|e| {
+    // The idle expiry is renewed at most once a day: a page view otherwise writes nothing.
+    if let Some((s, _)) = person.as_ref().filter(|(s, _)| s.stale(now)) {
+        let renewed = SignedIn { touched: now, ..*s };
+        if let Err(e) = session.insert(SUBJECT_KEY, renewed).await {
+            tracing::error!(error = ?e, "session store failed");
+        }
+    }
+    // The flash is read once, after a failed form post: it is removed (a write) only when there.
+    let page = req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/");
+    let flash = if page {
+        match session.get::<Flash>(FLASH_KEY).await {
+            Ok(Some(flash)) => {
+                if let Err(e) = session.remove::<Flash>(FLASH_KEY).await {
+                    tracing::error!(error = ?e, "session store failed");
+                }
+                Some(flash)
+            }
+            Ok(None) => None,
+            Err(e) => {
                 tracing::error!(error = ?e, "session store failed");
                 None
-            })
+            }
+        }
     } else {
         None
     };
-    req.extensions_mut()
-        .insert(RequestSession { subject, flash });
+    let (subject, user) = match person {
+        Some((s, user)) => (Some(s.subject), user),
+        None => (None, None),
+    };
+    req.extensions_mut().insert(RequestSession {
+        subject,
+        user,
+        flash,
+    });
     next.run(req).await
 }

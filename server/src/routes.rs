@@ -33,6 +33,13 @@ pub fn router(config: &Config, state: AppState, sso: Option<crate::sso::Sso>) ->
         .route("/u/{token}", post(unsubscribe))
         .route("/lang/{locale}", get(switch_language))
         .route("/healthz", get(health))
+        // Browsers ask for /favicon.ico whatever the page links: the same icon.
+        .route_service(
+            "/favicon.ico",
+            tower_http::services::ServeFile::new(
+                std::path::Path::new(&config.site_root).join("favicon.svg"),
+            ),
+        )
         .with_state(state.clone());
     let extra = extra
         .merge(crate::api::router(state.clone()))

@@ -74,10 +74,12 @@ pub(crate) async fn start_session(
             UserError::SignInLinkInvalid,
         ));
     };
+    let now = career_relay::time::now();
     let signed_in = SignedIn {
         subject,
-        since: career_relay::time::now(),
+        since: now,
         epoch,
+        touched: now,
     };
     session
         .insert(SUBJECT_KEY, signed_in)

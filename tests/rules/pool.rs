@@ -89,3 +89,70 @@ async fn the_pool_filters_search_two_character_japanese_and_pages() {
             .is_err()
     );
 }
+
+/// The keyword index finds exactly what a scan of every candidate's text finds, for every kind of
+/// keyword: one character, two, longer, with a space, ASCII, full-width, and nothing at all.
+#[tokio::test]
+async fn a_keyword_finds_exactly_what_the_text_contains() {
+    let w = world(0).await;
+    let summaries = [
+        "経理と財務の経験があります。",
+        "法人営業 10年、営業企画も担当。",
+        "Excel と VBA で業務改善。",
+        "経理部長として決算を統括。",
+        "カスタマーサポートの品質改善。",
+        "医療事務、受付。",
+    ];
+    for (n, summary) in summaries.iter().enumerate() {
+        let email = Email::parse(&format!("search{n}@example.jp")).unwrap();
+        let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
+            .await
+            .unwrap();
+        candidate::confirm_email(&w.pool, opt.candidate_id)
+            .await
+            .unwrap();
+        let mut p = profile(&format!("0906000{n:04}"));
+        p.summary = summary.to_string();
+        candidate::save_profile(&w.pool, opt.candidate_id, &p)
+            .await
+            .unwrap();
+    }
+    for keyword in [
+        "経",
+        "経理",
+        "経理部",
+        "営業",
+        "法人営業",
+        "人 1",
+        "excel",
+        "ＥＸＣＥＬ",
+        "vba",
+        "改善",
+        "鰻丼",
+        "x",
+        "。",
+        "品質改善",
+    ] {
+        let query = pool::PoolQuery {
+            q: keyword.into(),
+            ..Default::default()
+        };
+        let found: Vec<i64> = pool::pool_page(&w.pool, &query)
+            .await
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        let term: String =
+            unicode_normalization::UnicodeNormalization::nfkc(keyword).collect::<String>();
+        let scanned: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM candidates WHERE in_pool = 1 AND search_text LIKE $1 ORDER BY id DESC",
+        )
+        .bind(format!("%{}%", term.to_lowercase()))
+        .fetch_all(&w.pool)
+        .await
+        .unwrap();
+        assert_eq!(found, scanned, "{keyword}");
+    }
+}

@@ -17,19 +17,15 @@ pub enum Me {
 /// The signed-in person's role, or `None`.
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
-    use career_relay::auth::{self, Subject, UserKind};
-    let ctx = crate::guard::RequestContext::current()?;
-    Ok(match ctx.session.subject {
+    use career_relay::auth::{Subject, UserKind};
+    let session = crate::guard::request_session();
+    Ok(match session.subject {
         Some(Subject::Candidate(_)) => Some(Me::Candidate),
-        Some(Subject::User(id)) => {
-            auth::load_user(&ctx.state.pool, id)
-                .await?
-                .map(|u| match u.kind {
-                    UserKind::Admin => Me::Admin,
-                    UserKind::Company => Me::Company,
-                    UserKind::Agency => Me::Agency,
-                })
-        }
+        Some(Subject::User(_)) => session.user.map(|u| match u.kind {
+            UserKind::Admin => Me::Admin,
+            UserKind::Company => Me::Company,
+            UserKind::Agency => Me::Agency,
+        }),
         None => None,
     })
 }

@@ -241,3 +241,25 @@ async fn requests_over_a_rate_limit_get_429_and_change_nothing() {
         "sign-in attempts per client"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_page_view_writes_no_session() {
+    let app = TestApp::spawn().await;
+    app.company("閲覧株式会社", "hr@views.example").await;
+    let b = app.signed_in("hr@views.example").await;
+    // The session is saved only when it changes: a save would send the cookie again.
+    for _ in 0..3 {
+        let res = b
+            .client
+            .get(format!("{}/company", app.base))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            res.headers().get("set-cookie").is_none(),
+            "a page view neither renews nor rewrites the session cookie"
+        );
+    }
+}
