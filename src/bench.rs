@@ -283,6 +283,9 @@ pub async fn seed(pool: &Pool, sizes: Sizes, progress: &(dyn Fn(&str) + Sync)) -
         }
     }
     progress("ledger");
+    // A database in use has its statistics; one loaded in minutes has not seen them yet.
+    db::analyze(pool).await?;
+    progress("statistics");
     Ok(Seeded {
         company_member: company_member(0),
         agency_member: agency_member(0),

@@ -134,6 +134,13 @@ impl<T> OnUnique<T> for std::result::Result<T, sqlx::Error> {
     }
 }
 
+/// Gathers the statistics the query planner chooses indexes by (both backends know `ANALYZE`);
+/// after a bulk load, before the planner has seen the data.
+pub async fn analyze(pool: &Pool) -> Result<()> {
+    sqlx::query("ANALYZE").execute(pool).await?;
+    Ok(())
+}
+
 /// Answers whether the database is reachable (for `/healthz`).
 pub async fn ping(pool: &Pool) -> bool {
     sqlx::query("SELECT 1").execute(pool).await.is_ok()
