@@ -65,13 +65,6 @@ mod store {
         UserError,
     };
 
-    /// Turns a LIKE pattern's wildcards into literals.
-    fn like_escape(s: &str) -> String {
-        s.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    }
-
     /// The filters of a pool query, validated.
     #[derive(Debug, Default)]
     struct Filters {
@@ -130,7 +123,7 @@ mod store {
         let keyword = f.q.as_deref().map(query_grams);
         // The statement's shape depends only on which filters are set; every value is bound.
         let mut sql = String::from(
-            "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at",
+            "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at, c.search_text",
         );
         let id = if keyword.is_some() {
             sql.push_str(
@@ -164,39 +157,56 @@ mod store {
         if f.min_years.is_some() {
             next(&mut sql, " AND c.years_experience >= $?");
         }
-        if f.q.is_some() {
-            next(&mut sql, " AND c.search_text LIKE $? ESCAPE '\\'");
-        }
-        if f.after.is_some() {
-            next(&mut sql, &format!(" AND {id} < $?"));
-        }
+        next(&mut sql, &format!(" AND {id} < $?"));
         next(&mut sql, &format!(" ORDER BY {id} DESC LIMIT $?"));
-        let mut query = sqlx::query_as::<_, PoolEntry>(&sql).bind(now());
-        if let Some(k) = &keyword {
-            query = query.bind(k.first.clone());
-            for gram in &k.also {
-                query = query.bind(gram.clone());
+        // The grams find every candidate whose text has the keyword, and for a keyword of one or
+        // two characters only those; a longer one is checked against the text here, not with
+        // LIKE in the statement: a planner that sees a LIKE guesses it rare and scans every
+        // candidate's text instead of the index. Unchecked rows are fetched until a page is full.
+        let check = f.q.as_deref().filter(|q| q.chars().count() > 2);
+        let batch = if check.is_some() {
+            4 * (POOL_PAGE + 1)
+        } else {
+            POOL_PAGE + 1
+        };
+        let mut entries: Vec<PoolEntry> = Vec::new();
+        let mut before = f.after.unwrap_or(i64::MAX);
+        loop {
+            let mut query = sqlx::query_as::<_, Found>(&sql).bind(now());
+            if let Some(k) = &keyword {
+                query = query.bind(k.first.clone());
+                for gram in &k.also {
+                    query = query.bind(gram.clone());
+                }
+            }
+            if let Some(j) = f.job_type {
+                query = query.bind(j.code());
+            }
+            if let Some(p) = f.prefecture {
+                query = query.bind(p.code() as i64);
+            }
+            if let Some(s) = &f.skill {
+                query = query.bind(s.clone());
+            }
+            if let Some(y) = f.min_years {
+                query = query.bind(y);
+            }
+            let rows = query.bind(before).bind(batch).fetch_all(pool).await?;
+            let fetched = rows.len() as i64;
+            before = rows.last().map_or(before, |r| r.entry.id);
+            entries.extend(
+                rows.into_iter()
+                    .filter(|r| {
+                        check.is_none_or(|q| {
+                            r.search_text.as_deref().unwrap_or_default().contains(q)
+                        })
+                    })
+                    .map(|r| r.entry),
+            );
+            if entries.len() as i64 > POOL_PAGE || fetched < batch {
+                break;
             }
         }
-        if let Some(j) = f.job_type {
-            query = query.bind(j.code());
-        }
-        if let Some(p) = f.prefecture {
-            query = query.bind(p.code() as i64);
-        }
-        if let Some(s) = f.skill {
-            query = query.bind(s);
-        }
-        if let Some(y) = f.min_years {
-            query = query.bind(y);
-        }
-        if let Some(q) = f.q {
-            query = query.bind(format!("%{}%", like_escape(&q)));
-        }
-        if let Some(a) = f.after {
-            query = query.bind(a);
-        }
-        let mut entries = query.bind(POOL_PAGE + 1).fetch_all(pool).await?;
         let next = if entries.len() as i64 > POOL_PAGE {
             entries.truncate(POOL_PAGE as usize);
             entries.last().map(|e| e.id)
@@ -204,6 +214,14 @@ mod store {
             None
         };
         Ok(PoolPage { entries, next })
+    }
+
+    /// A row of the pool query: the entry, and the text a longer keyword is checked against.
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        #[sqlx(flatten)]
+        entry: PoolEntry,
+        search_text: Option<String>,
     }
 
     /// Keeps a candidate's grams in step with their search text (in the profile's transaction).
