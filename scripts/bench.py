@@ -11,6 +11,7 @@ people open relay pages and opt in once a second each.
 """
 
 import argparse
+import gzip
 import json
 import os
 import random
@@ -309,9 +310,50 @@ def bench(backend, args):
     print(f"\nSeeded {args.candidates:,} candidates, {args.claims:,} claims, {args.ledger_rows:,} ledger rows "
           f"in {seed_seconds:.0f} s; database {db.size() / 1e6:.0f} MB; server peak RSS {rss:.0f} MB; "
           f"panics in the server's log: {panics}.")
+    if backend == "sqlite":
+        browser_bundle(db)
     if args.import_rows and backend == "sqlite":
         import_csv(db, args)
     db.drop()
+
+
+def browser_bundle(db):
+    """The wasm bundle's size, and Lighthouse (mobile, Debian's Chromium) on a relay page."""
+    pkg = os.path.join(ROOT, "target", "site", "pkg")
+    wasm = [f for f in os.listdir(pkg) if f.endswith("_bg.wasm")]
+    check(len(wasm) == 1, f"one wasm bundle in {pkg}: {wasm}")
+    with open(os.path.join(pkg, wasm[0]), "rb") as f:
+        data = f.read()
+    print(f"\nBrowser bundle (release, after wasm-opt): {len(data) / 1024:,.0f} KB, "
+          f"{len(gzip.compress(data, 9)) / 1024:,.0f} KB gzipped.")
+    lighthouse = os.path.join(WORK, "lighthouse")
+    cmd = os.path.join(lighthouse, "node_modules", ".bin", "lighthouse")
+    if not os.path.exists(cmd):
+        log("==> installing Lighthouse (npm)")
+        os.makedirs(lighthouse, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", lighthouse, "--no-audit", "--no-fund", "lighthouse@12"],
+                       check=True, capture_output=True)
+    code = db.one("SELECT code FROM relay_links WHERE company_id = 1 AND revoked_at IS NULL")
+    inst = Instance(db)
+    try:
+        report = os.path.join(WORK, "lighthouse.json")
+        subprocess.run([cmd, f"{inst.base}/r/{code}", "--quiet", "--output=json", f"--output-path={report}",
+                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+                       check=True, env=dict(os.environ, CHROME_PATH="/usr/bin/chromium"), capture_output=True)
+    finally:
+        inst.stop()
+    with open(report) as f:
+        result = json.load(f)
+    scores = {k: round(v["score"] * 100) for k, v in result["categories"].items()}
+    audits = result["audits"]
+    print(f"Lighthouse (mobile) on a relay page: performance {scores['performance']}, accessibility "
+          f"{scores['accessibility']}, best practices {scores['best-practices']}, SEO {scores['seo']}; "
+          f"total blocking time {audits['total-blocking-time']['numericValue']:.0f} ms, "
+          f"largest contentful paint {audits['largest-contentful-paint']['numericValue']:.0f} ms.")
+    failed = [a["title"] for a in audits.values() if a.get("score") is not None and a["score"] < 1
+              and a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")]
+    if failed:
+        print("Lighthouse's findings: " + "; ".join(sorted(failed)[:12]) + ".")
 
 
 def import_csv(db, args):
@@ -355,7 +397,7 @@ def import_csv(db, args):
         visitors = [threading.Thread(target=visitor, args=(n,)) for n in range(4)]
         for v in visitors:
             v.start()
-        form = f"import_id={import_id}&name=1&email=2&position=3&rejected_on=4&phone=5".encode()
+        form = f"import_id={import_id}&name=1&email=2&position=3&rejected_on=4&phone=5&identifier=0".encode()
         t0 = time.time()
         status = http("POST", inst.base + "/api/start_import", {**company, "Origin": inst.base, "Accept": "text/html",
                       "Content-Type": "application/x-www-form-urlencoded"}, form)[0]
@@ -373,6 +415,9 @@ def import_csv(db, args):
         for v in visitors:
             v.join()
         rss = inst.peak_rss_mb()
+        invited = db.one(f"SELECT invited FROM imports WHERE id = {import_id}")
+        check(state == "done" and invited == args.import_rows,
+              f"the import ended {state} with {invited} of {args.import_rows} invited")
     finally:
         log_text = inst.stop()
     latencies.sort()

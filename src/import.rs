@@ -1,7 +1,8 @@
 //! CSV import of an ATS export: upload (kept in chunks in the database), column mapping with a
-//! preview, and the import itself, which streams the file chunk by chunk through a CSV reader and
-//! registers every row in one transaction, so that a failure leaves nothing half-imported. Files
-//! are UTF-8 (with or without BOM) or Shift_JIS, as Japanese ATS exports often are.
+//! preview, and the import itself, which streams the file chunk by chunk through a CSV reader,
+//! stages the rows in short statements (others keep writing meanwhile), and makes them live in
+//! one short final transaction, so that a failure leaves nothing half-imported. Files are UTF-8
+//! (with or without BOM) or Shift_JIS, as Japanese ATS exports often are.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +12,14 @@ pub const CHUNK: usize = 256 * 1024;
 pub const PREVIEW_ROWS: usize = 5;
 
 /// The fields a column can be mapped to.
-pub const FIELDS: [&str; 5] = ["name", "email", "position", "rejected_on", "phone"];
+pub const FIELDS: [&str; 6] = [
+    "name",
+    "email",
+    "position",
+    "rejected_on",
+    "phone",
+    "identifier",
+];
 
 /// Which column (0-based) holds each field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +29,8 @@ pub struct Mapping {
     pub position: Option<usize>,
     pub rejected_on: Option<usize>,
     pub phone: Option<usize>,
+    /// The file's own identifier of a row (an applicant number), which names it in the report.
+    pub identifier: Option<usize>,
 }
 
 impl Mapping {
@@ -31,6 +41,7 @@ impl Mapping {
             "position" => self.position,
             "rejected_on" => self.rejected_on,
             "phone" => self.phone,
+            "identifier" => self.identifier,
             _ => None,
         }
     }
@@ -42,6 +53,7 @@ impl Mapping {
             "position" => self.position = column,
             "rejected_on" => self.rejected_on = column,
             "phone" => self.phone = column,
+            "identifier" => self.identifier = column,
             _ => {}
         }
     }
@@ -88,7 +100,8 @@ impl Mapping {
                 "email" => &["メール", "mail"],
                 "position" => &["職種", "ポジション", "応募職種", "position", "job"],
                 "rejected_on" => &["不採用日", "日付", "date", "rejected"],
-                _ => &["電話", "phone", "tel"],
+                "phone" => &["電話", "phone", "tel"],
+                _ => &["応募id", "応募者id", "受付番号", "管理番号", "id"],
             };
             let by_name = || {
                 header.iter().position(|c| {
@@ -255,6 +268,8 @@ pub struct ImportRow {
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct ReportRow {
     pub line: i64,
+    /// The row's value in the file's identifier column, or its e-mail address.
+    pub identifier: Option<String>,
     pub result: String,
     pub field: Option<String>,
 }
@@ -265,7 +280,8 @@ mod store {
     use crate::{
         db::{self, Pool},
         error::Result,
-        invitation::{ApplicantInput, Intake, RowResult},
+        invitation::{ApplicantInput, Letter, RowResult, Screen, Screened, REFUSAL},
+        person,
         time::now,
         UserError,
     };
@@ -328,9 +344,23 @@ mod store {
         Ok(())
     }
 
-    /// Deletes uploads nobody started within a day (the file with them).
-    pub async fn purge_stale(pool: &Pool) -> Result<u64> {
+    /// Deletes uploads nobody started within a day (the file with them), what a runner that died
+    /// after its import went live left staged, and the reports' identifiers (which may be
+    /// addresses) once the invitation period of `days` has passed, as unanswered invitations are.
+    pub async fn purge_stale(pool: &Pool, days: i64) -> Result<u64> {
         let before = now() - 86_400;
+        sqlx::query(
+            "DELETE FROM import_staged WHERE import_id IN (SELECT id FROM imports WHERE status IN ('done', 'failed') AND updated_at < $1)",
+        )
+        .bind(before)
+        .execute(pool)
+        .await?;
+        sqlx::query(
+            "UPDATE import_report SET identifier = NULL WHERE identifier IS NOT NULL AND import_id IN (SELECT id FROM imports WHERE created_at < $1)",
+        )
+        .bind(now() - days * 86_400)
+        .execute(pool)
+        .await?;
         sqlx::query(
             "DELETE FROM import_chunks WHERE import_id IN (SELECT id FROM imports WHERE status IN ('uploading', 'uploaded') AND created_at < $1)",
         )
@@ -460,9 +490,10 @@ mod store {
         .await?)
     }
 
-    /// Runs a taken import: streams its chunks through the CSV reader and registers every row
-    /// in one transaction with its report; `progress(bytes done)` is told as it goes. On any
-    /// failure nothing of it stays and the import is marked failed.
+    /// Runs a taken import: streams its chunks through the CSV reader, stages every row (or its
+    /// line in the report) in short statements, and makes the import live in one short final
+    /// transaction; `progress(bytes done)` is told as it goes. On any failure nothing of it stays
+    /// and the import is marked failed.
     #[tracing::instrument(skip(pool, compose, progress))]
     pub async fn run(
         pool: &Pool,
@@ -478,10 +509,25 @@ mod store {
                 .bind(import_id)
                 .execute(pool)
                 .await?;
-            delete_chunks(pool, import_id).await?;
+            forget_staging(pool, import_id).await?;
+            forget_rows(pool, import_id).await?;
         }
         result
     }
+
+    /// Rows staged (or refused) per statement while the file is read.
+    const BATCH: usize = 200;
+
+    /// A row that is to be invited when the import goes live.
+    struct Staged {
+        line: i64,
+        identifier: Option<String>,
+        screened: Screened,
+        letter: Letter,
+    }
+
+    /// A row that is not invited, for the report: its line, its identifier, why, and the field.
+    type Refused = (i64, Option<String>, String, Option<String>);
 
     async fn process(
         pool: &Pool,
@@ -499,12 +545,14 @@ mod store {
             .try_get::<Option<String>, _>("mapping")?
             .and_then(|m| serde_json::from_str(&m).ok())
             .ok_or(UserError::Required)?;
+        // A runner that takes over an import whose runner died starts again from the first line.
+        forget_rows(pool, import_id).await?;
         let mut records = Records::new(encoding_of(&row.try_get::<String, _>("encoding")?));
-        let mut intake = Intake::begin(pool, company_id, base_url, compose).await?;
-        let (mut line, mut invited, mut skipped, mut done_bytes) = (0i64, 0i64, 0i64, 0i64);
-        let mut seq = 0i64;
+        let mut screen = Screen::new(person::pepper(&mut *pool.acquire().await?).await?);
+        let (mut staged, mut refused) = (Vec::new(), Vec::new());
+        let (mut line, mut done_bytes, mut seq) = (0i64, 0i64, 0i64);
         loop {
-            // Chunks are read one at a time, outside the transaction: the file is never whole in memory.
+            // Chunks are read one at a time: the file is never whole in memory.
             let chunk: Option<Vec<u8>> = sqlx::query_scalar(
                 "SELECT data FROM import_chunks WHERE import_id = $1 AND seq = $2",
             )
@@ -540,30 +588,28 @@ mod store {
                     position: cell("position"),
                     rejected_on: cell("rejected_on").map(|d| export_date(&d)),
                 };
-                let phone = cell("phone");
-                let result = intake.add(&input, phone.as_deref()).await?;
-                if matches!(result, RowResult::Invited { .. }) {
-                    invited += 1;
-                    continue;
+                let identifier = cell("identifier").or_else(|| cell("email"));
+                match screen.check(&input, cell("phone").as_deref()) {
+                    Ok(screened) => {
+                        let letter = Letter::new(base_url, &screened.applicant.name, compose);
+                        staged.push(Staged {
+                            line,
+                            identifier,
+                            screened,
+                            letter,
+                        });
+                    }
+                    Err(result) => {
+                        let (code, field) = report_code(&result);
+                        refused.push((line, identifier, code, field));
+                    }
                 }
-                skipped += 1;
-                let (code, field) = match &result {
-                    RowResult::Invalid { field, error } => (error.clone(), Some(field.clone())),
-                    other => (
-                        serde_json::to_value(other)
-                            .ok()
-                            .and_then(|v| v["result"].as_str().map(str::to_owned))
-                            .unwrap_or_default(),
-                        None,
-                    ),
-                };
-                sqlx::query("INSERT INTO import_report (import_id, line, result, field) VALUES ($1, $2, $3, $4)")
-                    .bind(import_id)
-                    .bind(line)
-                    .bind(code)
-                    .bind(field)
-                    .execute(&mut *intake.tx)
-                    .await?;
+                if staged.len() >= BATCH {
+                    stage(pool, import_id, company_id, &mut staged).await?;
+                }
+                if refused.len() >= BATCH {
+                    refuse(pool, import_id, &mut refused).await?;
+                }
             }
             progress(done_bytes);
             if last {
@@ -571,21 +617,200 @@ mod store {
             }
             seq += 1;
         }
-        // The outcome and the end of the file are part of the same transaction: a runner that
-        // dies before the commit leaves the import to be run again from the start.
+        stage(pool, import_id, company_id, &mut staged).await?;
+        refuse(pool, import_id, &mut refused).await?;
+        go_live(pool, import_id, company_id, line).await?;
+        // What is left once the import is live: the file and the staged rows (a runner that dies
+        // here leaves them to the daily purge).
+        forget_staging(pool, import_id).await
+    }
+
+    /// The report's code and field for a row that was not invited.
+    fn report_code(result: &RowResult) -> (String, Option<String>) {
+        match result {
+            RowResult::Invalid { field, error } => (error.clone(), Some(field.clone())),
+            other => (
+                serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v["result"].as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                None,
+            ),
+        }
+    }
+
+    /// `INSERT INTO {table} ({columns}) VALUES (…), (…)` for `rows` rows, numbered from `$1`.
+    fn insert_rows(table: &str, columns: &[&str], rows: usize) -> String {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for column in 0..columns.len() {
+                n += 1;
+                sql.push_str(&format!("{}${n}", if column == 0 { "" } else { ", " }));
+            }
+            sql.push(')');
+        }
+        sql
+    }
+
+    /// Stages the rows to be invited, in one short statement.
+    async fn stage(
+        pool: &Pool,
+        import_id: i64,
+        company_id: i64,
+        rows: &mut Vec<Staged>,
+    ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        const COLUMNS: [&str; 14] = [
+            "import_id",
+            "line",
+            "company_id",
+            "identifier",
+            "name",
+            "email",
+            "person_key",
+            "phone_key",
+            "position",
+            "rejected_on",
+            "token_hash",
+            "subject",
+            "body_text",
+            "unsubscribe_url",
+        ];
+        let sql = insert_rows("import_staged", &COLUMNS, rows.len());
+        let mut query = sqlx::query(&sql);
+        for r in rows.drain(..) {
+            let a = r.screened.applicant;
+            query = query
+                .bind(import_id)
+                .bind(r.line)
+                .bind(company_id)
+                .bind(r.identifier)
+                .bind(a.name)
+                .bind(a.email.as_str().to_owned())
+                .bind(r.screened.key)
+                .bind(r.screened.phone_key)
+                .bind(a.position)
+                .bind(a.rejected_on.map(|d| d.to_string()))
+                .bind(r.letter.token_hash)
+                .bind(r.letter.subject)
+                .bind(r.letter.body)
+                .bind(r.letter.unsubscribe_url);
+        }
+        query.execute(pool).await?;
+        Ok(())
+    }
+
+    /// Writes report rows, in one short statement.
+    async fn refuse(pool: &Pool, import_id: i64, rows: &mut Vec<Refused>) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let columns = ["import_id", "line", "identifier", "result", "field"];
+        let sql = insert_rows("import_report", &columns, rows.len());
+        let mut query = sqlx::query(&sql);
+        for (line, identifier, result, field) in rows.drain(..) {
+            query = query
+                .bind(import_id)
+                .bind(line)
+                .bind(identifier)
+                .bind(result)
+                .bind(field);
+        }
+        query.execute(pool).await?;
+        Ok(())
+    }
+
+    /// The one short final step: in one transaction, the staged rows the rules still allow become
+    /// invitations with their mails, the others go into the report, and the import is done.
+    async fn go_live(pool: &Pool, import_id: i64, company_id: i64, lines: i64) -> Result<()> {
+        let mut tx = db::begin(pool).await?;
+        db::lock_company(&mut tx, company_id).await?;
+        sqlx::query(&format!(
+            "INSERT INTO import_report (import_id, line, identifier, result)
+             SELECT import_id, line, identifier, result FROM (
+                 SELECT s.import_id, s.line, s.identifier, {REFUSAL} AS result
+                 FROM import_staged s WHERE s.import_id = $1
+             ) t WHERE result IS NOT NULL"
+        ))
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await?;
+        let allowed = "FROM import_staged s WHERE s.import_id = $1
+             AND NOT EXISTS (SELECT 1 FROM import_report r WHERE r.import_id = s.import_id AND r.line = s.line)
+             ORDER BY s.line";
+        let t = now();
+        let invited = sqlx::query(&format!(
+            "INSERT INTO invitations (company_id, token_hash, name, email, person_key, unsubscribe_key, position, rejected_on, created_at, updated_at)
+             SELECT s.company_id, s.token_hash, s.name, s.email, s.person_key, s.person_key, s.position, s.rejected_on, $2, $2 {allowed}"
+        ))
+        .bind(import_id)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        sqlx::query(&format!(
+            "INSERT INTO outbox (to_addr, subject, body_text, unsubscribe_url, created_at, updated_at)
+             SELECT s.email, s.subject, s.body_text, s.unsubscribe_url, $2, $2 {allowed}"
+        ))
+        .bind(import_id)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+        // The outcome is part of the same transaction: a runner that dies before the commit
+        // leaves the import to be run again from the start.
+        let rows = (lines - 1).max(0);
         sqlx::query(
             "UPDATE imports SET status = 'done', rows_read = $1, invited = $2, skipped = $3, processed_bytes = bytes, updated_at = $4 WHERE id = $5",
         )
-        .bind((line - 1).max(0))
+        .bind(rows)
         .bind(invited)
-        .bind(skipped)
-        .bind(now())
+        .bind(rows - invited)
+        .bind(t)
         .bind(import_id)
-        .execute(&mut *intake.tx)
+        .execute(&mut *tx)
         .await?;
-        delete_chunks(&mut *intake.tx, import_id).await?;
-        intake.commit().await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Deletes an import's staged rows and report (a run that starts again, or one that failed).
+    async fn forget_rows(pool: &Pool, import_id: i64) -> Result<()> {
+        delete_staged(pool, import_id).await?;
+        sqlx::query("DELETE FROM import_report WHERE import_id = $1")
+            .bind(import_id)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes an import's file and staged rows, a few thousand at a time (short statements).
+    async fn forget_staging(pool: &Pool, import_id: i64) -> Result<()> {
+        delete_chunks(pool, import_id).await?;
+        delete_staged(pool, import_id).await
+    }
+
+    async fn delete_staged(pool: &Pool, import_id: i64) -> Result<()> {
+        let mut from = 0i64;
+        loop {
+            let last: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(line) FROM (SELECT line FROM import_staged WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT 5000) t",
+            )
+            .bind(import_id)
+            .bind(from)
+            .fetch_one(pool)
+            .await?;
+            let Some(last) = last else { return Ok(()) };
+            sqlx::query("DELETE FROM import_staged WHERE import_id = $1 AND line <= $2")
+                .bind(import_id)
+                .bind(last)
+                .execute(pool)
+                .await?;
+            from = last;
+        }
     }
 
     /// A date as ATS exports write it (`2026/11/01`, `2026-11-1`), in the form applicants are
@@ -598,8 +823,8 @@ mod store {
     }
 
     /// Notes how far a running import got, for the pages other instances serve (PostgreSQL only:
-    /// on SQLite the import's transaction holds the only write lock, and the single instance
-    /// keeps the progress in memory).
+    /// on SQLite the single instance keeps the progress in memory, and a write per chunk would
+    /// only queue for the one writer).
     pub async fn set_progress(pool: &Pool, import_id: i64, bytes: i64) -> Result<()> {
         if !db::single_writer(pool) {
             sqlx::query(
@@ -621,7 +846,7 @@ mod store {
         limit: i64,
     ) -> Result<Vec<ReportRow>> {
         Ok(sqlx::query_as(
-            "SELECT line, result, field FROM import_report WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3",
+            "SELECT line, identifier, result, field FROM import_report WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3",
         )
         .bind(import_id)
         .bind(after)
@@ -706,8 +931,15 @@ mod tests {
             .to_vec();
         let m = Mapping::guess(&header, &Default::default());
         assert_eq!(
-            (m.name, m.email, m.position, m.phone, m.rejected_on),
-            (Some(1), Some(2), Some(3), Some(4), None)
+            (
+                m.name,
+                m.email,
+                m.position,
+                m.phone,
+                m.rejected_on,
+                m.identifier
+            ),
+            (Some(1), Some(2), Some(3), Some(4), None, Some(0))
         );
         let memory = [("name".to_owned(), "応募ID".to_owned())]
             .into_iter()

@@ -141,6 +141,20 @@ pub struct InvitationRow {
     pub created_at: i64,
 }
 
+/// Why a company cannot invite a person, in SQL over a row `s` with the person's `person_key`,
+/// `phone_key` (or NULL), canonical `email`, and the inviting `company_id`: `'suppressed'` (the
+/// address asked never to be contacted), `'already_relayed'` (the person is in Career Relay),
+/// `'already_invited'` (by this company), or NULL when it may. One rule for an API request, which
+/// asks it of one applicant, and an import, which asks it of every staged row at once.
+#[cfg(feature = "db")]
+pub const REFUSAL: &str = "CASE \
+    WHEN EXISTS (SELECT 1 FROM email_suppressions x WHERE x.person_key = s.person_key) THEN 'suppressed' \
+    WHEN EXISTS (SELECT 1 FROM relays r WHERE r.person_key = s.person_key) \
+      OR EXISTS (SELECT 1 FROM relays r WHERE r.phone_key = s.phone_key) \
+      OR EXISTS (SELECT 1 FROM candidates c WHERE c.email = s.email) THEN 'already_relayed' \
+    WHEN EXISTS (SELECT 1 FROM invitations i WHERE i.company_id = s.company_id AND i.person_key = s.person_key) THEN 'already_invited' \
+    END";
+
 #[cfg(feature = "db")]
 mod store {
     use super::*;
@@ -158,14 +172,91 @@ mod store {
         Ok(person::email_key(&person::pepper(conn).await?, email))
     }
 
-    /// Turns applicants into invitations inside one transaction (an API request, or a whole
-    /// import): each valid, new person gets an invitation and a mail; every row gets its result.
-    pub struct Intake<'c> {
-        pub tx: sqlx::Transaction<'static, sqlx::Any>,
-        company_id: i64,
-        base_url: String,
+    /// The applicants of one request or file, checked and keyed as they come: the same person
+    /// (address or phone) twice is refused the second time.
+    pub struct Screen {
         pepper: String,
         seen: std::collections::HashSet<String>,
+    }
+
+    /// An applicant who passed the screen, with their keys.
+    pub struct Screened {
+        pub applicant: Applicant,
+        pub key: String,
+        pub phone_key: Option<String>,
+    }
+
+    impl Screen {
+        pub fn new(pepper: String) -> Self {
+            Screen {
+                pepper,
+                seen: Default::default(),
+            }
+        }
+
+        /// One applicant, with a phone number when the source has one (only compared, never
+        /// kept); the result it gets when refused.
+        pub fn check(
+            &mut self,
+            input: &ApplicantInput,
+            phone: Option<&str>,
+        ) -> std::result::Result<Screened, RowResult> {
+            let applicant = Applicant::try_from(input).map_err(|f| RowResult::Invalid {
+                field: f.field,
+                error: f.error.code(),
+            })?;
+            let key = person::email_key(&self.pepper, &applicant.email);
+            let phone_key = phone.and_then(|p| person::phone_key(&self.pepper, p));
+            if !self.seen.insert(key.clone())
+                || phone_key
+                    .as_ref()
+                    .is_some_and(|p| !self.seen.insert(p.clone()))
+            {
+                return Err(RowResult::DuplicateInRequest);
+            }
+            Ok(Screened {
+                applicant,
+                key,
+                phone_key,
+            })
+        }
+    }
+
+    /// An invitation's mail: the hash of its link's token, and the mail with the link and the
+    /// unsubscribe link in it.
+    pub struct Letter {
+        pub token_hash: String,
+        pub unsubscribe_url: String,
+        pub subject: String,
+        pub body: String,
+    }
+
+    impl Letter {
+        /// `compose(name, link, unsubscribe link)` gives the subject and text.
+        pub fn new(
+            base_url: &str,
+            name: &str,
+            compose: &(dyn Fn(&str, &str, &str) -> (String, String) + Sync),
+        ) -> Self {
+            let token = random_token(24);
+            let unsubscribe_url = format!("{base_url}/u/{token}");
+            let (subject, body) = compose(name, &format!("{base_url}/i/{token}"), &unsubscribe_url);
+            Letter {
+                token_hash: hash(&token),
+                unsubscribe_url,
+                subject,
+                body,
+            }
+        }
+    }
+
+    /// Turns applicants into invitations inside one transaction (an API request): each valid,
+    /// new person gets an invitation and a mail; every row gets its result.
+    pub struct Intake<'c> {
+        tx: sqlx::Transaction<'static, sqlx::Any>,
+        company_id: i64,
+        base_url: String,
+        screen: Screen,
         compose: &'c (dyn Fn(&str, &str, &str) -> (String, String) + Sync),
     }
 
@@ -185,78 +276,44 @@ mod store {
                 tx,
                 company_id,
                 base_url: base_url.to_owned(),
-                pepper,
-                seen: Default::default(),
+                screen: Screen::new(pepper),
                 compose,
             })
         }
 
-        /// One applicant, with a phone number when the source has one (only compared, never kept).
-        pub async fn add(
-            &mut self,
-            input: &ApplicantInput,
-            phone: Option<&str>,
-        ) -> Result<RowResult> {
-            let a = match Applicant::try_from(input) {
-                Ok(a) => a,
-                Err(f) => {
-                    return Ok(RowResult::Invalid {
-                        field: f.field,
-                        error: f.error.code(),
-                    })
-                }
+        /// One applicant.
+        pub async fn add(&mut self, input: &ApplicantInput) -> Result<RowResult> {
+            let Screened {
+                applicant: a,
+                key,
+                phone_key,
+            } = match self.screen.check(input, None) {
+                Ok(s) => s,
+                Err(refused) => return Ok(refused),
             };
-            let key = person::email_key(&self.pepper, &a.email);
-            let phone_key = phone.and_then(|p| person::phone_key(&self.pepper, p));
-            if !self.seen.insert(key.clone())
-                || phone_key
-                    .as_ref()
-                    .is_some_and(|p| !self.seen.insert(p.clone()))
-            {
-                return Ok(RowResult::DuplicateInRequest);
-            }
             let tx = &mut self.tx;
-            let suppressed: Option<String> = sqlx::query_scalar(
-                "SELECT person_key FROM email_suppressions WHERE person_key = $1",
-            )
+            let refusal: Option<String> = sqlx::query_scalar(&format!(
+                "SELECT {REFUSAL} FROM (SELECT CAST($1 AS TEXT) AS person_key, CAST($2 AS TEXT) AS phone_key, CAST($3 AS TEXT) AS email, CAST($4 AS BIGINT) AS company_id) s"
+            ))
             .bind(&key)
-            .fetch_optional(&mut **tx)
-            .await?;
-            if suppressed.is_some() {
-                return Ok(RowResult::Suppressed);
-            }
-            let relayed: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM relays WHERE person_key = $1 OR phone_key = $2 LIMIT 1",
-            )
-            .bind(&key)
-            .bind(phone_key.as_deref().unwrap_or(&key))
-            .fetch_optional(&mut **tx)
-            .await?;
-            let candidate: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM candidates WHERE email = $1")
-                    .bind(a.email.as_str())
-                    .fetch_optional(&mut **tx)
-                    .await?;
-            if relayed.is_some() || candidate.is_some() {
-                return Ok(RowResult::AlreadyRelayed);
-            }
-            let invited: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM invitations WHERE company_id = $1 AND person_key = $2",
-            )
+            .bind(&phone_key)
+            .bind(a.email.as_str())
             .bind(self.company_id)
-            .bind(&key)
-            .fetch_optional(&mut **tx)
+            .fetch_one(&mut **tx)
             .await?;
-            if invited.is_some() {
-                return Ok(RowResult::AlreadyInvited);
+            match refusal.as_deref() {
+                Some("suppressed") => return Ok(RowResult::Suppressed),
+                Some("already_relayed") => return Ok(RowResult::AlreadyRelayed),
+                Some(_) => return Ok(RowResult::AlreadyInvited),
+                None => {}
             }
-            let token = random_token(24);
+            let letter = Letter::new(&self.base_url, &a.name, self.compose);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO invitations (company_id, token_hash, name, email, person_key, unsubscribe_key, position, rejected_on, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $8) RETURNING id",
             )
             .bind(self.company_id)
-            .bind(hash(&token))
+            .bind(&letter.token_hash)
             .bind(&a.name)
             .bind(a.email.as_str())
             .bind(&key)
@@ -265,16 +322,12 @@ mod store {
             .bind(now())
             .fetch_one(&mut **tx)
             .await?;
-            let base = &self.base_url;
-            let unsubscribe = format!("{base}/u/{token}");
-            let (subject, body) =
-                (self.compose)(&a.name, &format!("{base}/i/{token}"), &unsubscribe);
             crate::mail::enqueue_with_unsubscribe(
                 &mut **tx,
                 &a.email,
-                &subject,
-                &body,
-                &unsubscribe,
+                &letter.subject,
+                &letter.body,
+                &letter.unsubscribe_url,
             )
             .await?;
             Ok(RowResult::Invited { invitation_id: id })
@@ -301,7 +354,7 @@ mod store {
         let mut intake = Intake::begin(pool, company_id, base_url, compose).await?;
         let mut out = Vec::with_capacity(inputs.len());
         for input in inputs {
-            out.push(intake.add(input, None).await?);
+            out.push(intake.add(input).await?);
         }
         intake.commit().await?;
         Ok(out)
@@ -492,6 +545,7 @@ mod store {
 pub use store::{
     company_mail_settings, email_key, expire_unanswered, idempotent_answer, list, opted_in,
     purge_idempotency, register, remember_answer, resolve, set_language, unsubscribe, Intake,
+    Letter, Screen, Screened,
 };
 
 #[cfg(test)]

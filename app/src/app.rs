@@ -7,7 +7,7 @@ use crate::{
     pages,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -37,9 +37,15 @@ fn page_locale() -> Locale {
 /// The document around the app. Hydration scripts are included only when the wasm bundle was built.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let hydrate = crate::state::AppState::get().is_ok_and(|s| s.hydrate);
+    let (hydrate, stylesheet) = {
+        let assets = crate::state::AppState::get()
+            .map(|s| s.assets)
+            .unwrap_or_default();
+        (assets.bundle.is_some(), assets.stylesheet)
+    };
+    // The shell is rendered on the server only.
     #[cfg(not(feature = "ssr"))]
-    let hydrate = true;
+    let (hydrate, stylesheet) = (true, None::<String>);
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     // The hydrating browser reads the page's language back from `lang`.
@@ -52,7 +58,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="description" content=td_string!(page_locale(), description).to_string() />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                {hydrate.then(|| view! { <HydrationScripts options=options.clone() /> })}
+                {stylesheet.map(|href| view! { <link rel="stylesheet" href=href /> })}
+                {hydrate.then(|| view! { <HydrationScripts options=options.clone() islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -104,7 +111,6 @@ pub fn App() -> impl IntoView {
     });
     provide_context(FlashContext(flash.into_inner()));
     view! {
-        <Stylesheet id="leptos" href="/pkg/career-relay.css" />
         // A plain string: the language is fixed for a page (switching it reloads), and leptos_meta
         // reads the title after the render's reactive owner is gone.
         <Title text=td_string!(i18n, brand).to_string() />

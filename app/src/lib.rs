@@ -17,10 +17,11 @@ pub mod state;
 
 pub use app::{shell, App};
 
-/// The browser entry: hydrates the server-rendered page.
+/// The browser entry: hydrates the islands of the server-rendered page (the only parts that run
+/// in the browser; every page and form works without them).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

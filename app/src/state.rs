@@ -10,8 +10,9 @@ pub struct AppState {
     pub base_url: String,
     /// No SMTP server is configured: mail is shown in the dev mailbox instead.
     pub dev_mode: bool,
-    /// Whether the wasm bundle is present, so pages load the hydration scripts.
-    pub hydrate: bool,
+    /// The site's content-hashed files (pages load the hydration scripts only when the wasm
+    /// bundle was built).
+    pub assets: Assets,
     /// Set on shutdown: `/healthz` answers 503 so that load balancers stop sending requests.
     pub draining: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// `(id, name)` of the configured identity providers for staff single sign-on.
@@ -20,6 +21,55 @@ pub struct AppState {
     pub sso_origins: Vec<String>,
     /// Bytes done of the CSV imports this instance is running, by import id.
     pub import_progress: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
+}
+
+/// The site's content-hashed files under `pkg/`, found when the server starts: a file's name
+/// changes with its content, so browsers may keep each one for good.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Assets {
+    /// The wasm bundle's output name, `career-relay.<hash>` (`<name>.js` and `<name>_bg.wasm`).
+    pub bundle: Option<String>,
+    /// The stylesheet's path, `/pkg/career-relay.<hash>.css`.
+    pub stylesheet: Option<String>,
+}
+
+impl Assets {
+    /// Finds the newest hashed bundle and stylesheet in `pkg_dir` (none when absent).
+    #[cfg(feature = "ssr")]
+    pub fn find(pkg_dir: &std::path::Path) -> Self {
+        // `career-relay.<hash>.<extension>`, with the hash as `scripts/build.sh` writes it.
+        let hashed = |name: &str, extension: &str| {
+            let hash = name
+                .strip_prefix("career-relay.")?
+                .strip_suffix(extension)?;
+            (!hash.is_empty() && hash.chars().all(|c| c.is_ascii_hexdigit()))
+                .then(|| hash.to_owned())
+        };
+        let mut files: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(pkg_dir)
+            .map(|dir| {
+                dir.flatten()
+                    .filter_map(|e| {
+                        let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+                        Some((modified, e.file_name().to_str()?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        let newest = |extension: &str| {
+            files
+                .iter()
+                .rev()
+                .find_map(|(_, name)| hashed(name, extension))
+        };
+        let bundle = newest(".js")
+            .filter(|h| pkg_dir.join(format!("career-relay.{h}_bg.wasm")).exists())
+            .map(|h| format!("career-relay.{h}"));
+        Assets {
+            bundle,
+            stylesheet: newest(".css").map(|h| format!("/pkg/career-relay.{h}.css")),
+        }
+    }
 }
 
 impl AppState {

@@ -90,14 +90,16 @@ async fn store(
     Ok(Some(encoding))
 }
 
-/// `GET /company/import/{id}/report.csv`: every row that was not invited, with the reason.
+/// `GET /company/import/{id}/report.csv`: every row that was not invited, named by its line and
+/// its identifier (the file's identifier column, or the e-mail address), with the reason. UTF-8
+/// with a byte order mark, so that spreadsheet programs in Japan read it as UTF-8.
 async fn report_csv(
     State(state): State<AppState>,
     member: CompanyMember,
     Path(id): Path<i64>,
 ) -> Result<Response, HandlerError> {
     import::get(&state.pool, member.company_id, id).await?;
-    let mut out = String::from("line,result,field\n");
+    let mut out = String::from("\u{feff}line,identifier,result,field\n");
     let mut after = 0;
     loop {
         let rows = import::report(&state.pool, id, after, 1000).await?;
@@ -105,8 +107,9 @@ async fn report_csv(
         after = last.line;
         for r in &rows {
             out.push_str(&format!(
-                "{},{},{}\n",
+                "{},{},{},{}\n",
                 r.line,
+                csv_cell(r.identifier.as_deref().unwrap_or("")),
                 r.result,
                 r.field.as_deref().unwrap_or("")
             ));
@@ -123,6 +126,21 @@ async fn report_csv(
         out,
     )
         .into_response())
+}
+
+/// A cell of a CSV file as spreadsheet programs read it: quoted when it holds a comma, a quote or
+/// a line break, and a text a spreadsheet would take for a formula made plain text.
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
 }
 
 /// Runs every queued import, one after the other (each in its own transaction).
@@ -166,5 +184,19 @@ pub async fn run_queued(state: &AppState) {
         if let Ok(mut m) = state.import_progress.lock() {
             m.remove(&id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn a_report_cell_is_quoted_when_it_must_be_and_never_a_formula() {
+        assert_eq!(csv_cell("A-001"), "A-001");
+        assert_eq!(csv_cell("山田, 太郎"), "\"山田, 太郎\"");
+        assert_eq!(csv_cell("say \"hi\"\n"), "\"say \"\"hi\"\"\n\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
     }
 }

@@ -94,7 +94,7 @@ impl Jobs {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = ?e, "invitation expiry failed"),
         }
-        if let Err(e) = career_relay::import::purge_stale(&self.pool).await {
+        if let Err(e) = career_relay::import::purge_stale(&self.pool, days).await {
             tracing::warn!(error = ?e, "stale upload clean-up failed");
         }
         if let Err(e) = career_relay::invitation::purge_idempotency(&self.pool).await {

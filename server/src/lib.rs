@@ -39,10 +39,7 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        let hydrate = std::path::Path::new(&config.site_root)
-            .join("pkg")
-            .join("career-relay_bg.wasm")
-            .exists();
+        let assets = app::state::Assets::find(&std::path::Path::new(&config.site_root).join("pkg"));
         let mailer = mailer::Mailer::from_config(config)?;
         // Dev mode shows every mail (sign-in links included) to anyone who opens the mailbox:
         // only for a portal that nobody else can reach.
@@ -60,7 +57,7 @@ impl Application {
             pool: pool.clone(),
             base_url: base_url.trim_end_matches('/').to_owned(),
             dev_mode: mailer.is_none(),
-            hydrate,
+            assets,
             draining: Default::default(),
             sso_providers: sso.as_ref().map(|s| s.list()).unwrap_or_default(),
             sso_origins: sso.as_ref().map(|s| s.origins()).unwrap_or_default(),

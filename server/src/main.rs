@@ -95,7 +95,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     if app.state.dev_mode {
         tracing::warn!("no SMTP server configured: dev mode, mail is shown at {base}/dev/mailbox");
     }
-    if !app.state.hydrate {
+    if app.state.assets.bundle.is_none() {
         tracing::warn!(
             "wasm bundle not found under {}/pkg: hydration is off, pages are served as plain HTML",
             config.site_root

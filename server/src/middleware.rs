@@ -46,9 +46,26 @@ pub fn around(router: Router, config: &Config, state: &AppState) -> Router {
             Headers::of(state),
             security_headers,
         ))
+        .layer(middleware::from_fn(cache_lifetime))
         // Pages, scripts, the stylesheet and the wasm bundle go out compressed (brotli or gzip,
         // as the browser accepts).
         .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// How long browsers keep static files: the content-hashed files under `/pkg/` never change
+/// (a new build has new names), so for a year without asking again; the icon for a day.
+async fn cache_lifetime(req: Request, next: Next) -> Response {
+    let lifetime = match req.uri().path() {
+        p if p.starts_with("/pkg/") => Some("public, max-age=31536000, immutable"),
+        "/favicon.svg" | "/favicon.ico" => Some("public, max-age=86400"),
+        _ => None,
+    };
+    let mut res = next.run(req).await;
+    if let (Some(lifetime), StatusCode::OK) = (lifetime, res.status()) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(lifetime));
+    }
+    res
 }
 
 /// Renders the translated page for a plain handler's error (its response carries the error;

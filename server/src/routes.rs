@@ -17,8 +17,10 @@ use std::sync::OnceLock;
 
 /// Every route of the portal.
 pub fn router(config: &Config, state: AppState, sso: Option<crate::sso::Sso>) -> Router {
+    // The hydration scripts name the content-hashed bundle.
+    let bundle = state.assets.bundle.as_deref().unwrap_or("career-relay");
     let options = LeptosOptions::builder()
-        .output_name("career-relay")
+        .output_name(bundle)
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .build();

@@ -77,6 +77,8 @@ pub struct MappingForm {
     pub rejected_on: String,
     #[serde(default)]
     pub phone: String,
+    #[serde(default)]
+    pub identifier: String,
 }
 
 impl TryFrom<&MappingForm> for Mapping {
@@ -89,6 +91,7 @@ impl TryFrom<&MappingForm> for Mapping {
             ("position", &f.position),
             ("rejected_on", &f.rejected_on),
             ("phone", &f.phone),
+            ("identifier", &f.identifier),
         ])
     }
 }

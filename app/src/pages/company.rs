@@ -112,32 +112,44 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
 #[component]
 fn RelayLink(url: String) -> impl IntoView {
     let i18n = crate::components::use_locale();
-    let copied = RwSignal::new(false);
-    let to_copy = url.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&to_copy);
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &to_copy;
-        copied.set(true);
-    };
     let ja = td_string!(Locale::ja, company.template, url = url.as_str()).to_string();
     let en = td_string!(Locale::en, company.template, url = url.as_str()).to_string();
     view! {
         <div class="copy-row">
-            <input id="relay-url" readonly value=url.clone() aria-label=move || td_string!(i18n, company.link_title).to_string() />
-            <button type="button" on:click=copy data-testid="copy-link">
-                {move || if copied.get() { td_string!(i18n, company.copied).to_string() } else { td_string!(i18n, company.copy).to_string() }}
-            </button>
+            <input id="relay-url" readonly value=url.clone() aria-label=td_string!(i18n, company.link_title).to_string() />
+            <CopyButton
+                text=url
+                copy=td_string!(i18n, company.copy).to_string()
+                copied=td_string!(i18n, company.copied).to_string()
+            />
         </div>
         <h3>{td!(i18n, company.templates_title)}</h3>
         <label for="template-ja">"日本語"</label>
         <textarea id="template-ja" readonly rows="7">{ja}</textarea>
         <label for="template-en">"English"</label>
         <textarea id="template-en" readonly rows="7">{en}</textarea>
+    }
+}
+
+/// A button that copies `text` to the clipboard and then says so: the portal's one island, the
+/// only code that runs in the browser (its words come translated from the server).
+#[island]
+fn CopyButton(text: String, copy: String, copied: String) -> impl IntoView {
+    let done = RwSignal::new(false);
+    let on_click = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&text);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+        done.set(true);
+    };
+    view! {
+        <button type="button" on:click=on_click data-testid="copy-link">
+            {move || if done.get() { copied.clone() } else { copy.clone() }}
+        </button>
     }
 }

@@ -79,7 +79,8 @@ fn field_label(i18n: I18n, field: &str) -> String {
         "email" => td_string!(i18n, import.field_email),
         "position" => td_string!(i18n, import.field_position),
         "rejected_on" => td_string!(i18n, import.field_rejected_on),
-        _ => td_string!(i18n, import.field_phone),
+        "phone" => td_string!(i18n, import.field_phone),
+        _ => td_string!(i18n, import.field_identifier),
     }
     .to_string()
 }
@@ -125,10 +126,10 @@ fn ImportView(page: ImportPage) -> impl IntoView {
                 {(im.skipped > 0).then(|| view! {
                     <p><a class="button secondary" href=format!("/company/import/{}/report.csv", im.id) rel="external">{td!(i18n, import.download)}</a></p>
                     <table data-testid="import-report">
-                        <thead><tr><th>{td!(i18n, import.line)}</th><th>{td!(i18n, import.reason)}</th></tr></thead>
+                        <thead><tr><th>{td!(i18n, import.line)}</th><th>{td!(i18n, import.identifier)}</th><th>{td!(i18n, import.reason)}</th></tr></thead>
                         <tbody>
                             {page.report.into_iter().map(|r| view! {
-                                <tr><td>{r.line}</td><td>{reason(i18n, &r.result, r.field.as_deref())}</td></tr>
+                                <tr><td>{r.line}</td><td>{r.identifier.clone()}</td><td>{reason(i18n, &r.result, r.field.as_deref())}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>

@@ -50,12 +50,13 @@ async fn run(app: &TestApp, b: &Browser, page: &str, columns: &[(&str, &str)]) -
     sqlx::query_scalar(&sql).fetch_one(&app.pool).await.unwrap()
 }
 
-const MAPPING: [(&str, &str); 5] = [
+const MAPPING: [(&str, &str); 6] = [
     ("name", "1"),
     ("email", "2"),
     ("position", "3"),
     ("rejected_on", "4"),
     ("phone", "5"),
+    ("identifier", "0"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,18 +113,18 @@ async fn a_shift_jis_export_is_mapped_previewed_imported_and_reported() {
     let done = b.get(&page).await.body;
     assert!(done.contains("data-testid=\"import-invited\">2<"), "{done}");
     assert!(done.contains("data-testid=\"import-skipped\">4<"));
-    let reasons: Vec<(i64, String)> =
-        sqlx::query_as("SELECT line, result FROM import_report ORDER BY line")
+    let reasons: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT line, identifier, result FROM import_report ORDER BY line")
             .fetch_all(&app.pool)
             .await
             .unwrap();
     assert_eq!(
         reasons,
         vec![
-            (3, "duplicate_in_request".into()),
-            (4, "duplicate_in_request".into()),
-            (5, "invalid_email".into()),
-            (6, "already_relayed".into()),
+            (3, "2".into(), "duplicate_in_request".into()),
+            (4, "3".into(), "duplicate_in_request".into()),
+            (5, "4".into(), "invalid_email".into()),
+            (6, "5".into(), "already_relayed".into()),
         ]
     );
     let report = b
@@ -135,10 +136,10 @@ async fn a_shift_jis_export_is_mapped_previewed_imported_and_reported() {
     assert_eq!(report.status(), StatusCode::OK);
     let report = report.text().await.unwrap();
     assert!(
-        report.starts_with("line,result,field\n3,duplicate_in_request,"),
+        report.starts_with("\u{feff}line,identifier,result,field\n3,2,duplicate_in_request,"),
         "{report}"
     );
-    assert!(report.contains("5,invalid_email,email"));
+    assert!(report.contains("\n5,4,invalid_email,email\n"));
     // Another company's member cannot read the report; nobody signed out can upload.
     app.company("別会社", "hr@other.example").await;
     let other = app.signed_in("hr@other.example").await;
@@ -180,11 +181,23 @@ async fn a_shift_jis_export_is_mapped_previewed_imported_and_reported() {
     assert_eq!(position, "事務\r\n(一般)");
 
     // The next file of the same ATS is mapped the same way, even with columns moved.
-    let moved = "メールアドレス,応募ID,氏名\nnew@example.jp,7,新人\n";
+    let moved = "メールアドレス,応募ID,氏名\nnew@example.jp,7,新人\n\"NEW@example.jp\",,新人\n";
     let page = upload(&b, "next.csv", moved.as_bytes().to_vec()).await;
     let html = b.get(&page).await.body;
     assert!(html.contains("UTF-8"));
     assert!(html.contains(r#"<option value="0" selected"#), "{html}");
+    // A row without an identifier is named by its address in the report.
+    let columns = [("name", "2"), ("email", "0"), ("identifier", "1")];
+    assert_eq!(run(&app, &b, &page, &columns).await, "done");
+    let id = page.rsplit('/').next().unwrap();
+    let named: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT line, identifier FROM import_report WHERE import_id = {id}"
+    ))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(named, vec![(3, "NEW@example.jp".to_owned())]);
+    assert!(b.get(&page).await.body.contains("NEW@example.jp"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

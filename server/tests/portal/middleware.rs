@@ -1,8 +1,101 @@
 //! What every request passes through (`server/src/middleware.rs`): the content security policy,
-//! the cross-site check, rate limits, and real statuses for failed server functions.
+//! the cross-site check, rate limits, real statuses for failed server functions, compression and
+//! the static files' cache lifetimes.
 
 use crate::common::TestApp;
 use reqwest::StatusCode;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_name_the_content_hashed_files_which_go_out_compressed_and_cached_for_good() {
+    // A site as `scripts/build.sh` writes it, with an older build's stylesheet beside the new one.
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("career-relay.0000000000000000.css"), "old").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let css = "main { color: #123456; }\n".repeat(100);
+    std::fs::write(pkg.join("career-relay.1111111111111111.css"), &css).unwrap();
+    std::fs::write(
+        pkg.join("career-relay.2222222222222222.js"),
+        "export default 1;\n".repeat(100),
+    )
+    .unwrap();
+    let wasm: Vec<u8> = b"\0asm\x01\0\0\0"
+        .iter()
+        .copied()
+        .cycle()
+        .take(64 * 1024)
+        .collect();
+    std::fs::write(pkg.join("career-relay.2222222222222222_bg.wasm"), &wasm).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../public/favicon.svg"),
+        site.path().join("favicon.svg"),
+    )
+    .unwrap();
+    let root = site.path().to_str().unwrap().to_owned();
+    let app = TestApp::spawn_with(|c| c.site_root = root).await;
+    let client = reqwest::Client::new();
+
+    let page = client
+        .get(format!("{}/signin", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(page
+        .headers()
+        .get("cache-control")
+        .is_none_or(|v| !v.to_str().unwrap().contains("immutable")));
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"<link rel="stylesheet" href="/pkg/career-relay.1111111111111111.css">"#),
+        "{html}"
+    );
+    assert!(!html.contains("career-relay.0000000000000000.css"));
+    assert!(html.contains("/pkg/career-relay.2222222222222222.js"));
+    assert!(html.contains("/pkg/career-relay.2222222222222222_bg.wasm"));
+
+    for (path, encoding) in [
+        ("/pkg/career-relay.2222222222222222_bg.wasm", "br"),
+        ("/pkg/career-relay.2222222222222222_bg.wasm", "gzip"),
+        ("/pkg/career-relay.1111111111111111.css", "br"),
+        ("/pkg/career-relay.2222222222222222.js", "gzip"),
+    ] {
+        let res = client
+            .get(format!("{}{path}", app.base))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()["content-encoding"], encoding, "{path}");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let sent = res.bytes().await.unwrap().len();
+        assert!(
+            sent < css.len().min(wasm.len()) / 4,
+            "{path}: {sent} bytes sent"
+        );
+    }
+    let icon = client
+        .get(format!("{}/favicon.ico", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(icon.headers()["cache-control"], "public, max-age=86400");
+    let missing = client
+        .get(format!("{}/pkg/career-relay.3333333333333333.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing
+        .headers()
+        .get("cache-control")
+        .is_none_or(|v| !v.to_str().unwrap().contains("immutable")));
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_strict_content_security_policy_with_the_script_nonce() {
