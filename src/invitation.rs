@@ -3,7 +3,7 @@
 //! the invitation period both are deleted. An address on the suppression list, already relayed,
 //! or already invited by the company is not invited again.
 
-use crate::{Email, FieldError, UserError};
+use crate::{Email, FieldError};
 use serde::{Deserialize, Serialize};
 
 /// Most applicants in one request.
@@ -164,6 +164,7 @@ mod store {
         person,
         time::now,
         token::{hash, random_token},
+        UserError,
     };
     use sqlx::Row;
 
@@ -551,6 +552,7 @@ pub use store::{
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::UserError;
 
     fn input(name: &str, email: &str, date: Option<&str>) -> ApplicantInput {
         ApplicantInput {

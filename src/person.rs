@@ -4,6 +4,7 @@
 //! The keys are HMAC-SHA-256 under a secret of the installation, so the keys that outlive erasure
 //! do not lead back to a person without that secret.
 
+#[cfg(feature = "db")]
 use crate::Email;
 use unicode_normalization::UnicodeNormalization;
 

@@ -294,11 +294,13 @@ pub fn grams(text: &str) -> Vec<String> {
 
 /// Which grams a keyword search looks up: it starts from the first pair of characters (or the
 /// one character of a one-character keyword) and needs up to four more of its pairs.
+#[cfg(feature = "db")]
 struct QueryGrams {
     first: String,
     also: Vec<String>,
 }
 
+#[cfg(feature = "db")]
 fn query_grams(q: &str) -> QueryGrams {
     let chars: Vec<char> = q.chars().collect();
     let mut pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
