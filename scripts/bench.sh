@@ -13,6 +13,10 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "==> installing wrk (the load generator)" >&2
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
 fi
+if ! command -v wasm-opt >/dev/null 2>&1; then
+  echo "==> installing wasm-opt (binaryen, npm): the release bundle is optimised as it ships" >&2
+  npm install -g --no-audit --no-fund binaryen >/dev/null
+fi
 cargo build --release -p career-relay-server
 scripts/build.sh --release --site-only
 exec python3 scripts/bench.py "$@"

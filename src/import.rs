@@ -101,12 +101,15 @@ impl Mapping {
                 "position" => &["職種", "ポジション", "応募職種", "position", "job"],
                 "rejected_on" => &["不採用日", "日付", "date", "rejected"],
                 "phone" => &["電話", "phone", "tel"],
-                _ => &["応募id", "応募者id", "受付番号", "管理番号", "id"],
+                _ => &["応募id", "応募者id", "受付番号", "管理番号"],
             };
             let by_name = || {
                 header.iter().position(|c| {
-                    let c = c.to_lowercase();
+                    let c = c.trim().to_lowercase();
                     words.iter().any(|w| c.contains(w))
+                        // `id` only as a word of its own: "Candidate Name" or "Valid" are no IDs.
+                        || field == "identifier"
+                            && (c == "id" || c.ends_with(" id") || c.ends_with("_id"))
                 })
             };
             m.set(field, by_memory.or_else(by_name));
@@ -345,10 +348,16 @@ mod store {
     }
 
     /// Deletes uploads nobody started within a day (the file with them), what a runner that died
-    /// after its import went live left staged, and the reports' identifiers (which may be
+    /// after its import went live or failed left (file or staged rows), and the reports' identifiers (which may be
     /// addresses) once the invitation period of `days` has passed, as unanswered invitations are.
     pub async fn purge_stale(pool: &Pool, days: i64) -> Result<u64> {
         let before = now() - 86_400;
+        sqlx::query(
+            "DELETE FROM import_chunks WHERE import_id IN (SELECT id FROM imports WHERE status IN ('done', 'failed') AND updated_at < $1)",
+        )
+        .bind(before)
+        .execute(pool)
+        .await?;
         sqlx::query(
             "DELETE FROM import_staged WHERE import_id IN (SELECT id FROM imports WHERE status IN ('done', 'failed') AND updated_at < $1)",
         )
@@ -475,14 +484,14 @@ mod store {
     }
 
     /// Takes the next queued import (or one whose runner died), leasing it for six hours;
-    /// returns it with its company.
-    pub async fn take_next(pool: &Pool) -> Result<Option<(i64, i64)>> {
+    /// returns it with its company and the lease (the runner's proof that it still owns it).
+    pub async fn take_next(pool: &Pool) -> Result<Option<(i64, i64, i64)>> {
         let t = now();
         Ok(sqlx::query_as(
             "UPDATE imports SET status = 'running', lease_until = $1, updated_at = $2
              WHERE id = (SELECT id FROM imports WHERE status = 'queued' OR (status = 'running' AND lease_until < $2) ORDER BY id LIMIT 1)
              AND (status = 'queued' OR (status = 'running' AND lease_until < $2))
-             RETURNING id, company_id",
+             RETURNING id, company_id, lease_until",
         )
         .bind(t + 6 * 3600)
         .bind(t)
@@ -498,19 +507,37 @@ mod store {
     pub async fn run(
         pool: &Pool,
         import_id: i64,
+        lease: i64,
         base_url: &str,
         compose: &(dyn Fn(&str, &str, &str) -> (String, String) + Sync),
         progress: &(dyn Fn(i64) + Sync),
     ) -> Result<()> {
-        let result = process(pool, import_id, base_url, compose, progress).await;
-        if result.is_err() {
-            sqlx::query("UPDATE imports SET status = 'failed', updated_at = $1 WHERE id = $2")
+        let result = process(pool, import_id, lease, base_url, compose, progress).await;
+        match &result {
+            // Live: what was staged is no longer needed (the daily purge takes what is left).
+            Ok(()) => {
+                if let Err(e) = delete_staged(pool, import_id).await {
+                    tracing::warn!(error = ?e, "staged rows of a live import not deleted");
+                }
+            }
+            // Only the runner that still holds the lease gives up the import: another that took
+            // it over meanwhile goes on with its own run.
+            Err(_) => {
+                let gave_up = sqlx::query(
+                    "UPDATE imports SET status = 'failed', updated_at = $1 WHERE id = $2 AND status = 'running' AND lease_until = $3",
+                )
                 .bind(now())
                 .bind(import_id)
+                .bind(lease)
                 .execute(pool)
-                .await?;
-            forget_staging(pool, import_id).await?;
-            forget_rows(pool, import_id).await?;
+                .await?
+                .rows_affected()
+                    == 1;
+                if gave_up {
+                    delete_chunks(pool, import_id).await?;
+                    forget_rows(pool, import_id).await?;
+                }
+            }
         }
         result
     }
@@ -532,6 +559,7 @@ mod store {
     async fn process(
         pool: &Pool,
         import_id: i64,
+        lease: i64,
         base_url: &str,
         compose: &(dyn Fn(&str, &str, &str) -> (String, String) + Sync),
         progress: &(dyn Fn(i64) + Sync),
@@ -588,7 +616,9 @@ mod store {
                     position: cell("position"),
                     rejected_on: cell("rejected_on").map(|d| export_date(&d)),
                 };
-                let identifier = cell("identifier").or_else(|| cell("email"));
+                let identifier = cell("identifier")
+                    .or_else(|| cell("email"))
+                    .map(|id| identifier_of(&id));
                 match screen.check(&input, cell("phone").as_deref()) {
                     Ok(screened) => {
                         let letter = Letter::new(base_url, &screened.applicant.name, compose);
@@ -619,10 +649,12 @@ mod store {
         }
         stage(pool, import_id, company_id, &mut staged).await?;
         refuse(pool, import_id, &mut refused).await?;
-        go_live(pool, import_id, company_id, line).await?;
-        // What is left once the import is live: the file and the staged rows (a runner that dies
-        // here leaves them to the daily purge).
-        forget_staging(pool, import_id).await
+        go_live(pool, import_id, lease, company_id, line).await
+    }
+
+    /// A row's name in the report: one line of at most 100 characters.
+    fn identifier_of(cell: &str) -> String {
+        cell.chars().filter(|c| !c.is_control()).take(100).collect()
     }
 
     /// The report's code and field for a row that was not invited.
@@ -725,9 +757,29 @@ mod store {
     }
 
     /// The one short final step: in one transaction, the staged rows the rules still allow become
-    /// invitations with their mails, the others go into the report, and the import is done.
-    async fn go_live(pool: &Pool, import_id: i64, company_id: i64, lines: i64) -> Result<()> {
+    /// invitations with their mails, the others go into the report, the file is deleted and the
+    /// import is done — if this runner still holds its lease (else nothing changes).
+    async fn go_live(
+        pool: &Pool,
+        import_id: i64,
+        lease: i64,
+        company_id: i64,
+        lines: i64,
+    ) -> Result<()> {
         let mut tx = db::begin(pool).await?;
+        // First, so that a runner that takes the import over waits for this step's end.
+        let held = sqlx::query(
+            "UPDATE imports SET updated_at = $1 WHERE id = $2 AND status = 'running' AND lease_until = $3",
+        )
+        .bind(now())
+        .bind(import_id)
+        .bind(lease)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if held == 0 {
+            return Err(UserError::NotFound.into());
+        }
         db::lock_company(&mut tx, company_id).await?;
         sqlx::query(&format!(
             "INSERT INTO import_report (import_id, line, identifier, result)
@@ -773,6 +825,7 @@ mod store {
         .bind(import_id)
         .execute(&mut *tx)
         .await?;
+        delete_chunks(&mut *tx, import_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -787,12 +840,7 @@ mod store {
         Ok(())
     }
 
-    /// Deletes an import's file and staged rows, a few thousand at a time (short statements).
-    async fn forget_staging(pool: &Pool, import_id: i64) -> Result<()> {
-        delete_chunks(pool, import_id).await?;
-        delete_staged(pool, import_id).await
-    }
-
+    /// Deletes an import's staged rows, a few thousand at a time (short statements).
     async fn delete_staged(pool: &Pool, import_id: i64) -> Result<()> {
         let mut from = 0i64;
         loop {

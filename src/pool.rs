@@ -162,16 +162,20 @@ mod store {
         // The grams find every candidate whose text has the keyword, and for a keyword of one or
         // two characters only those; a longer one is checked against the text here, not with
         // LIKE in the statement: a planner that sees a LIKE guesses it rare and scans every
-        // candidate's text instead of the index. Unchecked rows are fetched until a page is full.
+        // candidate's text instead of the index. Unchecked rows are fetched, in growing batches,
+        // until a page is full; a keyword whose pairs are common but whose whole is rare stops
+        // after a few rounds with what it found and a link to search on from there.
         let check = f.q.as_deref().filter(|q| q.chars().count() > 2);
-        let batch = if check.is_some() {
+        let mut batch = if check.is_some() {
             4 * (POOL_PAGE + 1)
         } else {
             POOL_PAGE + 1
         };
         let mut entries: Vec<PoolEntry> = Vec::new();
         let mut before = f.after.unwrap_or(i64::MAX);
-        loop {
+        let mut rounds = 0;
+        let capped = loop {
+            rounds += 1;
             let mut query = sqlx::query_as::<_, Found>(&sql).bind(now());
             if let Some(k) = &keyword {
                 query = query.bind(k.first.clone());
@@ -204,17 +208,27 @@ mod store {
                     .map(|r| r.entry),
             );
             if entries.len() as i64 > POOL_PAGE || fetched < batch {
-                break;
+                break false;
             }
-        }
+            if rounds == MAX_ROUNDS {
+                break true;
+            }
+            batch = (batch * 2).min(MAX_BATCH);
+        };
         let next = if entries.len() as i64 > POOL_PAGE {
             entries.truncate(POOL_PAGE as usize);
             entries.last().map(|e| e.id)
+        } else if capped {
+            Some(before)
         } else {
             None
         };
         Ok(PoolPage { entries, next })
     }
+
+    /// Most rounds of a keyword search checked against the text, and most rows in one round.
+    const MAX_ROUNDS: u32 = 5;
+    const MAX_BATCH: i64 = 1024;
 
     /// A row of the pool query: the entry, and the text a longer keyword is checked against.
     #[derive(sqlx::FromRow)]

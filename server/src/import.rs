@@ -118,6 +118,8 @@ async fn report_csv(
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            // It may name applicants by their addresses: no copy in any cache.
+            (header::CACHE_CONTROL, "no-store".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"import-{id}-report.csv\""),
@@ -146,7 +148,7 @@ fn csv_cell(text: &str) -> String {
 /// Runs every queued import, one after the other (each in its own transaction).
 pub async fn run_queued(state: &AppState) {
     loop {
-        let (id, company) = match import::take_next(&state.pool).await {
+        let (id, company, lease) = match import::take_next(&state.pool).await {
             Ok(Some(next)) => next,
             Ok(None) => return,
             Err(e) => {
@@ -175,7 +177,7 @@ pub async fn run_queued(state: &AppState) {
                 }
             });
         };
-        match import::run(&state.pool, id, &state.base_url, &compose, &progress).await {
+        match import::run(&state.pool, id, lease, &state.base_url, &compose, &progress).await {
             Ok(()) => tracing::info!(import.id = id, "import done"),
             Err(e) => {
                 tracing::warn!(import.id = id, error = ?e, "import failed; nothing of it was kept")

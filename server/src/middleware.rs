@@ -29,12 +29,16 @@ pub fn around(router: Router, config: &Config, state: &AppState) -> Router {
             snapshot_session,
         ))
         .layer(middleware::from_fn(user_error_status))
-        .layer(middleware::from_fn(error_pages))
+        .layer(middleware::from_fn_with_state(
+            state.assets.stylesheet.clone(),
+            error_pages,
+        ))
         .layer(middleware::from_fn_with_state(
             Limiter {
                 pool: state.pool.clone(),
                 limits: config.limits,
                 client_ip_header: config.client_ip_header.clone(),
+                stylesheet: state.assets.stylesheet.clone(),
             },
             rate_limit,
         ))
@@ -70,13 +74,17 @@ async fn cache_lifetime(req: Request, next: Next) -> Response {
 
 /// Renders the translated page for a plain handler's error (its response carries the error;
 /// only here is the person's language known).
-async fn error_pages(req: Request, next: Next) -> Response {
+async fn error_pages(
+    State(stylesheet): State<Option<String>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let headers = req.headers().clone();
     let res = next.run(req).await;
     let Some(ErrorPage(error)) = res.extensions().get::<ErrorPage>().copied() else {
         return res;
     };
-    let page = app::api::ssr::error_page(&headers, error);
+    let page = app::api::ssr::error_page(&headers, error, stylesheet.as_deref());
     (
         res.status(),
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -162,6 +170,8 @@ struct Limiter {
     pool: career_relay::db::Pool,
     limits: crate::Limits,
     client_ip_header: Option<String>,
+    /// The stylesheet of the 429 page.
+    stylesheet: Option<String>,
 }
 
 impl Limiter {
@@ -244,7 +254,11 @@ async fn rate_limit(State(limiter): State<Limiter>, req: Request, next: Next) ->
             Ok(None) => {}
             Ok(Some(retry_after)) => {
                 tracing::warn!(path, "rate limit reached");
-                let page = app::api::ssr::too_many_requests_page(&parts.headers, retry_after);
+                let page = app::api::ssr::too_many_requests_page(
+                    &parts.headers,
+                    retry_after,
+                    limiter.stylesheet.as_deref(),
+                );
                 return (
                     StatusCode::TOO_MANY_REQUESTS,
                     [

@@ -156,3 +156,54 @@ async fn a_keyword_finds_exactly_what_the_text_contains() {
         assert_eq!(found, scanned, "{keyword}");
     }
 }
+
+#[tokio::test]
+async fn a_longer_keyword_pages_through_every_match_once_past_rows_that_only_share_its_pairs() {
+    let w = world(0).await;
+    // Every candidate has the pairs of 経理部 (経理, 理部); one in four has the word itself.
+    let mut matches = Vec::new();
+    for n in 0..100 {
+        let email = Email::parse(&format!("dept{n}@example.jp")).unwrap();
+        let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
+            .await
+            .unwrap();
+        candidate::confirm_email(&w.pool, opt.candidate_id)
+            .await
+            .unwrap();
+        let mut p = profile(&format!("0907000{n:04}"));
+        p.summary = if n % 4 == 0 {
+            matches.push(opt.candidate_id);
+            "経理部で決算を担当。".into()
+        } else {
+            "経理と管理部の経験。".into()
+        };
+        candidate::save_profile(&w.pool, opt.candidate_id, &p)
+            .await
+            .unwrap();
+    }
+    matches.reverse();
+    let mut found = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = pool::pool_page(
+            &w.pool,
+            &pool::PoolQuery {
+                q: "経理部".into(),
+                after: after.clone(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(page.entries.len() as i64 <= pool::POOL_PAGE);
+        found.extend(page.entries.iter().map(|e| e.id));
+        match page.next {
+            Some(next) => after = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(
+        found, matches,
+        "newest first, each once, none that only shares the pairs"
+    );
+}

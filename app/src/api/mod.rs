@@ -79,31 +79,52 @@ pub mod ssr {
     }
 
     /// The page for a request over a rate limit, in the person's language.
-    pub fn too_many_requests_page(headers: &axum::http::HeaderMap, retry_after: i64) -> String {
+    pub fn too_many_requests_page(
+        headers: &axum::http::HeaderMap,
+        retry_after: i64,
+        stylesheet: Option<&str>,
+    ) -> String {
         let locale = locale_of(headers);
         let minutes = (retry_after + 59) / 60;
         let text = crate::i18n::td_string!(locale, errors.too_many_requests, minutes = minutes)
             .to_string();
-        page(locale, &text)
+        page(locale, &text, stylesheet)
     }
 
     /// The page of a plain handler's error, in the person's language.
-    pub fn error_page(headers: &axum::http::HeaderMap, error: career_relay::UserError) -> String {
+    pub fn error_page(
+        headers: &axum::http::HeaderMap,
+        error: career_relay::UserError,
+        stylesheet: Option<&str>,
+    ) -> String {
         let locale = locale_of(headers);
-        page(locale, &crate::text::user_error_in(locale, error))
+        page(
+            locale,
+            &crate::text::user_error_in(locale, error),
+            stylesheet,
+        )
     }
 
-    /// A small page outside the app: the error title, a sentence, and the way home.
-    fn page(locale: Locale, text: &str) -> String {
+    /// A small page outside the app: the error title, a sentence, and the way home (styled by
+    /// the site's content-hashed stylesheet, when built).
+    fn page(locale: Locale, text: &str, stylesheet: Option<&str>) -> String {
         let title = crate::i18n::td_string!(locale, errors.title).to_string();
         let home = crate::i18n::td_string!(locale, nav.home).to_string();
         let lang = leptos_i18n::Locale::as_str(locale);
         let text = html_escape(text);
+        let style = stylesheet_link(stylesheet);
         format!(
             "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-             <link rel=\"stylesheet\" href=\"/pkg/career-relay.css\"></head><body><main>\
+             {style}</head><body><main>\
              <h1>{title}</h1><p>{text}</p><p><a href=\"/\">{home}</a></p></main></body></html>"
         )
+    }
+
+    /// The `<link>` of the site's stylesheet (its path is the portal's own, never user input).
+    pub fn stylesheet_link(stylesheet: Option<&str>) -> String {
+        stylesheet
+            .map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">"))
+            .unwrap_or_default()
     }
 
     fn html_escape(s: &str) -> String {

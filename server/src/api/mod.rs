@@ -67,7 +67,7 @@ fn operations_router() -> OpenApiRouter<AppState> {
 pub fn router(state: AppState) -> Router {
     let (router, doc) = operations_router().split_for_parts();
     let json = doc.to_pretty_json().unwrap_or_default();
-    let page = reference_page(&doc);
+    let page = reference_page(&doc, state.assets.stylesheet.as_deref());
     router
         .route(
             "/api/v1/openapi.json",
@@ -102,7 +102,7 @@ fn operations_of(doc: &utoipa::openapi::OpenApi) -> Vec<(String, String)> {
 }
 
 /// A plain reference page: every operation with its summary, and the link to the document.
-fn reference_page(doc: &utoipa::openapi::OpenApi) -> String {
+fn reference_page(doc: &utoipa::openapi::OpenApi, stylesheet: Option<&str>) -> String {
     let esc = |s: &str| html_escape::encode_text(s).to_string();
     let mut rows = String::new();
     for (path, item) in &doc.paths.paths {
@@ -121,9 +121,10 @@ fn reference_page(doc: &utoipa::openapi::OpenApi) -> String {
             }
         }
     }
+    let style = app::api::ssr::stylesheet_link(stylesheet);
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Career Relay API</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/career-relay.css\"></head><body><main>\
+         {style}</head><body><main>\
          <h1>Career Relay API v1</h1>\
          <p>Every request carries an API key created by an admin of your company or agency on the \
          Members page: <code>Authorization: Bearer crk_…</code>. Errors are \
