@@ -121,10 +121,15 @@ mod store {
     pub async fn pool_page(pool: &Pool, query: &PoolQuery) -> Result<PoolPage> {
         let f = filters(query)?;
         let keyword = f.q.as_deref().map(query_grams);
+        // A keyword longer than two characters is checked against the text (see below).
+        let check = f.q.as_deref().filter(|q| q.chars().count() > 2);
         // The statement's shape depends only on which filters are set; every value is bound.
         let mut sql = String::from(
-            "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at, c.search_text",
+            "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at",
         );
+        if check.is_some() {
+            sql.push_str(", c.search_text");
+        }
         let id = if keyword.is_some() {
             sql.push_str(
                 " FROM candidate_grams g JOIN candidates c ON c.id = g.candidate_id WHERE g.gram = $2 AND",
@@ -165,7 +170,6 @@ mod store {
         // candidate's text instead of the index. Unchecked rows are fetched, in growing batches,
         // until a page is full; a keyword whose pairs are common but whose whole is rare stops
         // after a few rounds with what it found and a link to search on from there.
-        let check = f.q.as_deref().filter(|q| q.chars().count() > 2);
         let mut batch = if check.is_some() {
             4 * (POOL_PAGE + 1)
         } else {
@@ -235,6 +239,8 @@ mod store {
     struct Found {
         #[sqlx(flatten)]
         entry: PoolEntry,
+        /// Only read when a keyword is checked against it.
+        #[sqlx(default)]
         search_text: Option<String>,
     }
 
