@@ -79,6 +79,21 @@ pub async fn qualify(pool: &db::Pool, code: &RelayCode, n: usize) -> i64 {
     opt.candidate_id
 }
 
+/// Opts in with an address, confirms it, and saves the profile given; returns the candidate.
+pub async fn candidate_with(w: &World, email: &str, p: &Profile) -> i64 {
+    let email = Email::parse(email).unwrap();
+    let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
+        .await
+        .unwrap();
+    candidate::confirm_email(&w.pool, opt.candidate_id)
+        .await
+        .unwrap();
+    candidate::save_profile(&w.pool, opt.candidate_id, p)
+        .await
+        .unwrap();
+    opt.candidate_id
+}
+
 pub async fn qualified_candidate(w: &World, n: usize) -> i64 {
     qualify(&w.pool, &w.code, n).await
 }

@@ -1,6 +1,6 @@
 //! The pool (`src/pool.rs`): filters, search in short Japanese words, and keyset paging.
 
-use crate::common::{profile, qualified_candidate, world};
+use crate::common::{candidate_with, profile, qualified_candidate, world};
 use career_relay::{candidate, email::Email, pool};
 
 #[tokio::test]
@@ -104,18 +104,9 @@ async fn a_keyword_finds_exactly_what_the_text_contains() {
         "医療事務、受付。",
     ];
     for (n, summary) in summaries.iter().enumerate() {
-        let email = Email::parse(&format!("search{n}@example.jp")).unwrap();
-        let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
-            .await
-            .unwrap();
-        candidate::confirm_email(&w.pool, opt.candidate_id)
-            .await
-            .unwrap();
         let mut p = profile(&format!("0906000{n:04}"));
         p.summary = summary.to_string();
-        candidate::save_profile(&w.pool, opt.candidate_id, &p)
-            .await
-            .unwrap();
+        candidate_with(&w, &format!("search{n}@example.jp"), &p).await;
     }
     for keyword in [
         "経",
@@ -163,23 +154,17 @@ async fn a_longer_keyword_pages_through_every_match_once_past_rows_that_only_sha
     // Every candidate has the pairs of 経理部 (経理, 理部); one in four has the word itself.
     let mut matches = Vec::new();
     for n in 0..100 {
-        let email = Email::parse(&format!("dept{n}@example.jp")).unwrap();
-        let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
-            .await
-            .unwrap();
-        candidate::confirm_email(&w.pool, opt.candidate_id)
-            .await
-            .unwrap();
         let mut p = profile(&format!("0907000{n:04}"));
         p.summary = if n % 4 == 0 {
-            matches.push(opt.candidate_id);
-            "経理部で決算を担当。".into()
+            "経理部で決算を担当。"
         } else {
-            "経理と管理部の経験。".into()
-        };
-        candidate::save_profile(&w.pool, opt.candidate_id, &p)
-            .await
-            .unwrap();
+            "経理と管理部の経験。"
+        }
+        .into();
+        let id = candidate_with(&w, &format!("dept{n}@example.jp"), &p).await;
+        if n % 4 == 0 {
+            matches.push(id);
+        }
     }
     matches.reverse();
     let mut found = Vec::new();

@@ -2,7 +2,7 @@
 //! qualified relay earns one credit; one person (however their address or phone is written)
 //! counts once, for the first company, within the attribution window.
 
-use crate::common::{count, profile, qualified_candidate, world};
+use crate::common::{candidate_with, count, profile, qualified_candidate, world};
 use career_relay::{candidate, credit, email::Email, org};
 
 #[tokio::test]
@@ -55,16 +55,7 @@ async fn an_unconfirmed_or_incomplete_candidate_does_not_qualify() {
 async fn the_same_phone_counts_once_within_the_attribution_window() {
     let w = world(0).await;
     for n in 0..2 {
-        let email = Email::parse(&format!("twin{n}@example.jp")).unwrap();
-        let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
-            .await
-            .unwrap();
-        candidate::confirm_email(&w.pool, opt.candidate_id)
-            .await
-            .unwrap();
-        candidate::save_profile(&w.pool, opt.candidate_id, &profile("09099998888"))
-            .await
-            .unwrap();
+        candidate_with(&w, &format!("twin{n}@example.jp"), &profile("09099998888")).await;
     }
     assert_eq!(count(&w, "SELECT COUNT(*) FROM relays").await, 1);
 }
