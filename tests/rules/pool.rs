@@ -1,7 +1,7 @@
 //! The pool (`src/pool.rs`): filters, search in short Japanese words, and keyset paging.
 
 use crate::common::{candidate_with, profile, qualified_candidate, world};
-use career_relay::{candidate, email::Email, pool};
+use career_relay::pool;
 
 #[tokio::test]
 async fn the_pool_filters_search_two_character_japanese_and_pages() {
@@ -9,19 +9,10 @@ async fn the_pool_filters_search_two_character_japanese_and_pages() {
     for n in 0..25 {
         qualified_candidate(&w, n).await;
     }
-    let other = Email::parse("keiri@example.jp").unwrap();
-    let opt = candidate::opt_in(&w.pool, &w.code, &other, false)
-        .await
-        .unwrap();
-    candidate::confirm_email(&w.pool, opt.candidate_id)
-        .await
-        .unwrap();
     let mut p = profile("09055554444");
     p.skills = vec!["経理".into(), "簿記2級".into()];
     p.prefecture = career_relay::profile::Prefecture::parse("27").unwrap();
-    candidate::save_profile(&w.pool, opt.candidate_id, &p)
-        .await
-        .unwrap();
+    let keiri = candidate_with(&w, "keiri@example.jp", &p).await;
 
     let q = |f: fn(&mut pool::PoolQuery)| {
         let mut q = pool::PoolQuery::default();
@@ -33,7 +24,7 @@ async fn the_pool_filters_search_two_character_japanese_and_pages() {
         .unwrap();
     assert_eq!(
         found.entries.iter().map(|e| e.id).collect::<Vec<_>>(),
-        vec![opt.candidate_id]
+        vec![keiri]
     );
     assert_eq!(
         pool::pool_page(&w.pool, &q(|q| q.q = "営業".into()))
