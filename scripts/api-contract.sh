@@ -43,7 +43,8 @@ for who in company agency; do
   k="${who}_key"
   echo "==> schemathesis with the $who key" >&2
   SCHEMATHESIS_HOOKS=api_contract_hooks PYTHONPATH=scripts \
-  python3 -m schemathesis.cli run "http://127.0.0.1:$port/api/v1/openapi.json" \
+  python3 -m schemathesis.cli --config-file scripts/schemathesis.toml \
+    run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --checks all --phases examples,fuzzing \
     --suppress-health-check filter_too_much \
     --header "Authorization: Bearer ${!k}" \

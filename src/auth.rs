@@ -220,6 +220,23 @@ mod store {
         Ok(r.rows_affected())
     }
 
+    /// Remembers the language a person uses the portal in (`en`, or Japanese for anything
+    /// else): the language of the mails they are sent.
+    pub async fn set_language(pool: &Pool, subject: Subject, code: &str) -> Result<()> {
+        let code = if code == "en" { "en" } else { "ja" };
+        let sql = match subject {
+            Subject::User(_) => "UPDATE users SET language = $1 WHERE id = $2 AND language <> $1",
+            Subject::Candidate(_) => {
+                "UPDATE candidates SET language = $1 WHERE id = $2 AND language <> $1"
+            }
+        };
+        let id = match subject {
+            Subject::User(id) | Subject::Candidate(id) => id,
+        };
+        sqlx::query(sql).bind(code).bind(id).execute(pool).await?;
+        Ok(())
+    }
+
     /// The person's current session epoch; `None` when the person no longer exists.
     pub async fn session_epoch(pool: &Pool, subject: Subject) -> Result<Option<i64>> {
         let (sql, id) = match subject {
@@ -252,7 +269,7 @@ mod store {
 #[cfg(feature = "db")]
 pub use store::{
     consume_link, find_by_email, issue_link, load_user, purge_expired_links, session_epoch,
-    sign_out_everywhere, signed_in_person,
+    set_language, sign_out_everywhere, signed_in_person,
 };
 
 #[cfg(test)]

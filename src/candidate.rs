@@ -21,6 +21,7 @@ pub struct CandidateHome {
 
 /// What an agency sees of one candidate: the summary, and contact details only while it holds the claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateDetail {
     pub id: i64,
     pub prefecture: Option<i64>,
@@ -39,6 +40,7 @@ pub struct CandidateDetail {
 
 /// Contact details, given only to the agency that holds the claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub name: String,
     pub name_kana: String,

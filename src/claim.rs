@@ -34,20 +34,14 @@ pub fn is_live(expires_at: i64, ended_at: Option<i64>, now: i64) -> bool {
     ended_at.is_none() && expires_at > now
 }
 
-/// The text of a progress note on a claim: 1 to 2,000 characters, trimmed.
+/// The text of a progress note on a claim: 1 to 2,000 characters, trimmed, without control
+/// characters other than line breaks and tabs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteText(String);
 
 impl NoteText {
     pub fn parse(raw: &str) -> Result<Self, crate::UserError> {
-        let s = raw.trim();
-        if s.is_empty() {
-            Err(crate::UserError::Required)
-        } else if s.chars().count() > 2000 {
-            Err(crate::UserError::TooLong)
-        } else {
-            Ok(Self(s.to_owned()))
-        }
+        crate::field::text(raw, 2000, true).map(|t| Self(t.unwrap_or_default()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the consent notice shown now. Change it whenever the notice text changes;
 /// each consent record keeps the version it was given under.
-pub const NOTICE_VERSION: &str = "2026-11-v1";
+pub const NOTICE_VERSION: &str = "2026-11-v2";
 
 /// How long relayed data is kept without activity, in months (stated in the notice).
 pub const RETENTION_MONTHS: u32 = 24;

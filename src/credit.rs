@@ -51,12 +51,94 @@ pub fn release_key(placement_id: i64) -> String {
     format!("placement_release:{placement_id}")
 }
 
+/// The reason key of the credit spent on free referral request `request_id`.
+pub fn redeemed_key(request_id: i64) -> String {
+    format!("request:{request_id}")
+}
+
+/// The reason key of the credit a cancelled or unfulfilled request gives back.
+pub fn refunded_key(request_id: i64) -> String {
+    format!("request_refund:{request_id}")
+}
+
+/// The reason key of the company's `n`-th lapsed credit.
+pub fn expired_key(company_id: i64, n: i64) -> String {
+    format!("expired:{company_id}:{n}")
+}
+
+/// Members are told this many days before credits lapse.
+pub const WARN_DAYS: i64 = 30;
+
+/// A refunded credit stays usable at least this long, even when the credit it replaces lapsed
+/// while the request was open.
+pub const REFUND_GRACE_DAYS: i64 = 30;
+
+/// When a credit added at `at` lapses: `months` calendar months later (in Japan time; the 31st
+/// becomes the month's last day).
+pub fn expiry(at: i64, months: i64) -> i64 {
+    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
+    let months = chrono::Months::new(u32::try_from(months.max(0)).unwrap_or(u32::MAX));
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.with_timezone(&jst))
+        .and_then(|t| t.checked_add_months(months))
+        .map_or(i64::MAX, |t| t.timestamp())
+}
+
+/// How many credits have lapsed in all, when `due` credits reached their expiry, `spent` were
+/// spent (or held back) and `already` lapsed before. Credits are spent oldest first, so a spent
+/// credit is always one that would have lapsed first; a lapse is never taken back.
+pub fn lapsed(due: i64, spent: i64, already: i64) -> i64 {
+    (due - spent).max(already)
+}
+
+/// The next credits to lapse: when, and how many on that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Expiring {
+    /// The unix time the first of them lapses.
+    pub at: i64,
+    /// How many lapse on that (Japan-time) day.
+    pub count: i64,
+}
+
+/// Which of the company's credits lapse next. Since spending and lapsing both take the oldest
+/// credits first, the `balance` credits left are the newest ones: `newest_first` lists the
+/// credits the ledger added as (expiry, amount), latest expiry first.
+pub fn next_to_lapse(newest_first: &[(i64, i64)], balance: i64) -> Option<Expiring> {
+    if balance <= 0 {
+        return None;
+    }
+    let mut left = balance;
+    let mut held = Vec::new();
+    for &(at, amount) in newest_first {
+        let take = amount.min(left);
+        if take <= 0 {
+            continue;
+        }
+        held.push((at, take));
+        left -= take;
+        if left == 0 {
+            break;
+        }
+    }
+    let &(first, _) = held.last()?;
+    let day = crate::time::date(first);
+    let count = held
+        .iter()
+        .filter(|(at, _)| crate::time::date(*at) == day)
+        .map(|(_, n)| n)
+        .sum();
+    Some(Expiring { at: first, count })
+}
+
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{db::Pool, error::Result, time::now};
+    use crate::{db::Pool, error::Result, time::now, UserError};
+    use sqlx::Row;
 
     /// Appends an entry unless one with the same reason key exists; returns whether it was new.
+    /// A credit it adds lapses after the platform's months.
     pub async fn append(
         conn: &mut sqlx::AnyConnection,
         company_id: i64,
@@ -64,14 +146,33 @@ mod store {
         amount: i64,
         reason_key: &str,
     ) -> Result<bool> {
+        let expires_at = if amount > 0 {
+            let months = crate::settings::load(&mut *conn).await?.credit_months;
+            Some(expiry(now(), months))
+        } else {
+            None
+        };
+        append_lot(conn, company_id, kind, amount, reason_key, expires_at).await
+    }
+
+    /// Appends an entry with the expiry it carries (a credit's, or the spent credit's).
+    async fn append_lot(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+        kind: &str,
+        amount: i64,
+        reason_key: &str,
+        expires_at: Option<i64>,
+    ) -> Result<bool> {
         let r = sqlx::query(
-            "INSERT INTO credit_ledger (company_id, kind, amount, reason_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
+            "INSERT INTO credit_ledger (company_id, kind, amount, reason_key, expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
              ON CONFLICT (reason_key) DO NOTHING",
         )
         .bind(company_id)
         .bind(kind)
         .bind(amount)
         .bind(reason_key)
+        .bind(expires_at)
         .bind(now())
         .execute(&mut *conn)
         .await?;
@@ -110,6 +211,259 @@ mod store {
         Ok(())
     }
 
+    /// Appends one `expired` entry for every credit of the company that lapsed by `at` and has
+    /// none yet; returns how many. Each lapse has its own reason key (the company's n-th), so
+    /// running it again, or on several instances at once, never counts one twice.
+    pub async fn expire_company(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+        at: i64,
+    ) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT
+                 CAST(COALESCE(SUM(CASE WHEN amount > 0 AND expires_at <= $2 THEN amount ELSE 0 END), 0) AS BIGINT) AS due,
+                 CAST(COALESCE(SUM(CASE WHEN amount < 0 AND kind <> 'expired' THEN -amount ELSE 0 END), 0) AS BIGINT) AS spent,
+                 CAST(COALESCE(SUM(CASE WHEN kind = 'expired' THEN -amount ELSE 0 END), 0) AS BIGINT) AS already
+             FROM credit_ledger WHERE company_id = $1",
+        )
+        .bind(company_id)
+        .bind(at)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (due, spent, already): (i64, i64, i64) = (
+            row.try_get("due")?,
+            row.try_get("spent")?,
+            row.try_get("already")?,
+        );
+        let total = lapsed(due, spent, already);
+        for n in (already + 1)..=total {
+            append_lot(
+                conn,
+                company_id,
+                "expired",
+                -1,
+                &expired_key(company_id, n),
+                None,
+            )
+            .await?;
+        }
+        Ok(total - already)
+    }
+
+    /// Lapses every credit that reached its expiry since the job last looked; returns how many
+    /// lapsed. Only companies with a credit due in that stretch are looked at.
+    #[tracing::instrument(skip(pool))]
+    pub async fn expire_due(pool: &Pool) -> Result<i64> {
+        let t = now();
+        let since: i64 =
+            sqlx::query_scalar("SELECT value FROM job_marks WHERE name = 'credit_expiry'")
+                .fetch_optional(pool)
+                .await?
+                .unwrap_or(i64::MIN);
+        let companies: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT company_id FROM credit_ledger WHERE amount > 0 AND expires_at > $1 AND expires_at <= $2",
+        )
+        .bind(since)
+        .bind(t)
+        .fetch_all(pool)
+        .await?;
+        let mut lapsed = 0;
+        for company_id in companies {
+            let mut tx = crate::db::begin(pool).await?;
+            crate::db::lock_company(&mut tx, company_id).await?;
+            lapsed += expire_company(&mut tx, company_id, t).await?;
+            tx.commit().await?;
+        }
+        sqlx::query(
+            "INSERT INTO job_marks (name, value) VALUES ('credit_expiry', $1)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE job_marks.value < excluded.value",
+        )
+        .bind(t)
+        .execute(pool)
+        .await?;
+        Ok(lapsed)
+    }
+
+    /// Tells the members of every company whose next credits lapse within `days` days, once per
+    /// company and day of lapse (the notice's key decides, whichever instance writes first);
+    /// returns how many companies were told.
+    #[tracing::instrument(skip(pool, wording))]
+    pub async fn warn_expiring(
+        pool: &Pool,
+        wording: &dyn crate::notice::Wording,
+        days: i64,
+    ) -> Result<u64> {
+        let t = now();
+        let horizon = t + days * crate::time::DAY;
+        let companies: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT company_id FROM credit_ledger WHERE amount > 0 AND expires_at > $1 AND expires_at <= $2",
+        )
+        .bind(t)
+        .bind(horizon)
+        .fetch_all(pool)
+        .await?;
+        let mut told = 0;
+        for company_id in companies {
+            let mut tx = crate::db::begin(pool).await?;
+            let balance: i64 =
+                sqlx::query_scalar("SELECT credit_balance FROM companies WHERE id = $1")
+                    .bind(company_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let Some(next) = next_expiring(&mut *tx, company_id, balance).await? else {
+                continue;
+            };
+            if next.at > horizon {
+                continue;
+            }
+            let day = crate::time::date(next.at);
+            let new = sqlx::query(
+                "INSERT INTO notices (key, created_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(format!("credits_expiring:{company_id}:{day}"))
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+            if new.rows_affected() == 1 {
+                let to = crate::notice::company_members(&mut tx, company_id).await?;
+                let notice = crate::notice::Notice::CreditsExpiring {
+                    count: next.count,
+                    date: day,
+                };
+                crate::notice::send(&mut tx, wording, &to, &notice).await?;
+                told += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(told)
+    }
+
+    /// Tells each company's members of the credits it earned (relays, placement bonuses) since
+    /// the job last looked, once: the job's mark moves in the same transaction as the mail is
+    /// queued, and the transaction holds the mark's row, so instances take turns.
+    #[tracing::instrument(skip_all)]
+    pub async fn announce_earned(pool: &Pool, wording: &dyn crate::notice::Wording) -> Result<u64> {
+        let mut tx = crate::db::begin(pool).await?;
+        let since: Option<i64> = sqlx::query_scalar(
+            "UPDATE job_marks SET value = value WHERE name = 'credit_earned' RETURNING value",
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let since = since.unwrap_or(0);
+        let rows = sqlx::query(
+            "SELECT l.company_id, CAST(SUM(l.amount) AS BIGINT) AS earned, MAX(l.id) AS last, MAX(c.credit_balance) AS balance
+             FROM credit_ledger l JOIN companies c ON c.id = l.company_id
+             WHERE l.id > $1 AND l.kind IN ('earned', 'placement_bonus')
+             GROUP BY l.company_id ORDER BY l.company_id LIMIT 1000",
+        )
+        .bind(since)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut mark = since;
+        for r in &rows {
+            let company_id: i64 = r.try_get("company_id")?;
+            let notice = crate::notice::Notice::CreditsEarned {
+                count: r.try_get("earned")?,
+                balance: r.try_get("balance")?,
+            };
+            let to = crate::notice::company_members(&mut tx, company_id).await?;
+            crate::notice::send(&mut tx, wording, &to, &notice).await?;
+            mark = mark.max(r.try_get("last")?);
+        }
+        sqlx::query(
+            "INSERT INTO job_marks (name, value) VALUES ('credit_earned', $1)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(mark)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
+    /// The company's next credits to lapse, read from its newest credits only.
+    pub async fn next_expiring<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+        db: E,
+        company_id: i64,
+        balance: i64,
+    ) -> Result<Option<Expiring>> {
+        if balance <= 0 {
+            return Ok(None);
+        }
+        let rows = sqlx::query(
+            "SELECT expires_at, amount FROM credit_ledger WHERE company_id = $1 AND amount > 0
+             ORDER BY expires_at DESC, id DESC LIMIT $2",
+        )
+        .bind(company_id)
+        .bind(balance.min(10_000))
+        .fetch_all(db)
+        .await?;
+        let lots: Vec<(i64, i64)> = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get::<Option<i64>, _>("expires_at")?
+                        .unwrap_or(i64::MAX),
+                    r.try_get("amount")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(next_to_lapse(&lots, balance))
+    }
+
+    /// Spends one of the company's credits (the oldest) under `reason_key`; refused with
+    /// `NoCredit` when none is left. Lapsed credits are written off first, so a credit past its
+    /// expiry is never spent. The caller's transaction must hold the company (`db::lock_company`).
+    pub async fn redeem(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+        reason_key: &str,
+    ) -> Result<()> {
+        expire_company(conn, company_id, now()).await?;
+        let balance: i64 = sqlx::query_scalar("SELECT credit_balance FROM companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        let spent = next_expiring(&mut *conn, company_id, balance)
+            .await?
+            .ok_or(UserError::NoCredit)?;
+        if !append_lot(conn, company_id, "redeemed", -1, reason_key, Some(spent.at)).await? {
+            return Err(UserError::AlreadyExists.into());
+        }
+        Ok(())
+    }
+
+    /// Gives back the credit spent under `redeemed_key`, with that credit's expiry (but usable
+    /// for at least `REFUND_GRACE_DAYS`). Once only: the refund has its own reason key.
+    pub async fn refund(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+        redeemed_key: &str,
+        refund_key: &str,
+    ) -> Result<bool> {
+        let spent: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT expires_at FROM credit_ledger WHERE reason_key = $1 AND company_id = $2",
+        )
+        .bind(redeemed_key)
+        .bind(company_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(spent) = spent else { return Ok(false) };
+        let t = now();
+        let expires_at = spent
+            .unwrap_or(i64::MAX)
+            .max(t + REFUND_GRACE_DAYS * crate::time::DAY);
+        append_lot(
+            conn,
+            company_id,
+            "refunded",
+            1,
+            refund_key,
+            Some(expires_at),
+        )
+        .await
+    }
+
     /// The company's balance: the sum of its ledger.
     pub async fn balance(pool: &Pool, company_id: i64) -> Result<i64> {
         Ok(
@@ -139,7 +493,10 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{append, award_relay_credits, balance, ledger};
+pub use store::{
+    announce_earned, append, award_relay_credits, balance, expire_company, expire_due, ledger,
+    next_expiring, redeem, refund, warn_expiring,
+};
 
 #[cfg(test)]
 mod tests {
@@ -152,6 +509,61 @@ mod tests {
         assert_eq!(credits_earned(25, 10), 2);
         assert_eq!(progress(25, 10), 5);
         assert_eq!(credits_earned(5, 0), 0);
+    }
+
+    #[test]
+    fn a_credit_lapses_months_later_in_japan_time() {
+        // 2026-01-31 10:00 JST plus one month is the last day of February.
+        let at = 1_769_821_200;
+        assert_eq!(crate::time::date(at), "2026-01-31");
+        assert_eq!(crate::time::date(expiry(at, 1)), "2026-02-28");
+        assert_eq!(crate::time::date(expiry(at, 12)), "2027-01-31");
+    }
+
+    #[test]
+    fn spent_credits_are_the_oldest_so_fewer_lapse() {
+        // Three credits fell due; one was spent: two lapse.
+        assert_eq!(lapsed(3, 1, 0), 2);
+        // More spent than fell due: none lapses.
+        assert_eq!(lapsed(1, 4, 0), 0);
+        // A lapse is never taken back, even when a refund later counts as spent less.
+        assert_eq!(lapsed(2, 3, 1), 1);
+    }
+
+    #[test]
+    fn the_credits_left_are_the_newest_and_the_oldest_of_them_lapses_next() {
+        let day = crate::time::DAY;
+        let lots = [
+            (100 * day, 1),
+            (50 * day + 60, 1),
+            (50 * day, 2),
+            (10 * day, 1),
+        ];
+        // Newest first: balance 1 is the credit lapsing on day 100.
+        assert_eq!(
+            next_to_lapse(&lots, 1),
+            Some(Expiring {
+                at: 100 * day,
+                count: 1
+            })
+        );
+        // Balance 3: one of the two-credit lot of day 50 is left, beside the later one that day.
+        assert_eq!(
+            next_to_lapse(&lots, 3),
+            Some(Expiring {
+                at: 50 * day,
+                count: 2
+            })
+        );
+        // Balance 4: the day-50 credits (the two-credit lot and the one beside it) lapse together.
+        assert_eq!(
+            next_to_lapse(&lots, 4),
+            Some(Expiring {
+                at: 50 * day,
+                count: 3
+            })
+        );
+        assert_eq!(next_to_lapse(&lots, 0), None);
     }
 
     #[test]

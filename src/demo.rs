@@ -66,18 +66,20 @@ pub async fn load(pool: &Pool) -> Result<DemoAccounts> {
     let mut company_members = Vec::new();
     let mut relay_codes = Vec::new();
     let mut companies = Vec::new();
+    let mut company_users = Vec::new();
     for (name, member) in [
         ("株式会社さくらフーズ", "hr@sakura-foods.example"),
         ("みらいテック株式会社", "recruit@mirai-tech.example"),
     ] {
         let (id, code) = org::create_company(pool, name).await?;
-        org::add_member(
+        let user = org::add_member(
             pool,
             Membership::Company(id),
             &email(member),
             org::MemberRole::Admin,
         )
         .await?;
+        company_users.push(user);
         company_members.push(member.to_owned());
         relay_codes.push(code);
         companies.push(id);
@@ -181,6 +183,22 @@ pub async fn load(pool: &Pool) -> Result<DemoAccounts> {
             _ => {}
         }
     }
+    // The first company spends one of its credits on a free referral request for agencies to work.
+    let wanted = crate::request::NewRequest::try_from(&crate::request::RequestInput {
+        title: "経理スタッフ（月次決算）".into(),
+        job_type: "accounting".into(),
+        prefecture: "13".into(),
+        employment_type: "full_time".into(),
+        salary_min: "400".into(),
+        salary_max: "600".into(),
+        min_years: "2".into(),
+        must_have: "経理、月次決算".into(),
+        nice_to_have: "簿記2級, English".into(),
+        agency_notes: "面接は2回（一次はオンライン）。".into(),
+        deadline: String::new(),
+    })
+    .expect("the demo request is valid");
+    crate::request::open(pool, companies[0], company_users[0], &wanted).await?;
     let _ = auth::purge_expired_links(pool).await?;
     Ok(DemoAccounts {
         admin: admin.to_owned(),

@@ -80,13 +80,27 @@ pub enum UserError {
     SsoNotMember,
     #[error("sso_email_unverified")]
     SsoEmailUnverified,
+    #[error("no_credit")]
+    NoCredit,
+    #[error("request_closed")]
+    RequestClosed,
+    #[error("has_introductions")]
+    HasIntroductions,
+    #[error("invalid_range")]
+    InvalidRange,
+    #[error("date_in_past")]
+    DateInPast,
+    #[error("own_applicant")]
+    OwnApplicant,
+    #[error("introduction_settled")]
+    IntroductionSettled,
     #[error("internal")]
     Internal,
 }
 
 impl UserError {
     /// Every variant, so the app can prove each one has a translation.
-    pub const ALL: [UserError; 38] = [
+    pub const ALL: [UserError; 45] = [
         Self::Required,
         Self::InvalidEmail,
         Self::TooLong,
@@ -124,6 +138,13 @@ impl UserError {
         Self::SsoNoOrganisation,
         Self::SsoNotMember,
         Self::SsoEmailUnverified,
+        Self::NoCredit,
+        Self::RequestClosed,
+        Self::HasIntroductions,
+        Self::InvalidRange,
+        Self::DateInPast,
+        Self::OwnApplicant,
+        Self::IntroductionSettled,
         Self::Internal,
     ];
 

@@ -9,6 +9,21 @@ pub const LINE_PATTERN: &str =
 /// The document's pattern of a text that may be blank and may have line breaks and tabs.
 pub const OPTIONAL_TEXT_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$";
 
+/// The document's pattern of a text that must say something and may have line breaks and tabs.
+pub const REQUIRED_TEXT_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$";
+
+/// The API document's schema of a required text (line breaks allowed) of at most `MAX` characters.
+#[cfg(feature = "openapi")]
+pub fn required_text_schema<const MAX: usize>() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(MAX))
+        .pattern(Some(REQUIRED_TEXT_PATTERN))
+        .build()
+}
+
 /// The API document's schema of a required line of at most `MAX` characters.
 #[cfg(feature = "openapi")]
 pub fn line_schema<const MAX: usize>() -> utoipa::openapi::Object {

@@ -23,6 +23,8 @@ pub mod import;
 pub mod invitation;
 pub mod limit;
 pub mod mail;
+pub mod matching;
+pub mod notice;
 pub mod org;
 pub mod person;
 pub mod placement;
@@ -32,6 +34,7 @@ pub mod provision;
 pub mod qualify;
 pub mod referral;
 pub mod relay;
+pub mod request;
 pub mod settings;
 pub mod sso;
 

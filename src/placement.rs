@@ -167,6 +167,19 @@ mod store {
     #[tracing::instrument(skip(pool, p))]
     pub async fn report(pool: &Pool, agency_id: i64, claim_id: i64, p: &Placement) -> Result<i64> {
         let mut tx = db::begin(pool).await?;
+        let id = report_in(&mut tx, agency_id, claim_id, p).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// `report`, inside the caller's transaction (a free referral's hire reports its placement
+    /// with the request it fulfils).
+    pub async fn report_in(
+        tx: &mut sqlx::AnyConnection,
+        agency_id: i64,
+        claim_id: i64,
+        p: &Placement,
+    ) -> Result<i64> {
         let t = now();
         let closed = sqlx::query(
             "UPDATE claims SET ended_at = $1, end_reason = 'placed', updated_at = $1 WHERE id = $2 AND agency_id = $3 AND ended_at IS NULL AND expires_at > $1
@@ -214,11 +227,11 @@ mod store {
         .await
         .on_unique(UserError::AlreadyPlaced)?;
         // Hired: out of the pool for good (unless an admin withdraws the placement).
-        crate::qualify::refresh(&mut tx, candidate_id).await?;
+        crate::qualify::refresh(&mut *tx, candidate_id).await?;
         let s = settings::load(&mut *tx).await?;
         if s.placement_bonus > 0 {
             credit::append(
-                &mut tx,
+                &mut *tx,
                 company_id,
                 "placement_bonus",
                 s.placement_bonus,
@@ -226,7 +239,6 @@ mod store {
             )
             .await?;
         }
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -372,7 +384,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{answer, decide, disputed, for_candidate, report};
+pub use store::{answer, decide, disputed, for_candidate, report, report_in};
 
 #[cfg(test)]
 mod tests {

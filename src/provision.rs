@@ -1,4 +1,5 @@
-//! Provision records (APPI Art. 29/30): every hand-off of a candidate's data to an agency.
+//! Provision records (APPI Art. 29/30): every hand-off of a candidate's data to an agency, and
+//! to a company through an introduction the candidate agreed to.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct ProvisionView {
     pub id: i64,
     pub agency_name: String,
+    /// The company that received the data through an introduction (by way of the agency).
+    pub company_name: Option<String>,
     pub data_items: String,
     pub consent_version: String,
     pub provided_at: i64,
@@ -21,8 +24,9 @@ mod store {
     /// The records about one candidate, newest first.
     pub async fn for_candidate(pool: &Pool, candidate_id: i64) -> Result<Vec<ProvisionView>> {
         Ok(sqlx::query_as(
-            "SELECT r.id, a.name AS agency_name, r.data_items, r.consent_version, r.provided_at
-             FROM provision_records r JOIN agencies a ON a.id = r.agency_id WHERE r.candidate_id = $1 ORDER BY r.id DESC",
+            "SELECT r.id, a.name AS agency_name, c.name AS company_name, r.data_items, r.consent_version, r.provided_at
+             FROM provision_records r JOIN agencies a ON a.id = r.agency_id LEFT JOIN companies c ON c.id = r.company_id
+             WHERE r.candidate_id = $1 ORDER BY r.id DESC",
         )
         .bind(candidate_id)
         .fetch_all(pool)

@@ -13,6 +13,8 @@ pub struct ReferralStatus {
     pub qualified: i64,
     pub relays_per_credit: i64,
     pub balance: i64,
+    /// The next credits to lapse, when any are left.
+    pub expiring: Option<crate::credit::Expiring>,
     pub ledger: Vec<crate::credit::LedgerEntry>,
     pub outcomes: Vec<Outcome>,
 }
@@ -62,6 +64,7 @@ mod store {
         .bind(company_id)
         .fetch_all(pool)
         .await?;
+        let balance: i64 = row.try_get("credit_balance")?;
         Ok(ReferralStatus {
             company_name: row.try_get("name")?,
             relay_code: row.try_get("relay_code")?,
@@ -71,7 +74,8 @@ mod store {
             relays_per_credit: row
                 .try_get::<Option<i64>, _>("relays_per_credit")?
                 .unwrap_or(Settings::default().relays_per_credit),
-            balance: row.try_get("credit_balance")?,
+            balance,
+            expiring: credit::next_expiring(pool, company_id, balance).await?,
             ledger: credit::ledger(pool, company_id, None, 50).await?,
             outcomes,
         })

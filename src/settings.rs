@@ -15,6 +15,10 @@ pub struct Settings {
     pub attribution_days: i64,
     /// Days an invited applicant has to consent before their name and address are deleted.
     pub invitation_days: i64,
+    /// Days a free referral request stays open unless the company sets its own deadline.
+    pub request_days: i64,
+    /// Months after which an earned credit lapses.
+    pub credit_months: i64,
 }
 
 impl Default for Settings {
@@ -25,15 +29,21 @@ impl Default for Settings {
             claim_days: 30,
             attribution_days: 180,
             invitation_days: 30,
+            request_days: 90,
+            credit_months: 12,
         }
     }
 }
 
-/// The two credit rules an admin edits, each checked against its sensible range.
+/// The credit rules an admin edits, each checked against its sensible range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreditRules {
     pub relays_per_credit: i64,
     pub placement_bonus: i64,
+    /// Days a free referral request stays open by default (7 to 365).
+    pub request_days: i64,
+    /// Months after which an earned credit lapses (1 to 60).
+    pub credit_months: i64,
 }
 
 impl CreditRules {
@@ -41,6 +51,8 @@ impl CreditRules {
     pub fn parse(
         relays_per_credit: &str,
         placement_bonus: &str,
+        request_days: &str,
+        credit_months: &str,
     ) -> Result<Self, Vec<crate::FieldError>> {
         use crate::{FieldError, UserError};
         let parse = |field: &str, raw: &str, min: i64, max: i64| -> Result<i64, FieldError> {
@@ -59,12 +71,21 @@ impl CreditRules {
         };
         let per = parse("relays_per_credit", relays_per_credit, 1, 1000);
         let bonus = parse("placement_bonus", placement_bonus, 0, 100);
-        match (per, bonus) {
-            (Ok(relays_per_credit), Ok(placement_bonus)) => Ok(Self {
-                relays_per_credit,
-                placement_bonus,
-            }),
-            (per, bonus) => Err([per.err(), bonus.err()].into_iter().flatten().collect()),
+        let days = parse("request_days", request_days, 7, 365);
+        let months = parse("credit_months", credit_months, 1, 60);
+        match (per, bonus, days, months) {
+            (Ok(relays_per_credit), Ok(placement_bonus), Ok(request_days), Ok(credit_months)) => {
+                Ok(Self {
+                    relays_per_credit,
+                    placement_bonus,
+                    request_days,
+                    credit_months,
+                })
+            }
+            (per, bonus, days, months) => Err([per.err(), bonus.err(), days.err(), months.err()]
+                .into_iter()
+                .flatten()
+                .collect()),
         }
     }
 }
@@ -75,17 +96,27 @@ impl Settings {
         Self {
             relays_per_credit: rules.relays_per_credit,
             placement_bonus: rules.placement_bonus,
+            request_days: rules.request_days,
+            credit_months: rules.credit_months,
             ..self
         }
     }
 
-    /// Checks the two settings an admin edits; each must stay in a sensible range.
+    /// Checks the settings an admin edits; each must stay in a sensible range.
     pub fn with_credit_rules(
         self,
         relays_per_credit: &str,
         placement_bonus: &str,
+        request_days: &str,
+        credit_months: &str,
     ) -> Result<Self, Vec<crate::FieldError>> {
-        CreditRules::parse(relays_per_credit, placement_bonus).map(|r| self.with(r))
+        CreditRules::parse(
+            relays_per_credit,
+            placement_bonus,
+            request_days,
+            credit_months,
+        )
+        .map(|r| self.with(r))
     }
 }
 
@@ -95,21 +126,25 @@ mod store {
     use crate::{db::Pool, error::Result, time::now};
     use sqlx::Row;
 
-    const KEYS: [&str; 5] = [
+    const KEYS: [&str; 7] = [
         "relays_per_credit",
         "placement_bonus",
         "claim_days",
         "attribution_days",
         "invitation_days",
+        "request_days",
+        "credit_months",
     ];
 
-    fn values(s: &Settings) -> [i64; 5] {
+    fn values(s: &Settings) -> [i64; 7] {
         [
             s.relays_per_credit,
             s.placement_bonus,
             s.claim_days,
             s.attribution_days,
             s.invitation_days,
+            s.request_days,
+            s.credit_months,
         ]
     }
 
@@ -142,6 +177,8 @@ mod store {
                 "claim_days" => s.claim_days = value,
                 "attribution_days" => s.attribution_days = value,
                 "invitation_days" => s.invitation_days = value,
+                "request_days" => s.request_days = value,
+                "credit_months" => s.credit_months = value,
                 _ => {}
             }
         }
@@ -175,10 +212,30 @@ mod tests {
 
     #[test]
     fn credit_rules_are_range_checked() {
-        let s = Settings::default().with_credit_rules("5", "2").unwrap();
-        assert_eq!((s.relays_per_credit, s.placement_bonus), (5, 2));
-        let errs = Settings::default().with_credit_rules("0", "x").unwrap_err();
+        let s = Settings::default()
+            .with_credit_rules("5", "2", "60", "6")
+            .unwrap();
+        assert_eq!(
+            (
+                s.relays_per_credit,
+                s.placement_bonus,
+                s.request_days,
+                s.credit_months
+            ),
+            (5, 2, 60, 6)
+        );
+        let errs = Settings::default()
+            .with_credit_rules("0", "x", "3", "")
+            .unwrap_err();
         assert_eq!(errs[0].error, UserError::OutOfRange);
         assert_eq!(errs[1].error, UserError::InvalidNumber);
+        assert_eq!(
+            (errs[2].field.as_str(), errs[2].error),
+            ("request_days", UserError::OutOfRange)
+        );
+        assert_eq!(
+            (errs[3].field.as_str(), errs[3].error),
+            ("credit_months", UserError::Required)
+        );
     }
 }

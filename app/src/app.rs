@@ -129,7 +129,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/company") view=pages::company::Company ssr=SsrMode::Async />
                     <Route path=path!("/company/import") view=pages::import::Imports ssr=SsrMode::Async />
                     <Route path=path!("/company/import/:import") view=pages::import::ImportDetail ssr=SsrMode::Async />
+                    <Route path=path!("/company/requests") view=pages::requests::CompanyRequests ssr=SsrMode::Async />
+                    <Route path=path!("/company/requests/:request") view=pages::requests::CompanyRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/agency") view=pages::agency::Pool ssr=SsrMode::Async />
+                    <Route path=path!("/agency/requests") view=pages::requests::AgencyRequests ssr=SsrMode::Async />
+                    <Route path=path!("/agency/requests/:request") view=pages::requests::AgencyRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/agency/candidates/:id") view=pages::agency::CandidatePage ssr=SsrMode::Async />
                     <Route path=path!("/agency/claims") view=pages::agency::Claims ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />

@@ -98,6 +98,10 @@ pub fn Header() -> impl IntoView {
                                 view! {
                                     <a href=href>{label}</a>
                                     {(role == Me::Agency).then(|| view! { <a href="/agency/claims">{td!(i18n, nav.claims)}</a> })}
+                                    {matches!(role, Me::Company | Me::Agency).then(|| {
+                                        let href = if role == Me::Company { "/company/requests" } else { "/agency/requests" };
+                                        view! { <a href=href>{td!(i18n, nav.requests)}</a> }
+                                    })}
                                     {matches!(role, Me::Company | Me::Agency).then(|| view! { <a href="/members">{td!(i18n, members.link)}</a> })}
                                     <form method="post" action=crate::api::session::SignOut::PATH class="inline">
                                         <button type="submit" class="link">{td!(i18n, nav.sign_out)}</button>

@@ -78,7 +78,12 @@ impl AppError {
                 | UserError::AlreadyExists
                 | UserError::Withdrawn
                 | UserError::EmailNotConfirmed
-                | UserError::NotInPool => 409,
+                | UserError::NotInPool
+                | UserError::NoCredit
+                | UserError::RequestClosed
+                | UserError::HasIntroductions
+                | UserError::OwnApplicant
+                | UserError::IntroductionSettled => 409,
                 UserError::Internal => 500,
                 _ => 400,
             },

@@ -1,7 +1,11 @@
 //! Translated text for codes that come from the server: errors, job types, prefectures, states.
 
 use crate::i18n::*;
-use career_relay::{placement::PlacementStatus, UserError};
+use career_relay::{
+    placement::PlacementStatus,
+    request::{EmploymentType, IntroductionStatus, RejectReason, RequestStatus, Screening},
+    UserError,
+};
 
 /// The page's language: fixed for a page (switching it reloads), so read once, not tracked.
 type I18n = Locale;
@@ -51,6 +55,13 @@ pub fn user_error_in(locale: Locale, e: UserError) -> String {
         UserError::SsoNoOrganisation => td_string!(locale, errors.sso_no_organisation),
         UserError::SsoNotMember => td_string!(locale, errors.sso_not_member),
         UserError::SsoEmailUnverified => td_string!(locale, errors.sso_email_unverified),
+        UserError::NoCredit => td_string!(locale, errors.no_credit),
+        UserError::RequestClosed => td_string!(locale, errors.request_closed),
+        UserError::HasIntroductions => td_string!(locale, errors.has_introductions),
+        UserError::InvalidRange => td_string!(locale, errors.invalid_range),
+        UserError::DateInPast => td_string!(locale, errors.date_in_past),
+        UserError::OwnApplicant => td_string!(locale, errors.own_applicant),
+        UserError::IntroductionSettled => td_string!(locale, errors.introduction_settled),
         UserError::Internal => td_string!(locale, errors.internal),
     }
     .to_string()
@@ -188,6 +199,7 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
         "placement_upheld" => td_string!(i18n, audit.placement_upheld),
         "placement_withdrawn" => td_string!(i18n, audit.placement_withdrawn),
         "profile_viewed" => td_string!(i18n, audit.profile_viewed),
+        "introduction_viewed" => td_string!(i18n, audit.introduction_viewed),
         "member_invited" => td_string!(i18n, audit.member_invited),
         "member_role_changed" => td_string!(i18n, audit.member_role_changed),
         "member_removed" => td_string!(i18n, audit.member_removed),
@@ -242,8 +254,95 @@ pub fn saved(i18n: I18n, what: &str) -> Option<String> {
             "sso_policy" => td_string!(i18n, notices.sso_policy),
             "api_key" => td_string!(i18n, notices.api_key),
             "api_key_revoked" => td_string!(i18n, notices.api_key_revoked),
+            "request_opened" => td_string!(i18n, notices.request_opened),
+            "request_cancelled" => td_string!(i18n, notices.request_cancelled),
+            "screened" => td_string!(i18n, notices.screened),
+            "accepted" => td_string!(i18n, notices.accepted),
+            "introduced" => td_string!(i18n, notices.introduced),
+            "answered" => td_string!(i18n, notices.answered),
             _ => return None,
         }
         .to_string(),
     )
+}
+
+/// Where a free referral request stands.
+pub fn request_status(i18n: I18n, s: RequestStatus) -> String {
+    match s {
+        RequestStatus::Open => td_string!(i18n, request_status.open),
+        RequestStatus::Fulfilled => td_string!(i18n, request_status.fulfilled),
+        RequestStatus::Cancelled => td_string!(i18n, request_status.cancelled),
+        RequestStatus::Expired => td_string!(i18n, request_status.expired),
+    }
+    .to_string()
+}
+
+/// Where an introduction stands.
+pub fn introduction_status(i18n: I18n, s: IntroductionStatus) -> String {
+    match s {
+        IntroductionStatus::Asked => td_string!(i18n, intro_status.asked),
+        IntroductionStatus::Declined => td_string!(i18n, intro_status.declined),
+        IntroductionStatus::Agreed => td_string!(i18n, intro_status.agreed),
+        IntroductionStatus::Passed => td_string!(i18n, intro_status.passed),
+        IntroductionStatus::Interview => td_string!(i18n, intro_status.interview),
+        IntroductionStatus::Offer => td_string!(i18n, intro_status.offer),
+        IntroductionStatus::Hired => td_string!(i18n, intro_status.hired),
+        IntroductionStatus::Rejected => td_string!(i18n, intro_status.rejected),
+    }
+    .to_string()
+}
+
+/// A screening result, as the introduction's state it leads to.
+pub fn screening(i18n: I18n, s: Screening) -> String {
+    IntroductionStatus::from_code(s.code())
+        .map(|st| introduction_status(i18n, st))
+        .unwrap_or_default()
+}
+
+/// A kind of employment.
+pub fn employment(i18n: I18n, e: EmploymentType) -> String {
+    match e {
+        EmploymentType::FullTime => td_string!(i18n, employment.full_time),
+        EmploymentType::Contract => td_string!(i18n, employment.contract),
+        EmploymentType::PartTime => td_string!(i18n, employment.part_time),
+        EmploymentType::Temporary => td_string!(i18n, employment.temporary),
+    }
+    .to_string()
+}
+
+/// Why a company declined an introduction.
+pub fn reject_reason(i18n: I18n, r: RejectReason) -> String {
+    match r {
+        RejectReason::Skills => td_string!(i18n, reject_reason.skills),
+        RejectReason::Experience => td_string!(i18n, reject_reason.experience),
+        RejectReason::Salary => td_string!(i18n, reject_reason.salary),
+        RejectReason::Conditions => td_string!(i18n, reject_reason.conditions),
+        RejectReason::Filled => td_string!(i18n, reject_reason.filled),
+        RejectReason::Other => td_string!(i18n, reject_reason.other),
+    }
+    .to_string()
+}
+
+/// A matching rule by its code (`job_type`, `must:経理` …).
+pub fn matching_rule(i18n: I18n, code: &str) -> String {
+    match code.split_once(':') {
+        Some(("must", term)) => td_string!(i18n, rule.must, term = term).to_string(),
+        Some(("nice", term)) => td_string!(i18n, rule.nice, term = term).to_string(),
+        _ => match code {
+            "job_type" => td_string!(i18n, rule.job_type),
+            "prefecture" => td_string!(i18n, rule.prefecture),
+            "years" => td_string!(i18n, rule.years),
+            "salary" => td_string!(i18n, rule.salary),
+            _ => "",
+        }
+        .to_string(),
+    }
+}
+
+/// A request's location: its prefecture, or remote.
+pub fn location(i18n: I18n, prefecture: Option<i64>) -> String {
+    match prefecture {
+        Some(p) => self::prefecture(i18n, p),
+        None => td_string!(i18n, requests.remote).to_string(),
+    }
 }

@@ -100,6 +100,36 @@ impl Jobs {
         if let Err(e) = career_relay::invitation::purge_idempotency(&self.pool).await {
             tracing::warn!(error = ?e, "idempotency key clean-up failed");
         }
+        let wording = app::api::ssr::MailWording::of(&self.app);
+        match career_relay::request::close_due(&self.pool, &wording).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(requests.closed = n, "closed requests past their deadline")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "request deadline job failed"),
+        }
+        match career_relay::credit::expire_due(&self.pool).await {
+            Ok(n) if n > 0 => tracing::info!(credits.expired = n, "credits lapsed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "credit expiry failed"),
+        }
+        if let Err(e) = career_relay::credit::warn_expiring(
+            &self.pool,
+            &wording,
+            career_relay::credit::WARN_DAYS,
+        )
+        .await
+        {
+            tracing::warn!(error = ?e, "credit expiry warning failed");
+        }
+        if let Err(e) = career_relay::credit::announce_earned(&self.pool, &wording).await {
+            tracing::warn!(error = ?e, "credit notice failed");
+        }
+        match career_relay::request::send_digests(&self.pool, &wording).await {
+            Ok(n) if n > 0 => tracing::info!(digests = n, "request digests queued"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "request digest failed"),
+        }
         if let Err(e) = self.sessions.delete_expired().await {
             tracing::warn!(error = ?e, "session clean-up failed");
         }

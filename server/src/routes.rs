@@ -106,9 +106,20 @@ struct LanguageQuery {
     next: Option<String>,
 }
 
-/// `GET /lang/{ja|en}?next=/path`: remembers the language in a cookie and goes back.
-async fn switch_language(Path(locale): Path<String>, Query(q): Query<LanguageQuery>) -> Response {
+/// `GET /lang/{ja|en}?next=/path`: remembers the language in a cookie (and, for a signed-in
+/// person, as the language of their mails) and goes back.
+async fn switch_language(
+    State(state): State<AppState>,
+    signed_in: Option<axum::Extension<app::guard::RequestSession>>,
+    Path(locale): Path<String>,
+    Query(q): Query<LanguageQuery>,
+) -> Response {
     let locale = if locale == "en" { "en" } else { "ja" };
+    if let Some(subject) = signed_in.and_then(|s| s.0.subject) {
+        if let Err(e) = career_relay::auth::set_language(&state.pool, subject, locale).await {
+            tracing::warn!(error = ?e, "language not remembered");
+        }
+    }
     let next = q
         .next
         .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))

@@ -25,6 +25,7 @@ pub(crate) const SSO_REFUSED: &str = "/sso/refused?reason=";
 pub(crate) async fn sign_in_link(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Redirect, HandlerError> {
     let subject = auth::consume_link(&state.pool, &token)
@@ -36,17 +37,20 @@ pub(crate) async fn sign_in_link(
     {
         return Err(HandlerError::back(SIGN_IN_ERROR, UserError::SsoRequired));
     }
-    start_session(&state, &session, subject, "sign_in").await
+    let language = app::api::ssr::language_of(&headers);
+    start_session(&state, &session, subject, "sign_in", language).await
 }
 
 /// Signs a person in after a mailed link or an identity provider vouched for them: records the
 /// sign-in in the audit log, renews the session id, remembers the sign-in with the person's
-/// session epoch, and sends them to their home page.
+/// session epoch and the language they use (their mails' language), and sends them to their
+/// home page.
 pub(crate) async fn start_session(
     state: &AppState,
     session: &Session,
     subject: Subject,
     action: &str,
+    language: &str,
 ) -> Result<Redirect, HandlerError> {
     let home = match subject {
         Subject::Candidate(_) => "/me",
@@ -64,6 +68,7 @@ pub(crate) async fn start_session(
         Subject::User(id) => format!("user:{id}"),
     };
     career_relay::audit::record(&state.pool, &actor, action, "").await?;
+    auth::set_language(&state.pool, subject, language).await?;
     session.cycle_id().await.map_err(session_failed)?;
     let Some(epoch) = auth::session_epoch(&state.pool, subject)
         .await

@@ -438,6 +438,7 @@ struct CallbackQuery {
 async fn callback(
     State((sso, state)): State<(Sso, AppState)>,
     session: Session,
+    headers: axum::http::HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Result<Redirect, HandlerError> {
     let pending = session
@@ -491,5 +492,13 @@ async fn callback(
             }
         })
         .or_back(SSO_REFUSED)?;
-    start_session(&state, &session, Subject::User(user), "sign_in_sso").await
+    let language = app::api::ssr::language_of(&headers);
+    start_session(
+        &state,
+        &session,
+        Subject::User(user),
+        "sign_in_sso",
+        language,
+    )
+    .await
 }

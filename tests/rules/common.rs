@@ -121,3 +121,54 @@ pub async fn placed_candidate(w: &World, n: usize) -> (i64, i64) {
     let p = a_report("");
     (c, placement::report(&w.pool, a, k, &p).await.unwrap())
 }
+
+/// The words of notices in the rule tests: the notice itself, tagged with the recipient's
+/// language, so a test reads who was told what.
+pub struct Words;
+
+impl career_relay::notice::Wording for Words {
+    fn mail(&self, notice: &career_relay::notice::Notice, language: &str) -> (String, String) {
+        (format!("[{language}] notice"), format!("{notice:?}"))
+    }
+}
+
+/// Gives the company `n` credits (as relays would), each lapsing a year on.
+pub async fn grant(w: &World, company: i64, n: usize) {
+    let mut conn = w.pool.acquire().await.unwrap();
+    for i in 0..n {
+        let key = format!(
+            "test_grant:{company}:{i}:{}",
+            career_relay::token::random_token(6)
+        );
+        career_relay::credit::append(&mut conn, company, "earned", 1, &key)
+            .await
+            .unwrap();
+    }
+}
+
+/// A company with a member (for the notices); returns (company, member).
+pub async fn company_with_member(w: &World, name: &str, member: &str) -> (i64, i64) {
+    let (company, _) = org::create_company(&w.pool, name).await.unwrap();
+    let user = org::add_member(
+        &w.pool,
+        Membership::Company(company),
+        &Email::parse(member).unwrap(),
+        career_relay::org::MemberRole::Admin,
+    )
+    .await
+    .unwrap();
+    (company, user)
+}
+
+/// The mail queued to an address: (subject, body), oldest first.
+pub async fn mail_to(w: &World, to: &str) -> Vec<(String, String)> {
+    use sqlx::Row;
+    sqlx::query("SELECT subject, body_text FROM outbox WHERE to_addr = $1 ORDER BY id")
+        .bind(to)
+        .fetch_all(&w.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("subject"), r.get("body_text")))
+        .collect()
+}

@@ -77,3 +77,210 @@ async fn the_balance_is_always_the_sum_of_the_ledger() {
         );
     }
 }
+
+/// Moves the expiry of the company's credits that are still to lapse, oldest first: the first
+/// `n` to `at`.
+async fn lapse_at(w: &crate::common::World, company: i64, n: i64, at: i64) {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM credit_ledger WHERE company_id = $1 AND amount > 0 ORDER BY expires_at, id LIMIT $2",
+    )
+    .bind(company)
+    .bind(n)
+    .fetch_all(&w.pool)
+    .await
+    .unwrap();
+    for id in ids {
+        sqlx::query("UPDATE credit_ledger SET expires_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&w.pool)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn lapsed_credits_are_written_off_once_each_whichever_instances_run_the_job() {
+    use crate::common::{company_with_member, grant};
+    let w = world(0).await;
+    let (company, _) = company_with_member(&w, "失効株式会社", "hr@lapse.example").await;
+    grant(&w, company, 3).await;
+    lapse_at(&w, company, 2, career_relay::time::now() - 10).await;
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            let pool = w.pool.clone();
+            tokio::spawn(async move { credit::expire_due(&pool).await.unwrap() })
+        })
+        .collect();
+    let mut lapsed = 0;
+    for r in runs {
+        lapsed += r.await.unwrap();
+    }
+    assert_eq!(lapsed, 2);
+    assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 1);
+    assert_eq!(
+        count(
+            &w,
+            "SELECT COUNT(*) FROM credit_ledger WHERE kind = 'expired'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(credit::expire_due(&w.pool).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn the_oldest_credit_is_spent_first_so_a_spent_credit_never_lapses_again() {
+    use crate::common::{company_with_member, grant};
+    use career_relay::request::{self, NewRequest, RequestInput};
+    let w = world(0).await;
+    let (company, member) = company_with_member(&w, "先入先出株式会社", "hr@fifo.example").await;
+    grant(&w, company, 2).await;
+    let input = RequestInput {
+        title: "経理".into(),
+        job_type: "accounting".into(),
+        prefecture: "remote".into(),
+        employment_type: "contract".into(),
+        salary_min: "300".into(),
+        salary_max: "400".into(),
+        ..Default::default()
+    };
+    let r = NewRequest::try_from(&input).unwrap();
+    let oldest: i64 = sqlx::query_scalar(
+        "SELECT MIN(expires_at) FROM credit_ledger WHERE company_id = $1 AND amount > 0",
+    )
+    .bind(company)
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    let id = request::open(&w.pool, company, member, &r).await.unwrap();
+    // The spent credit is the one that lapses first.
+    let spent: Option<i64> = sqlx::query_scalar(
+        "SELECT expires_at FROM credit_ledger WHERE company_id = $1 AND kind = 'redeemed'",
+    )
+    .bind(company)
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    assert_eq!(spent, Some(oldest));
+    // When the oldest credit's day comes, nothing lapses: it was spent.
+    lapse_at(&w, company, 1, career_relay::time::now() - 10).await;
+    assert_eq!(credit::expire_due(&w.pool).await.unwrap(), 0);
+    assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 1);
+    // A refund gives the credit back, usable for at least the grace period.
+    request::cancel(&w.pool, company, id).await.unwrap();
+    let refunded: Option<i64> = sqlx::query_scalar(
+        "SELECT expires_at FROM credit_ledger WHERE company_id = $1 AND kind = 'refunded'",
+    )
+    .bind(company)
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    let grace = career_relay::time::now() + credit::REFUND_GRACE_DAYS * career_relay::time::DAY;
+    assert!(refunded.unwrap() >= grace - 5);
+    assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_credit_past_its_expiry_is_never_spent() {
+    use crate::common::{company_with_member, grant};
+    use career_relay::request::{self, NewRequest, RequestInput};
+    let w = world(0).await;
+    let (company, member) = company_with_member(&w, "期限切れ株式会社", "hr@late.example").await;
+    grant(&w, company, 1).await;
+    lapse_at(&w, company, 1, career_relay::time::now() - 10).await;
+    // The job has not run yet: the balance still shows the credit, but opening writes it off.
+    assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 1);
+    let input = RequestInput {
+        title: "経理".into(),
+        job_type: "accounting".into(),
+        prefecture: "13".into(),
+        employment_type: "full_time".into(),
+        salary_min: "300".into(),
+        salary_max: "400".into(),
+        ..Default::default()
+    };
+    let refused = request::open(
+        &w.pool,
+        company,
+        member,
+        &NewRequest::try_from(&input).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        refused.unwrap_err().user_error(),
+        career_relay::UserError::NoCredit
+    );
+    // The refusal changed nothing: not even the write-off (it waits for the job).
+    assert_eq!(count(&w, "SELECT COUNT(*) FROM referral_requests").await, 0);
+    assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 1);
+    assert_eq!(credit::expire_due(&w.pool).await.unwrap(), 1);
+    assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn members_are_told_once_when_credits_lapse_within_thirty_days() {
+    use crate::common::{company_with_member, grant, mail_to};
+    let w = world(0).await;
+    let (company, _) = company_with_member(&w, "予告株式会社", "hr@soon.example").await;
+    grant(&w, company, 2).await;
+    let soon = career_relay::time::now() + 10 * career_relay::time::DAY;
+    lapse_at(&w, company, 2, soon).await;
+    let status = career_relay::referral::status(&w.pool, company)
+        .await
+        .unwrap();
+    assert_eq!(
+        status.expiring,
+        Some(credit::Expiring { at: soon, count: 2 })
+    );
+    assert_eq!(
+        credit::warn_expiring(&w.pool, &crate::common::Words, credit::WARN_DAYS)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        credit::warn_expiring(&w.pool, &crate::common::Words, credit::WARN_DAYS)
+            .await
+            .unwrap(),
+        0
+    );
+    let mail = mail_to(&w, "hr@soon.example").await;
+    assert_eq!(mail.len(), 1);
+    assert!(
+        mail[0].1.contains("CreditsExpiring { count: 2"),
+        "{:?}",
+        mail[0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn members_hear_once_of_the_credits_their_company_earned() {
+    use crate::common::{company_with_member, grant, mail_to, Words};
+    let w = world(0).await;
+    let (company, _) = company_with_member(&w, "獲得株式会社", "hr@earn.example").await;
+    grant(&w, company, 2).await;
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            let pool = w.pool.clone();
+            tokio::spawn(async move { credit::announce_earned(&pool, &Words).await.unwrap() })
+        })
+        .collect();
+    let mut told = 0;
+    for r in runs {
+        told += r.await.unwrap();
+    }
+    assert_eq!(told, 1);
+    let mail = mail_to(&w, "hr@earn.example").await;
+    assert_eq!(mail.len(), 1);
+    assert!(
+        mail[0].1.contains("CreditsEarned { count: 2, balance: 2 }"),
+        "{:?}",
+        mail[0]
+    );
+    // The next credit is news of its own; spending is not.
+    grant(&w, company, 1).await;
+    assert_eq!(credit::announce_earned(&w.pool, &Words).await.unwrap(), 1);
+    assert_eq!(credit::announce_earned(&w.pool, &Words).await.unwrap(), 0);
+    assert_eq!(mail_to(&w, "hr@earn.example").await.len(), 2);
+}

@@ -16,3 +16,4 @@ mod placement;
 mod pool;
 mod qualify;
 mod relay;
+mod request;

@@ -81,17 +81,26 @@ pub async fn set_agency_status(#[server(flatten)] form: AgencyStatusForm) -> Res
 pub struct SettingsForm {
     pub relays_per_credit: String,
     pub placement_bonus: String,
+    #[serde(default)]
+    pub request_days: String,
+    #[serde(default)]
+    pub credit_months: String,
 }
 
 impl TryFrom<&SettingsForm> for CreditRules {
     type Error = Vec<FieldError>;
 
     fn try_from(f: &SettingsForm) -> Result<Self, Self::Error> {
-        CreditRules::parse(&f.relays_per_credit, &f.placement_bonus)
+        CreditRules::parse(
+            &f.relays_per_credit,
+            &f.placement_bonus,
+            &f.request_days,
+            &f.credit_months,
+        )
     }
 }
 
-/// Changes the two credit rules.
+/// Changes the credit rules.
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(#[server(flatten)] form: SettingsForm) -> Result<(), AppError> {
     use super::ssr::{audit, submit, to};

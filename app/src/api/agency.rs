@@ -6,6 +6,7 @@ use career_relay::{
     claim::{ClaimView, NoteText},
     placement::PlacementInput,
     pool::{PoolPage, PoolQuery},
+    request::{AgencyRequest, Recommendation, RequestPage, RequestQuery},
     FieldError,
 };
 use leptos::prelude::*;
@@ -161,6 +162,99 @@ pub async fn report_placement(#[server(flatten)] form: PlacementForm) -> Result<
             career_relay::placement::report(&state.pool, staff.agency_id, form.claim_id, &p)
                 .await?;
             Ok(())
+        },
+    )
+    .await
+}
+
+/// Open free referral requests, newest first, filtered like the pool.
+#[server(endpoint = "agency_requests")]
+pub async fn get_agency_requests(query: RequestQuery) -> Result<RequestPage, AppError> {
+    use crate::guard::{AgencyStaff, Guard};
+    let (staff, state) = AgencyStaff::require().await?;
+    Ok(career_relay::request::open_requests(&state.pool, staff.agency_id, &query).await?)
+}
+
+/// One request as this agency sees it, with the candidates ranked for it.
+#[server(endpoint = "agency_request")]
+pub async fn get_agency_request(id: i64) -> Result<AgencyRequest, AppError> {
+    use crate::guard::{AgencyStaff, Guard};
+    let (staff, state) = AgencyStaff::require().await?;
+    Ok(career_relay::request::for_agency_one(&state.pool, staff.agency_id, id).await?)
+}
+
+/// The accept button of a request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptForm {
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
+    pub request_id: i64,
+}
+
+/// This agency starts working on a request; the company is told.
+#[server(endpoint = "accept_request")]
+pub async fn accept_request(#[server(flatten)] form: AcceptForm) -> Result<(), AppError> {
+    use super::ssr::{submit, MailWording};
+    let next = format!("/agency/requests/{}?saved=accepted", form.request_id);
+    submit(
+        "accept",
+        form,
+        move |_| next,
+        |staff: crate::guard::AgencyStaff, state, form| async move {
+            let wording = MailWording::of(&state);
+            Ok(career_relay::request::accept(
+                &state.pool,
+                &wording,
+                staff.agency_id,
+                staff.user.id,
+                form.request_id,
+            )
+            .await?)
+        },
+    )
+    .await
+}
+
+/// An introduction of a held candidate to a request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntroduceForm {
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
+    pub request_id: i64,
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
+    pub candidate_id: i64,
+    pub recommendation: String,
+}
+
+impl TryFrom<&IntroduceForm> for Recommendation {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &IntroduceForm) -> Result<Self, Self::Error> {
+        Recommendation::parse(&f.recommendation)
+            .map_err(|e| vec![FieldError::new("recommendation", e)])
+    }
+}
+
+/// Introduces a candidate this agency holds; the candidate is asked before the company sees them.
+#[server(endpoint = "introduce_candidate")]
+pub async fn introduce_candidate(#[server(flatten)] form: IntroduceForm) -> Result<i64, AppError> {
+    use super::ssr::{submit, MailWording};
+    let next = format!("/agency/requests/{}?saved=introduced", form.request_id);
+    submit(
+        &format!("introduce:{}", form.candidate_id),
+        form,
+        move |_| next,
+        |staff: crate::guard::AgencyStaff, state, form| async move {
+            let recommendation = Recommendation::try_from(&form)?;
+            let wording = MailWording::of(&state);
+            Ok(career_relay::request::introduce(
+                &state.pool,
+                &wording,
+                staff.agency_id,
+                staff.user.id,
+                form.request_id,
+                form.candidate_id,
+                &recommendation,
+            )
+            .await?)
         },
     )
     .await

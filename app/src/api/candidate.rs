@@ -8,6 +8,7 @@ use career_relay::{
     profile::ProfileInput,
     provision::ProvisionView,
     relay::{RelayCode, RelayLanding},
+    request::CandidateIntroduction,
     Email, FieldError, UserError,
 };
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ pub struct MyPage {
     pub home: CandidateHome,
     pub provisions: Vec<ProvisionView>,
     pub placements: Vec<PlacementView>,
+    pub introductions: Vec<CandidateIntroduction>,
 }
 
 /// The company behind a relay code (counts the visit). Unknown codes are 404.
@@ -101,6 +103,7 @@ pub async fn get_my_page() -> Result<MyPage, AppError> {
         home: career_relay::candidate::home(pool, me.id).await?,
         provisions: career_relay::provision::for_candidate(pool, me.id).await?,
         placements: career_relay::placement::for_candidate(pool, me.id).await?,
+        introductions: career_relay::request::for_candidate(pool, me.id).await?,
     })
 }
 
@@ -192,6 +195,59 @@ pub async fn answer_placement(#[server(flatten)] form: AnswerForm) -> Result<(),
         |me: crate::guard::Candidate, state, form| async move {
             let answer = Answer::try_from(&form)?;
             career_relay::placement::answer(&state.pool, me.id, form.placement_id, answer).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// The candidate's answer to an introduction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntroductionAnswerForm {
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
+    pub introduction_id: i64,
+    /// `agree` or `decline`.
+    pub answer: String,
+}
+
+/// Whether the candidate agreed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Agreement(pub bool);
+
+impl TryFrom<&IntroductionAnswerForm> for Agreement {
+    type Error = UserError;
+
+    fn try_from(f: &IntroductionAnswerForm) -> Result<Self, UserError> {
+        match f.answer.as_str() {
+            "agree" => Ok(Agreement(true)),
+            "decline" => Ok(Agreement(false)),
+            _ => Err(UserError::NotFound),
+        }
+    }
+}
+
+/// The candidate agrees to an introduction (the company then sees the profile, and the provision
+/// is recorded) or declines it (the company never learns who it was).
+#[server(endpoint = "answer_introduction")]
+pub async fn answer_introduction(
+    #[server(flatten)] form: IntroductionAnswerForm,
+) -> Result<(), AppError> {
+    use super::ssr::{submit, to, MailWording};
+    submit(
+        &format!("introduction:{}", form.introduction_id),
+        form,
+        to("/me?saved=answered"),
+        |me: crate::guard::Candidate, state, form| async move {
+            let Agreement(agree) = Agreement::try_from(&form)?;
+            let wording = MailWording::of(&state);
+            career_relay::request::answer(
+                &state.pool,
+                &wording,
+                me.id,
+                form.introduction_id,
+                agree,
+            )
+            .await?;
             Ok(())
         },
     )

@@ -1,7 +1,12 @@
-//! The company's side: its relay link and referral status.
+//! The company's side: its relay link, referral status and free referral requests.
 
 use crate::error::AppError;
-use career_relay::referral::ReferralStatus;
+use career_relay::{
+    credit::Expiring,
+    referral::ReferralStatus,
+    request::{CompanyRequest, RejectReason, RequestInput, RequestView, Screening},
+    UserError,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +57,160 @@ pub async fn revoke_link() -> Result<(), AppError> {
         |member: crate::guard::CompanyMember, state, ()| async move {
             career_relay::relay::revoke(&state.pool, member.company_id).await?;
             Ok(())
+        },
+    )
+    .await
+}
+
+/// The requests page: what the company can spend, and its requests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestsPage {
+    pub balance: i64,
+    pub expiring: Option<Expiring>,
+    /// The deadline a request gets when the form leaves it empty, in days.
+    pub request_days: i64,
+    pub requests: Vec<RequestView>,
+}
+
+/// The company's free referral requests and its balance.
+#[server(endpoint = "requests_page")]
+pub async fn get_requests_page() -> Result<RequestsPage, AppError> {
+    use crate::guard::{CompanyMember, Guard};
+    let (member, state) = CompanyMember::require().await?;
+    let pool = &state.pool;
+    let balance = career_relay::credit::balance(pool, member.company_id).await?;
+    Ok(RequestsPage {
+        balance,
+        expiring: career_relay::credit::next_expiring(pool, member.company_id, balance).await?,
+        request_days: career_relay::settings::load(pool).await?.request_days,
+        requests: career_relay::request::for_company(pool, member.company_id).await?,
+    })
+}
+
+/// Opens a free referral request and spends one credit on it; with none left, nothing changes.
+#[server(endpoint = "open_request")]
+pub async fn open_request(#[server(flatten)] form: RequestInput) -> Result<i64, AppError> {
+    use super::ssr::submit;
+    use career_relay::request::NewRequest;
+    submit(
+        "request",
+        form,
+        |id: &i64| format!("/company/requests/{id}?saved=request_opened"),
+        |member: crate::guard::CompanyMember, state, form| async move {
+            let r = NewRequest::try_from(&form)?;
+            Ok(
+                career_relay::request::open(&state.pool, member.company_id, member.user.id, &r)
+                    .await?,
+            )
+        },
+    )
+    .await
+}
+
+/// One of the company's requests. Showing the profile of a candidate who agreed is a view of
+/// personal data: audited.
+#[server(endpoint = "request_page")]
+pub async fn get_request_page(id: i64) -> Result<CompanyRequest, AppError> {
+    use crate::guard::{CompanyMember, Guard};
+    let (member, state) = CompanyMember::require().await?;
+    let r = career_relay::request::for_company_one(&state.pool, member.company_id, id).await?;
+    for i in r.introductions.iter().filter(|i| i.profile.is_some()) {
+        super::ssr::audit(
+            &state.pool,
+            member.user.id,
+            "introduction_viewed",
+            &format!("introduction:{}", i.id),
+        )
+        .await?;
+    }
+    Ok(r)
+}
+
+/// The cancel button of a request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestIdForm {
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
+    pub request_id: i64,
+}
+
+/// Cancels a request with no introduction yet; its credit comes back.
+#[server(endpoint = "cancel_request")]
+pub async fn cancel_request(#[server(flatten)] form: RequestIdForm) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    submit(
+        "cancel",
+        form,
+        to("/company/requests?saved=request_cancelled"),
+        |member: crate::guard::CompanyMember, state, form| async move {
+            Ok(
+                career_relay::request::cancel(&state.pool, member.company_id, form.request_id)
+                    .await?,
+            )
+        },
+    )
+    .await
+}
+
+/// A screening result on an introduction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenForm {
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
+    pub request_id: i64,
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
+    pub introduction_id: i64,
+    /// `passed`, `interview`, `offer`, `hired` or `rejected`.
+    pub result: String,
+    /// For `rejected`: a reason code, or empty.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A valid screening result: the result, and the reason of a 見送り.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreeningResult {
+    pub result: Screening,
+    pub reason: Option<RejectReason>,
+}
+
+impl TryFrom<&ScreenForm> for ScreeningResult {
+    type Error = Vec<career_relay::FieldError>;
+
+    fn try_from(f: &ScreenForm) -> Result<Self, Self::Error> {
+        use career_relay::FieldError;
+        let result = Screening::from_code(f.result.trim())
+            .ok_or_else(|| vec![FieldError::new("result", UserError::Required)])?;
+        let reason = match f.reason.trim() {
+            "" => None,
+            code => Some(
+                RejectReason::from_code(code)
+                    .ok_or_else(|| vec![FieldError::new("reason", UserError::NotFound)])?,
+            ),
+        };
+        Ok(Self { result, reason })
+    }
+}
+
+/// Gives an introduction's screening result; 入社 fulfils the request.
+#[server(endpoint = "screen_introduction")]
+pub async fn screen_introduction(#[server(flatten)] form: ScreenForm) -> Result<(), AppError> {
+    use super::ssr::{submit, MailWording};
+    let next = format!("/company/requests/{}?saved=screened", form.request_id);
+    submit(
+        &format!("screen:{}", form.introduction_id),
+        form,
+        move |_| next,
+        |member: crate::guard::CompanyMember, state, form| async move {
+            let s = ScreeningResult::try_from(&form)?;
+            let wording = MailWording::of(&state);
+            Ok(career_relay::request::screen(
+                &state.pool,
+                &wording,
+                member.company_id,
+                form.introduction_id,
+                s.result,
+                s.reason,
+            )
+            .await?)
         },
     )
     .await

@@ -22,6 +22,8 @@ pub struct MembersPage {
     pub api_keys: Vec<career_relay::apikey::ApiKeyRow>,
     /// For companies: the language of invitation mails (`ja` or `en`).
     pub invite_language: Option<String>,
+    /// For agencies: whether staff get the daily digest of new free referral requests.
+    pub request_digest: Option<bool>,
 }
 
 #[server(endpoint = "members_page")]
@@ -44,6 +46,12 @@ pub async fn get_members_page() -> Result<MembersPage, AppError> {
         ),
         career_relay::org::Membership::Agency(_) => None,
     };
+    let request_digest = match admin.org {
+        career_relay::org::Membership::Agency(id) => {
+            Some(career_relay::request::digest_enabled(&state.pool, id).await?)
+        }
+        career_relay::org::Membership::Company(_) => None,
+    };
     Ok(MembersPage {
         members: career_relay::org::members(&state.pool, admin.org).await?,
         me: admin.user.id,
@@ -51,6 +59,7 @@ pub async fn get_members_page() -> Result<MembersPage, AppError> {
         provider_name,
         api_keys: career_relay::apikey::list(&state.pool, admin.org).await?,
         invite_language,
+        request_digest,
     })
 }
 
@@ -298,6 +307,34 @@ pub async fn set_invite_language(#[server(flatten)] form: LanguageForm) -> Resul
             let company = admin.company_id;
             career_relay::invitation::set_language(&state.pool, company, &form.language).await?;
             let target = career_relay::org::Membership::Company(company).audit_target();
+            audit(&state.pool, admin.user.id, "settings_changed", &target).await
+        },
+    )
+    .await
+}
+
+/// The agency's choice of the daily digest of new requests (a checkbox).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestForm {
+    #[serde(default)]
+    pub digest: Option<String>,
+}
+
+/// Turns the agency's daily digest of new free referral requests on or off.
+#[server(endpoint = "set_request_digest")]
+pub async fn set_request_digest(#[server(flatten)] form: DigestForm) -> Result<(), AppError> {
+    use super::ssr::{audit, submit, to};
+    submit(
+        "request_digest",
+        form,
+        to("/members?saved=settings"),
+        |admin: crate::guard::OrgAdmin, state, form| async move {
+            let career_relay::org::Membership::Agency(agency) = admin.org else {
+                return Err(career_relay::UserError::Forbidden.into());
+            };
+            let on = career_relay::consent::checkbox(&form.digest);
+            career_relay::request::set_digest(&state.pool, agency, on).await?;
+            let target = admin.org.audit_target();
             audit(&state.pool, admin.user.id, "settings_changed", &target).await
         },
     )

@@ -63,6 +63,14 @@ pub mod ssr {
             .unwrap_or(Locale::ja)
     }
 
+    /// The code of the language chosen in a request's cookie (`ja` or `en`), as stored.
+    pub fn language_of(headers: &axum::http::HeaderMap) -> &'static str {
+        match locale_of(headers) {
+            Locale::en => "en",
+            Locale::ja => "ja",
+        }
+    }
+
     /// The language a stored code names (`en`), Japanese for anything else.
     pub fn locale_of_code(code: &str) -> Locale {
         if code == "en" {
@@ -285,6 +293,193 @@ pub mod ssr {
             )
             .to_string();
             (subject, body)
+        }
+    }
+
+    /// The words of the portal's notices, in each recipient's language, with links to the
+    /// portal's pages.
+    pub struct MailWording {
+        pub base_url: String,
+    }
+
+    impl MailWording {
+        /// The wording of this portal's mails (its links lead to `state.base_url`).
+        pub fn of(state: &AppState) -> Self {
+            Self {
+                base_url: state.base_url.clone(),
+            }
+        }
+    }
+
+    impl career_relay::notice::Wording for MailWording {
+        fn mail(&self, notice: &career_relay::notice::Notice, language: &str) -> (String, String) {
+            use crate::i18n::td_string;
+            use career_relay::{notice::Notice, request::Screening};
+            let l = locale_of_code(language);
+            let url = |path: &str| format!("{}{path}", self.base_url);
+            let result = |code: &str| {
+                Screening::from_code(code)
+                    .map(|s| crate::text::screening(l, s))
+                    .unwrap_or_default()
+            };
+            match notice {
+                Notice::IntroductionAsked {
+                    company,
+                    title,
+                    agency,
+                } => (
+                    td_string!(l, notice.asked_subject, company = company).to_string(),
+                    td_string!(
+                        l,
+                        notice.asked_body,
+                        company = company,
+                        title = title,
+                        agency = agency,
+                        url = url("/me")
+                    )
+                    .to_string(),
+                ),
+                Notice::IntroductionAgreed { request_id, title } => (
+                    td_string!(l, notice.agreed_subject, title = title).to_string(),
+                    td_string!(
+                        l,
+                        notice.agreed_body,
+                        title = title,
+                        url = url(&format!("/company/requests/{request_id}"))
+                    )
+                    .to_string(),
+                ),
+                Notice::RequestAccepted {
+                    request_id,
+                    title,
+                    agency,
+                } => (
+                    td_string!(l, notice.accepted_subject, title = title, agency = agency)
+                        .to_string(),
+                    td_string!(
+                        l,
+                        notice.accepted_body,
+                        title = title,
+                        agency = agency,
+                        url = url(&format!("/company/requests/{request_id}"))
+                    )
+                    .to_string(),
+                ),
+                Notice::ScreeningResult {
+                    request_id,
+                    introduction_id,
+                    title,
+                    result: code,
+                    reason,
+                } => {
+                    let reason = reason
+                        .as_deref()
+                        .and_then(career_relay::request::RejectReason::from_code)
+                        .map(|r| {
+                            let r = crate::text::reject_reason(l, r);
+                            td_string!(l, notice.reason, reason = r).to_string()
+                        })
+                        .unwrap_or_default();
+                    let r = result(code);
+                    (
+                        td_string!(
+                            l,
+                            notice.result_subject,
+                            id = introduction_id,
+                            result = r.as_str()
+                        )
+                        .to_string(),
+                        td_string!(
+                            l,
+                            notice.result_body,
+                            id = introduction_id,
+                            title = title,
+                            result = r.as_str(),
+                            reason = reason,
+                            url = url(&format!("/agency/requests/{request_id}"))
+                        )
+                        .to_string(),
+                    )
+                }
+                Notice::IntroductionOutcome {
+                    company,
+                    title,
+                    result: code,
+                } => {
+                    let r = result(code);
+                    (
+                        td_string!(
+                            l,
+                            notice.outcome_subject,
+                            company = company,
+                            result = r.as_str()
+                        )
+                        .to_string(),
+                        td_string!(
+                            l,
+                            notice.outcome_body,
+                            company = company,
+                            title = title,
+                            result = r.as_str(),
+                            url = url("/me")
+                        )
+                        .to_string(),
+                    )
+                }
+                Notice::RequestRefunded { request_id, title } => (
+                    td_string!(l, notice.refunded_subject, title = title).to_string(),
+                    td_string!(
+                        l,
+                        notice.refunded_body,
+                        title = title,
+                        url = url(&format!("/company/requests/{request_id}"))
+                    )
+                    .to_string(),
+                ),
+                Notice::CreditsEarned { count, balance } => (
+                    td_string!(l, notice.earned_subject, count = count).to_string(),
+                    td_string!(
+                        l,
+                        notice.earned_body,
+                        count = count,
+                        balance = balance,
+                        url = url("/company/requests")
+                    )
+                    .to_string(),
+                ),
+                Notice::RequestDigest { requests } => {
+                    let list: String = requests
+                        .iter()
+                        .map(|(id, company, title)| {
+                            format!(
+                                "- {company}「{title}」 {}\n",
+                                url(&format!("/agency/requests/{id}"))
+                            )
+                        })
+                        .collect();
+                    (
+                        td_string!(l, notice.digest_subject, count = requests.len()).to_string(),
+                        td_string!(
+                            l,
+                            notice.digest_body,
+                            list = list,
+                            settings = url("/members")
+                        )
+                        .to_string(),
+                    )
+                }
+                Notice::CreditsExpiring { count, date } => (
+                    td_string!(l, notice.expiring_subject, count = count, date = date).to_string(),
+                    td_string!(
+                        l,
+                        notice.expiring_body,
+                        count = count,
+                        date = date,
+                        url = url("/company/requests")
+                    )
+                    .to_string(),
+                ),
+            }
         }
     }
 }

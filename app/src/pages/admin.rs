@@ -115,6 +115,12 @@ fn AdminView(page: Page) -> impl IntoView {
                 <label for="placement_bonus">{td!(i18n, admin.placement_bonus)}</label>
                 <input id="placement_bonus" name="placement_bonus" inputmode="numeric" value=s.value("placement_bonus", &page.settings.placement_bonus.to_string()) />
                 <FieldError state=s.clone() field="placement_bonus" />
+                <label for="request_days">{td!(i18n, admin.request_days)}</label>
+                <input id="request_days" name="request_days" inputmode="numeric" value=s.value("request_days", &page.settings.request_days.to_string()) />
+                <FieldError state=s.clone() field="request_days" />
+                <label for="credit_months">{td!(i18n, admin.credit_months)}</label>
+                <input id="credit_months" name="credit_months" inputmode="numeric" value=s.value("credit_months", &page.settings.credit_months.to_string()) />
+                <FieldError state=s.clone() field="credit_months" />
                 <button type="submit">{td!(i18n, admin.save)}</button>
             </form>
         </section>

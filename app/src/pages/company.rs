@@ -24,7 +24,11 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
     let state = FormState::of("link");
     view! {
         <h1>{s.company_name.clone()}</h1>
-        <p><a href="/company/import" data-testid="import-link">{td!(i18n, import.link)}</a></p>
+        <p>
+            <a href="/company/requests" data-testid="requests-link">{td!(i18n, requests.link)}</a>
+            " · "
+            <a href="/company/import" data-testid="import-link">{td!(i18n, import.link)}</a>
+        </p>
         <SavedNotice />
         <section class="panel">
             <h2>{td!(i18n, company.link_title)}</h2>
@@ -53,6 +57,9 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
                 <div><dt>{td!(i18n, company.qualified)}</dt><dd data-testid="qualified">{s.qualified}</dd></div>
                 <div><dt>{td!(i18n, company.balance)}</dt><dd data-testid="balance">{s.balance}</dd></div>
             </dl>
+            {s.expiring.map(|e| view! {
+                <p class="notice" data-testid="expiring">{td!(i18n, requests.expiring, count = e.count, date = date(e.at))}</p>
+            })}
             <label for="progress">{td!(i18n, company.progress, n = progress, per = per)}</label>
             <progress id="progress" max=per value=progress>{format!("{progress}/{per}")}</progress>
         </section>

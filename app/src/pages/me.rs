@@ -1,7 +1,9 @@
 //! `/me`: the candidate's own page: profile, consent, who holds the data, provision records.
 
 use crate::{
-    api::candidate::{get_my_page, AnswerPlacement, MyPage, SaveProfile, SetConsent},
+    api::candidate::{
+        get_my_page, AnswerIntroduction, AnswerPlacement, MyPage, SaveProfile, SetConsent,
+    },
     components::{
         job_type_options, prefecture_options, FieldError, FormError, FormState, Loaded, SavedNotice,
     },
@@ -44,6 +46,37 @@ fn MyView(page: MyPage) -> impl IntoView {
         </section>
         <ProfileForm home=home.clone() />
         <ConsentPanel handoff=home.handoff_consent recontact=home.recontact_consent company=home.company_name.clone() />
+        <section class="panel">
+            <h2>{td!(i18n, me.introductions_title)}</h2>
+            <p class="hint">{td!(i18n, me.introductions_explain)}</p>
+            {if page.introductions.is_empty() {
+                view! { <p>{td!(i18n, me.no_introductions)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {page.introductions.into_iter().map(|i| {
+                            let asked = i.status == career_relay::request::IntroductionStatus::Asked;
+                            let state = FormState::of(&format!("introduction:{}", i.id));
+                            view! {
+                                <li data-testid="introduction" data-introduction=i.id>
+                                    {td!(i18n, me.introduction_line, company = i.company_name, title = i.title, agency = i.agency_name)}
+                                    " " <span class="badge" data-testid="introduction-state">{text::introduction_status(i18n, i.status)}</span>
+                                    <FormError state />
+                                    {asked.then(|| view! {
+                                        <form method="post" action=AnswerIntroduction::PATH class="inline">
+                                            <input type="hidden" name="introduction_id" value=i.id />
+                                            <button type="submit" name="answer" value="agree" data-testid="agree">{td!(i18n, me.agree)}</button>
+                                            " "
+                                            <button type="submit" name="answer" value="decline" class="secondary">{td!(i18n, me.decline)}</button>
+                                        </form>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
         <section class="panel">
             <h2>{td!(i18n, me.placements_title)}</h2>
             <p>{td!(i18n, me.placements_explain)}</p>
@@ -94,7 +127,10 @@ fn MyView(page: MyPage) -> impl IntoView {
                                 let items = r.data_items.split(',').map(|i| text::data_item(i18n, i)).collect::<Vec<_>>().join(", ");
                                 view! { <tr class="provision">
                                     <td>{date_time(r.provided_at)}</td>
-                                    <td>{r.agency_name}</td>
+                                    <td data-testid="recipient">{match r.company_name {
+                                        Some(company) => td_string!(i18n, me.recipient_company, company = company, agency = r.agency_name).to_string(),
+                                        None => r.agency_name,
+                                    }}</td>
                                     <td>{items}</td>
                                     <td>{r.consent_version}</td>
                                 </tr> }

@@ -3,7 +3,7 @@
 use crate::{
     api::members::{
         get_members_page, CreateApiKey, InviteMember, MembersPage, RemoveMember, RevokeApiKey,
-        SaveSsoPolicy, SetInviteLanguage, SetMemberRole,
+        SaveSsoPolicy, SetInviteLanguage, SetMemberRole, SetRequestDigest,
     },
     components::{FieldError, FormError, FormState, Loaded, SavedNotice},
     i18n::*,
@@ -27,6 +27,7 @@ fn MembersView(page: MembersPage) -> impl IntoView {
     let provider_name = page.provider_name.clone();
     let api_keys = page.api_keys.clone();
     let invite_language = page.invite_language.clone();
+    let request_digest = page.request_digest;
     view! {
         <h1>{td!(i18n, members.title)}</h1>
         <SavedNotice />
@@ -82,6 +83,18 @@ fn MembersView(page: MembersPage) -> impl IntoView {
         </section>
         <SignInPolicy sso=sso provider_name=provider_name />
         <ApiKeys keys=api_keys invite_language=invite_language />
+        {request_digest.map(|on| view! {
+            <section class="panel">
+                <h2>{td!(i18n, members.digest_title)}</h2>
+                <form method="post" action=SetRequestDigest::PATH>
+                    <label>
+                        <input type="checkbox" name="digest" value="on" checked=on data-testid="request-digest" />
+                        " " {td!(i18n, members.digest_label)}
+                    </label>
+                    <button type="submit" class="secondary">{td!(i18n, members.save_digest)}</button>
+                </form>
+            </section>
+        })}
     }
 }
 

@@ -9,6 +9,7 @@ pub mod import;
 pub mod me;
 pub mod members;
 pub mod relay;
+pub mod requests;
 pub mod signin;
 
 use crate::components::ErrorView;

@@ -10,7 +10,8 @@ use app::state::AppState;
 use axum::{extract::State, Json};
 use career_relay::UserError;
 use career_relay::{
-    claim::ClaimView,
+    candidate::CandidateDetail,
+    claim::{ClaimView, NoteText},
     placement::{Placement, PlacementInput},
 };
 use serde::{Deserialize, Serialize};
@@ -95,4 +96,58 @@ pub async fn report_placement(
     let placement_id =
         career_relay::placement::report(&state.pool, caller.agency_id, id, &placement).await?;
     Ok(Json(Created { id: placement_id }))
+}
+
+/// A progress note on a claim.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "一次面接を設定しました。"}))]
+pub struct NoteBody {
+    #[schema(schema_with = career_relay::field::required_text_schema::<2000>)]
+    pub body: String,
+}
+
+/// Records progress on one of the agency's live claims, which extends it (as on the claims page).
+#[utoipa::path(post, path = "/api/v1/claims/{id}/notes", tag = "agency",
+    params(("id" = i64, Path, description = "The claim")), request_body = NoteBody,
+    responses((status = 200, body = Created), Refused, BadBody, Conflict),
+    security(("api_key" = [])))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    caller: AgencyKey,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body, _): ApiJson<NoteBody>,
+) -> ApiResult<Created> {
+    let user = caller.acting_user()?;
+    let note = NoteText::parse(&body.body).map_err(|e| {
+        Problem::user(e, Some("body".into()))
+            .with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+    })?;
+    career_relay::claim::add_note(&state.pool, caller.agency_id, user, id, &note).await?;
+    Ok(Json(Created { id }))
+}
+
+/// One candidate as the agency may see them: a pool candidate's profile, and the full profile
+/// with contact details of a candidate the agency holds (that read is audited, as on the page).
+#[utoipa::path(get, path = "/api/v1/candidates/{id}", tag = "agency",
+    params(("id" = i64, Path, description = "The candidate")),
+    responses((status = 200, body = CandidateDetail), Refused, BadParameters, NotFound),
+    security(("api_key" = [])))]
+pub async fn candidate(
+    State(state): State<AppState>,
+    caller: AgencyKey,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<CandidateDetail> {
+    let detail =
+        career_relay::candidate::detail_for_agency(&state.pool, caller.agency_id, id).await?;
+    if detail.contact.is_some() {
+        career_relay::audit::record(
+            &state.pool,
+            &format!("user:{}", caller.acting_user()?),
+            "profile_viewed",
+            &format!("candidate:{id}"),
+        )
+        .await?;
+    }
+    Ok(Json(detail))
 }

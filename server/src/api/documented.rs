@@ -33,6 +33,29 @@ pub fn date(raw: &str) -> bool {
     field::full_date(raw).is_ok()
 }
 
+/// Reads an integer as the document writes one: a JSON number without a fraction (`12`, or
+/// `12.0`, which JSON Schema counts as an integer); text is refused.
+pub fn integer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    optional_integer(d)?.ok_or_else(|| serde::de::Error::custom("expected an integer"))
+}
+
+/// An integer as `integer` reads it, or `null`.
+pub fn optional_integer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::Deserialize;
+    match Option::<serde_json::Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => n
+            .as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f < i64::MAX as f64)
+                    .map(|f| f as i64)
+            })
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("expected an integer")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +69,21 @@ mod tests {
         assert!(fee("") && fee("1200000") && fee("100000000"));
         assert!(!fee("1,200,000") && !fee("100000001") && !fee("¥100"));
         assert!(date("2027-04-01") && !date("2027-4-1") && !date(" 2027-04-01"));
+    }
+
+    #[test]
+    fn integers_come_as_json_numbers_only() {
+        #[derive(serde::Deserialize)]
+        struct N {
+            #[serde(default, deserialize_with = "optional_integer")]
+            n: Option<i64>,
+        }
+        let n = |json: &str| serde_json::from_str::<N>(json).map(|v| v.n).ok();
+        assert_eq!(n(r#"{"n": 12}"#), Some(Some(12)));
+        assert_eq!(n(r#"{"n": 12.0}"#), Some(Some(12)));
+        assert_eq!(n(r#"{"n": null}"#), Some(None));
+        assert_eq!(n(r#"{}"#), Some(None));
+        assert_eq!(n(r#"{"n": "12"}"#), None);
+        assert_eq!(n(r#"{"n": 12.5}"#), None);
     }
 }

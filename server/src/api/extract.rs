@@ -80,12 +80,22 @@ impl FromRequestParts<AppState> for AgencyKey {
     }
 }
 
+/// The person a key acts for (its creator), whom claims, notes and requests name.
+fn acting(owner: &KeyOwner) -> Result<i64, Problem> {
+    owner.created_by.ok_or_else(|| UserError::Forbidden.into())
+}
+
 impl AgencyKey {
-    /// The person the key acts for (its creator), who claims and notes name.
+    /// The person the key acts for.
     pub fn acting_user(&self) -> Result<i64, Problem> {
-        self.owner
-            .created_by
-            .ok_or_else(|| UserError::Forbidden.into())
+        acting(&self.owner)
+    }
+}
+
+impl CompanyKey {
+    /// The person the key acts for.
+    pub fn acting_user(&self) -> Result<i64, Problem> {
+        acting(&self.owner)
     }
 }
 

@@ -11,6 +11,7 @@ mod extract;
 mod idempotency;
 mod pool;
 mod problem;
+mod requests;
 
 pub use extract::{AgencyKey, CompanyKey};
 pub use problem::Problem;
@@ -44,7 +45,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Career Relay API", version = "1",
-        description = "Register rejected applicants (companies) and work the pool (agencies). Every request carries an API key: `Authorization: Bearer crk_…`. Errors are `application/problem+json` with a stable `code`."),
+        description = "Register rejected applicants and spend credits on free referral requests (companies); work the pool and the requests (agencies). Every request carries an API key: `Authorization: Bearer crk_…`. Errors are `application/problem+json` with a stable `code`."),
     modifiers(&BearerAuth),
     tags((name = "company", description = "For a company's applicant tracking system"),
          (name = "agency", description = "For an agency's CRM")))]
@@ -61,6 +62,17 @@ fn operations_router() -> OpenApiRouter<AppState> {
         .routes(routes!(claims::claims, claims::claim))
         .routes(routes!(claims::release))
         .routes(routes!(claims::report_placement))
+        .routes(routes!(claims::add_note))
+        .routes(routes!(claims::candidate))
+        .routes(routes!(requests::list_requests, requests::open_request))
+        .routes(routes!(requests::get_request))
+        .routes(routes!(requests::cancel_request))
+        .routes(routes!(requests::screen))
+        .routes(routes!(requests::open_requests))
+        .routes(routes!(requests::open_request_detail))
+        .routes(routes!(requests::accept))
+        .routes(routes!(requests::introduce))
+        .routes(routes!(requests::introductions))
 }
 
 /// The API's routes and its document.

@@ -139,5 +139,5 @@ problem_responses! {
         ("404", "No such record of this organisation (`not_found`).");
     /// Operations that can lose to another request or meet a closed record.
     Conflict:
-        ("409", "Another agency holds the candidate, or the record is closed (`already_claimed`, `claim_not_active`, `already_placed`, `not_in_pool`).");
+        ("409", "The rules refuse it now: another agency holds the candidate, the record is closed, no credit is left, or it was done already (`already_claimed`, `claim_not_active`, `already_placed`, `not_in_pool`, `no_credit`, `request_closed`, `has_introductions`, `own_applicant`, `introduction_settled`, `already_exists`).");
 }

@@ -30,7 +30,12 @@ async fn the_admin_approves_agencies_and_sets_valid_credit_rules_only() {
         .post(
             "/admin",
             "/api/save_settings",
-            &[("relays_per_credit", "0"), ("placement_bonus", "x")],
+            &[
+                ("relays_per_credit", "0"),
+                ("placement_bonus", "x"),
+                ("request_days", "90"),
+                ("credit_months", "12"),
+            ],
         )
         .await;
     assert_eq!(bad.location.as_deref(), Some("/admin"));
@@ -48,11 +53,17 @@ async fn the_admin_approves_agencies_and_sets_valid_credit_rules_only() {
         .post(
             "/admin",
             "/api/save_settings",
-            &[("relays_per_credit", "5"), ("placement_bonus", "2")],
+            &[
+                ("relays_per_credit", "5"),
+                ("placement_bonus", "2"),
+                ("request_days", "60"),
+                ("credit_months", "6"),
+            ],
         )
         .await;
     let s = career_relay::settings::load(&app.pool).await.unwrap();
     assert_eq!((s.relays_per_credit, s.placement_bonus), (5, 2));
+    assert_eq!((s.request_days, s.credit_months), (60, 6));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,7 +189,12 @@ async fn the_audit_log_records_sign_ins_approvals_settings_and_profile_views() {
         .post(
             "/admin",
             "/api/save_settings",
-            &[("relays_per_credit", "8"), ("placement_bonus", "1")],
+            &[
+                ("relays_per_credit", "8"),
+                ("placement_bonus", "1"),
+                ("request_days", "90"),
+                ("credit_months", "12"),
+            ],
         )
         .await;
     let staff = app.signed_in("staff@audit-agency.example").await;

@@ -8,6 +8,7 @@ use career_relay::{
     email::Email,
     org::{self, Membership},
     placement::{self, Answer, Placement, PlacementInput},
+    request,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,7 +66,14 @@ const REFUSALS: [&str; 5] = [
 ];
 
 /// Functions whose first successful call ends what the next would act on.
-const CONSUMING: [&str; 3] = ["release_claim", "report_placement", "start_import"];
+const CONSUMING: [&str; 6] = [
+    "release_claim",
+    "report_placement",
+    "start_import",
+    "cancel_request",
+    "introduce_candidate",
+    "answer_introduction",
+];
 
 /// A company with two candidates in play and a third in the pool, its agency, a second company and
 /// agency, an agency awaiting approval, and a platform admin; every role signed in.
@@ -75,6 +83,8 @@ struct World {
     code: String,
     free_candidate: i64,
     open_claim: i64,
+    /// The candidate of the open claim.
+    open_claim_candidate: i64,
     placement: i64,
     disputed: i64,
     own_agency: i64,
@@ -84,6 +94,13 @@ struct World {
     api_key: i64,
     /// An uploaded CSV import of the first company, waiting for its columns.
     import: i64,
+    /// Free referral requests of the first company: one with an introduction its candidate
+    /// agreed to, one with an introduction waiting for the answer, one with none.
+    screened_request: i64,
+    asking_request: i64,
+    empty_request: i64,
+    agreed_introduction: i64,
+    asked_introduction: i64,
 }
 
 async fn world() -> World {
@@ -191,7 +208,74 @@ async fn world() -> World {
     career_relay::import::uploaded(&pool, import, 30, "UTF-8")
         .await
         .unwrap();
+    // Free referral requests: the first company's own applicant agreed to be contacted again, so
+    // its agency may introduce them.
+    let wording = app::api::ssr::MailWording {
+        base_url: app.base.clone(),
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    for i in 0..3 {
+        career_relay::credit::append(&mut conn, company, "earned", 1, &format!("authz:{i}"))
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    career_relay::candidate::set_consent(
+        &pool,
+        claimed_candidate,
+        career_relay::consent::ConsentKind::Recontact,
+        true,
+    )
+    .await
+    .unwrap();
+    let wanted = request::NewRequest::try_from(&a_request()).unwrap();
+    let rec = request::Recommendation::parse("推薦します").unwrap();
+    let screened_request = request::open(&pool, company, member_user, &wanted)
+        .await
+        .unwrap();
+    let agreed_introduction = request::introduce(
+        &pool,
+        &wording,
+        agency,
+        staff,
+        screened_request,
+        claimed_candidate,
+        &rec,
+    )
+    .await
+    .unwrap();
+    request::answer(
+        &pool,
+        &wording,
+        claimed_candidate,
+        agreed_introduction,
+        true,
+    )
+    .await
+    .unwrap();
+    let asking_request = request::open(&pool, company, member_user, &wanted)
+        .await
+        .unwrap();
+    let asked_introduction = request::introduce(
+        &pool,
+        &wording,
+        agency,
+        staff,
+        asking_request,
+        claimed_candidate,
+        &rec,
+    )
+    .await
+    .unwrap();
+    let empty_request = request::open(&pool, company, member_user, &wanted)
+        .await
+        .unwrap();
     World {
+        screened_request,
+        asking_request,
+        empty_request,
+        agreed_introduction,
+        asked_introduction,
         import,
         api_key,
         free_candidate: id("free@example.jp").await,
@@ -199,10 +283,24 @@ async fn world() -> World {
         browsers,
         code,
         open_claim,
+        open_claim_candidate: claimed_candidate,
         placement,
         disputed,
         own_agency: agency,
         member_user,
+    }
+}
+
+/// A request's form, complete and valid.
+fn a_request() -> request::RequestInput {
+    request::RequestInput {
+        title: "営業".into(),
+        job_type: "sales".into(),
+        prefecture: "13".into(),
+        employment_type: "full_time".into(),
+        salary_min: "300".into(),
+        salary_max: "600".into(),
+        ..Default::default()
     }
 }
 
@@ -281,6 +379,73 @@ fn table(w: &World) -> Vec<Line> {
             OWN_COMPANY,
         ),
         ("revoke_link", vec![], COMPANIES),
+        // Free referral requests: the company's own, the open ones for approved agencies, the
+        // introduction for the candidate it concerns.
+        ("requests_page", vec![], COMPANIES),
+        (
+            "open_request",
+            f(&[
+                ("title", "営業".into()),
+                ("job_type", "sales".into()),
+                ("prefecture", "13".into()),
+                ("employment_type", "full_time".into()),
+                ("salary_min", "300".into()),
+                ("salary_max", "600".into()),
+            ]),
+            COMPANIES,
+        ),
+        (
+            "request_page",
+            f(&[("id", w.screened_request.to_string())]),
+            OWN_COMPANY,
+        ),
+        (
+            "cancel_request",
+            f(&[("request_id", w.empty_request.to_string())]),
+            OWN_COMPANY,
+        ),
+        (
+            "screen_introduction",
+            f(&[
+                ("request_id", w.screened_request.to_string()),
+                ("introduction_id", w.agreed_introduction.to_string()),
+                ("result", "interview".into()),
+                ("reason", String::new()),
+            ]),
+            OWN_COMPANY,
+        ),
+        (
+            "agency_requests",
+            f(&[("query[after]", String::new())]),
+            APPROVED_AGENCIES,
+        ),
+        (
+            "agency_request",
+            f(&[("id", w.screened_request.to_string())]),
+            APPROVED_AGENCIES,
+        ),
+        (
+            "accept_request",
+            f(&[("request_id", w.asking_request.to_string())]),
+            APPROVED_AGENCIES,
+        ),
+        (
+            "introduce_candidate",
+            f(&[
+                ("request_id", w.empty_request.to_string()),
+                ("candidate_id", w.open_claim_candidate.to_string()),
+                ("recommendation", "推薦します".into()),
+            ]),
+            OWN_AGENCY,
+        ),
+        (
+            "answer_introduction",
+            f(&[
+                ("introduction_id", w.asked_introduction.to_string()),
+                ("answer", "agree".into()),
+            ]),
+            &[OtherCandidate],
+        ),
         // The pool, for approved agencies; claims, for the agency that holds them.
         ("pool", f(&[("query[q]", String::new())]), APPROVED_AGENCIES),
         (
@@ -349,6 +514,11 @@ fn table(w: &World) -> Vec<Line> {
         ),
         ("create_api_key", f(&[("name", "ATS".into())]), ORG_ADMINS),
         (
+            "set_request_digest",
+            f(&[("digest", "on".into())]),
+            &[AgencyAdmin],
+        ),
+        (
             "revoke_api_key",
             f(&[("key_id", w.api_key.to_string())]),
             &[CompanyAdmin],
@@ -383,6 +553,8 @@ fn table(w: &World) -> Vec<Line> {
             f(&[
                 ("relays_per_credit", "10".into()),
                 ("placement_bonus", "1".into()),
+                ("request_days", "90".into()),
+                ("credit_months", "12".into()),
             ]),
             &[PlatformAdmin],
         ),
@@ -481,7 +653,11 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/company".into(), COMPANIES),
         ("/company/import".into(), COMPANIES),
         ("/company/import/{import}".into(), OWN_COMPANY),
+        ("/company/requests".into(), COMPANIES),
+        ("/company/requests/{request}".into(), OWN_COMPANY),
         ("/agency".into(), APPROVED_AGENCIES),
+        ("/agency/requests".into(), APPROVED_AGENCIES),
+        ("/agency/requests/{request}".into(), APPROVED_AGENCIES),
         ("/agency/claims".into(), APPROVED_AGENCIES),
         ("/agency/candidates/{id}".into(), APPROVED_AGENCIES),
         ("/members".into(), ORG_ADMINS),
@@ -500,7 +676,8 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
             .replace("{token}", "some-token")
             .replace("{code}", &w.code)
             .replace("{id}", &w.free_candidate.to_string())
-            .replace("{import}", &w.import.to_string());
+            .replace("{import}", &w.import.to_string())
+            .replace("{request}", &w.screened_request.to_string());
         for role in ALL {
             let page = w.browsers[&role].get(&path).await;
             let status = page.status.as_u16();

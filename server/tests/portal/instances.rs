@@ -194,6 +194,115 @@ async fn three_instances_on_one_database_send_every_mail_exactly_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_close_each_overdue_request_and_lapse_each_credit_exactly_once() {
+    use career_relay::{
+        credit,
+        org::{self, MemberRole, Membership},
+        request::{self, NewRequest, RequestInput},
+    };
+    let scratch = ScratchDb::new().await.unwrap();
+    migrate(&scratch.url);
+    let pool = db::connect(&scratch.url).await.unwrap();
+    let wanted = NewRequest::try_from(&RequestInput {
+        title: "営業".into(),
+        job_type: "sales".into(),
+        prefecture: "13".into(),
+        employment_type: "full_time".into(),
+        salary_min: "300".into(),
+        salary_max: "500".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    // Five companies, each with seven credits, five requests (the five oldest credits spent).
+    let companies = 5;
+    for c in 0..companies {
+        let (company, _) = org::create_company(&pool, &format!("期限{c}株式会社"))
+            .await
+            .unwrap();
+        let member = Email::parse(&format!("hr{c}@deadline.example")).unwrap();
+        let user = org::add_member(
+            &pool,
+            Membership::Company(company),
+            &member,
+            MemberRole::Admin,
+        )
+        .await
+        .unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        for i in 0..7 {
+            credit::append(&mut conn, company, "earned", 1, &format!("t:{c}:{i}"))
+                .await
+                .unwrap();
+        }
+        drop(conn);
+        for _ in 0..5 {
+            request::open(&pool, company, user, &wanted).await.unwrap();
+        }
+    }
+    // Every deadline has passed, and every credit reached its day: the two unspent ones lapse.
+    let past = career_relay::time::now() - 60;
+    sqlx::query("UPDATE referral_requests SET deadline = $1")
+        .bind(past)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE credit_ledger SET expires_at = $1 WHERE kind = 'earned'")
+        .bind(past)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Three instances start at once; each runs the jobs as it starts.
+    let (a, b, c) = tokio::join!(
+        instance(&scratch.url, &[]),
+        instance(&scratch.url, &[]),
+        instance(&scratch.url, &[])
+    );
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    wait_until(
+        "every request is closed and every lapse written",
+        || async {
+            count("SELECT COUNT(*) FROM referral_requests WHERE status = 'expired'").await == 25
+                && count("SELECT COUNT(*) FROM credit_ledger WHERE kind = 'expired'").await == 10
+        },
+    )
+    .await;
+    // Let the other instances' rounds finish, then count.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        count("SELECT COUNT(*) FROM credit_ledger WHERE kind = 'refunded'").await,
+        25
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM credit_ledger WHERE kind = 'expired'").await,
+        10
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM companies WHERE credit_balance <> 5").await,
+        0,
+        "7 earned, 5 spent, 5 refunded, 2 lapsed"
+    );
+    // Each member was told of each refund once, and of the credits earned once.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outbox WHERE to_addr = 'hr0@deadline.example' AND body_text LIKE '%無料紹介依頼「営業」は期限までに%'").await,
+        5
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM outbox WHERE to_addr = 'hr0@deadline.example' AND subject LIKE '%獲得しました%'").await,
+        1
+    );
+    pool.close().await;
+    drop((a, b, c));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sigterm_an_instance_drains_then_exits() {
     let scratch = ScratchDb::new().await.unwrap();
     let (mut process, base) =

@@ -16,6 +16,7 @@ mod import;
 mod instances;
 mod members;
 mod middleware;
+mod requests;
 mod roles;
 mod routes;
 mod session;

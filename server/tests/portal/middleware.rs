@@ -168,7 +168,12 @@ async fn a_form_posted_from_another_site_is_refused_and_changes_nothing() {
             .client
             .post(format!("{}/api/save_settings", app.base))
             .header("accept", "text/html")
-            .form(&[("relays_per_credit", "1"), ("placement_bonus", "9")]);
+            .form(&[
+                ("relays_per_credit", "1"),
+                ("placement_bonus", "9"),
+                ("request_days", "90"),
+                ("credit_months", "12"),
+            ]);
         if let Some(o) = origin {
             req = req.header("origin", o);
         }
@@ -206,7 +211,12 @@ async fn a_form_posted_from_another_site_is_refused_and_changes_nothing() {
         .post(
             "/admin",
             "/api/save_settings",
-            &[("relays_per_credit", "12"), ("placement_bonus", "2")],
+            &[
+                ("relays_per_credit", "12"),
+                ("placement_bonus", "2"),
+                ("request_days", "90"),
+                ("credit_months", "12"),
+            ],
         )
         .await;
     assert_eq!(own.location.as_deref(), Some("/admin?saved=settings"));

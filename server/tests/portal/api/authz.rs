@@ -37,6 +37,54 @@ async fn every_api_operation_refuses_every_caller_it_is_not_for() {
             json!({ "employer": "x", "position": "y", "start_date": "2027-04-01" }),
             &["agency"],
         ),
+        (
+            "POST",
+            "/api/v1/claims/{id}/notes",
+            json!({ "body": "面談を設定" }),
+            &["agency"],
+        ),
+        ("GET", "/api/v1/candidates/{id}", Value::Null, &["agency"]),
+        ("GET", "/api/v1/requests", Value::Null, &["company"]),
+        (
+            "POST",
+            "/api/v1/requests",
+            json!({ "title": "営業", "job_type": "sales", "prefecture": 13,
+                    "employment_type": "full_time", "salary_min": 300, "salary_max": 500 }),
+            &["company"],
+        ),
+        ("GET", "/api/v1/requests/{id}", Value::Null, &["company"]),
+        (
+            "POST",
+            "/api/v1/requests/{id}/cancel",
+            Value::Null,
+            &["company"],
+        ),
+        (
+            "POST",
+            "/api/v1/introductions/{id}/screening",
+            json!({ "result": "passed" }),
+            &["company"],
+        ),
+        ("GET", "/api/v1/open-requests", Value::Null, &["agency"]),
+        (
+            "GET",
+            "/api/v1/open-requests/{id}",
+            Value::Null,
+            &["agency"],
+        ),
+        (
+            "POST",
+            "/api/v1/open-requests/{id}/accept",
+            Value::Null,
+            &["agency"],
+        ),
+        (
+            "POST",
+            "/api/v1/open-requests/{id}/introductions",
+            json!({ "candidate_id": 999, "recommendation": "推薦します" }),
+            &["agency"],
+        ),
+        ("GET", "/api/v1/introductions", Value::Null, &["agency"]),
     ];
     let mut registered = career_relay_server::api::operations();
     registered.sort();

@@ -5,6 +5,7 @@ mod applicants;
 mod authz;
 mod claims;
 mod document;
+mod requests;
 
 use crate::common::TestApp;
 use career_relay::{apikey, org::Membership};

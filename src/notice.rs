@@ -1,0 +1,155 @@
+//! Notices: what a party is told by mail when something changed for them. The core decides who
+//! is told and when (inside the transaction of the change, through the outbox); the app words it,
+//! in each recipient's language.
+
+use serde::{Deserialize, Serialize};
+
+/// What happened, with what the mail may say. Never a candidate's name or contact: a mail to a
+/// company or agency names a request and an introduction by number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Notice {
+    /// To a candidate: an agency proposes them for a company's position; they answer on `/me`.
+    IntroductionAsked {
+        company: String,
+        title: String,
+        agency: String,
+    },
+    /// To a company's members: a candidate agreed; their profile is on the request's page.
+    IntroductionAgreed { request_id: i64, title: String },
+    /// To a company's members: an agency works on their request.
+    RequestAccepted {
+        request_id: i64,
+        title: String,
+        agency: String,
+    },
+    /// To the introducing agency's staff: the company's screening result (with its reason).
+    ScreeningResult {
+        request_id: i64,
+        introduction_id: i64,
+        title: String,
+        result: String,
+        reason: Option<String>,
+    },
+    /// To a candidate: where their introduction stands (never the reason).
+    IntroductionOutcome {
+        company: String,
+        title: String,
+        result: String,
+    },
+    /// To a company's members: a request closed without a hire and its credit came back.
+    RequestRefunded { request_id: i64, title: String },
+    /// To a company's members: credits lapse soon.
+    CreditsExpiring { count: i64, date: String },
+    /// To a company's members: credits earned (relays, placement bonuses) and the balance now.
+    CreditsEarned { count: i64, balance: i64 },
+    /// To an agency's staff: yesterday's new open requests that match its work (the newest 20),
+    /// as (request, company, title).
+    RequestDigest {
+        requests: Vec<(i64, String, String)>,
+    },
+}
+
+/// Words a notice for one recipient: subject and text in the language with code `language`.
+pub trait Wording: Send + Sync {
+    fn mail(&self, notice: &Notice, language: &str) -> (String, String);
+}
+
+/// A recipient: an address and the language they use the portal in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub email: String,
+    pub language: String,
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use super::*;
+    use crate::{error::Result, Email};
+    use sqlx::Row;
+
+    async fn recipients(
+        conn: &mut sqlx::AnyConnection,
+        sql: &'static str,
+        id: i64,
+    ) -> Result<Vec<Recipient>> {
+        let rows = sqlx::query(sql).bind(id).fetch_all(conn).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Recipient {
+                    email: r.try_get("email")?,
+                    language: r.try_get("language")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The members of a company.
+    pub async fn company_members(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+    ) -> Result<Vec<Recipient>> {
+        recipients(
+            conn,
+            "SELECT email, language FROM users WHERE company_id = $1 AND kind = 'company' ORDER BY id",
+            company_id,
+        )
+        .await
+    }
+
+    /// The staff of an agency.
+    pub async fn agency_members(
+        conn: &mut sqlx::AnyConnection,
+        agency_id: i64,
+    ) -> Result<Vec<Recipient>> {
+        recipients(
+            conn,
+            "SELECT email, language FROM users WHERE agency_id = $1 AND kind = 'agency' ORDER BY id",
+            agency_id,
+        )
+        .await
+    }
+
+    /// One staff member.
+    pub async fn user(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<Vec<Recipient>> {
+        recipients(
+            conn,
+            "SELECT email, language FROM users WHERE id = $1",
+            user_id,
+        )
+        .await
+    }
+
+    /// A candidate, while they are active and have an address.
+    pub async fn candidate(
+        conn: &mut sqlx::AnyConnection,
+        candidate_id: i64,
+    ) -> Result<Vec<Recipient>> {
+        recipients(
+            conn,
+            "SELECT email, language FROM candidates WHERE id = $1 AND status = 'active' AND email IS NOT NULL",
+            candidate_id,
+        )
+        .await
+    }
+
+    /// Queues the notice for every recipient, each in their language, in the caller's
+    /// transaction: the mail is sent exactly when the change it tells of is committed.
+    pub async fn send(
+        conn: &mut sqlx::AnyConnection,
+        wording: &dyn Wording,
+        to: &[Recipient],
+        notice: &Notice,
+    ) -> Result<()> {
+        for r in to {
+            let Ok(email) = Email::parse(&r.email) else {
+                continue;
+            };
+            let (subject, body) = wording.mail(notice, &r.language);
+            crate::mail::enqueue(&mut *conn, &email, &subject, &body).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::{agency_members, candidate, company_members, send, user};
