@@ -69,9 +69,11 @@ pub fn expired_key(company_id: i64, n: i64) -> String {
 /// Members are told this many days before credits lapse.
 pub const WARN_DAYS: i64 = 30;
 
-/// A refunded credit stays usable at least this long, even when the credit it replaces lapsed
-/// while the request was open.
-pub const REFUND_GRACE_DAYS: i64 = 30;
+/// The entries that add new credits, each lapsing on its own day. A refund and a released bonus
+/// undo a spending (or a hold) instead: they carry no day of their own.
+pub const LOTS: &str = "('earned', 'placement_bonus')";
+/// The entries that spend credits or give them back, summed to what is spent now.
+pub const SPENDING: &str = "('redeemed', 'refunded', 'placement_held', 'placement_released')";
 
 /// When a credit added at `at` lapses: `months` calendar months later (in Japan time; the 31st
 /// becomes the month's last day).
@@ -84,9 +86,10 @@ pub fn expiry(at: i64, months: i64) -> i64 {
         .map_or(i64::MAX, |t| t.timestamp())
 }
 
-/// How many credits have lapsed in all, when `due` credits reached their expiry, `spent` were
-/// spent (or held back) and `already` lapsed before. Credits are spent oldest first, so a spent
-/// credit is always one that would have lapsed first; a lapse is never taken back.
+/// How many credits have lapsed in all, when `due` credits reached their expiry, `spent` are
+/// spent now (or held back; refunds undo spendings) and `already` lapsed before. Credits are
+/// spent oldest first, so a spent credit is always one that would have lapsed first; a lapse is
+/// never taken back.
 pub fn lapsed(due: i64, spent: i64, already: i64) -> i64 {
     (due - spent).max(already)
 }
@@ -138,7 +141,8 @@ mod store {
     use sqlx::Row;
 
     /// Appends an entry unless one with the same reason key exists; returns whether it was new.
-    /// A credit it adds lapses after the platform's months.
+    /// New credits (`earned`, `placement_bonus`) lapse after the platform's months; an entry that
+    /// undoes a spending or a hold writes off at once what has lapsed meanwhile.
     pub async fn append(
         conn: &mut sqlx::AnyConnection,
         company_id: i64,
@@ -146,13 +150,18 @@ mod store {
         amount: i64,
         reason_key: &str,
     ) -> Result<bool> {
-        let expires_at = if amount > 0 {
+        let lot = matches!(kind, "earned" | "placement_bonus");
+        let expires_at = if lot {
             let months = crate::settings::load(&mut *conn).await?.credit_months;
             Some(expiry(now(), months))
         } else {
             None
         };
-        append_lot(conn, company_id, kind, amount, reason_key, expires_at).await
+        let new = append_lot(conn, company_id, kind, amount, reason_key, expires_at).await?;
+        if new && amount > 0 && !lot {
+            expire_company(conn, company_id, now()).await?;
+        }
+        Ok(new)
     }
 
     /// Appends an entry with the expiry it carries (a credit's, or the spent credit's).
@@ -220,11 +229,11 @@ mod store {
         at: i64,
     ) -> Result<i64> {
         let row = sqlx::query(
-            "SELECT
-                 CAST(COALESCE(SUM(CASE WHEN amount > 0 AND expires_at <= $2 THEN amount ELSE 0 END), 0) AS BIGINT) AS due,
-                 CAST(COALESCE(SUM(CASE WHEN amount < 0 AND kind <> 'expired' THEN -amount ELSE 0 END), 0) AS BIGINT) AS spent,
+            &format!("SELECT
+                 CAST(COALESCE(SUM(CASE WHEN kind IN {LOTS} AND expires_at <= $2 THEN amount ELSE 0 END), 0) AS BIGINT) AS due,
+                 CAST(COALESCE(SUM(CASE WHEN kind IN {SPENDING} THEN -amount ELSE 0 END), 0) AS BIGINT) AS spent,
                  CAST(COALESCE(SUM(CASE WHEN kind = 'expired' THEN -amount ELSE 0 END), 0) AS BIGINT) AS already
-             FROM credit_ledger WHERE company_id = $1",
+             FROM credit_ledger WHERE company_id = $1"),
         )
         .bind(company_id)
         .bind(at)
@@ -261,7 +270,7 @@ mod store {
                 .await?
                 .unwrap_or(i64::MIN);
         let companies: Vec<i64> = sqlx::query_scalar(
-            "SELECT DISTINCT company_id FROM credit_ledger WHERE amount > 0 AND expires_at > $1 AND expires_at <= $2",
+            "SELECT DISTINCT company_id FROM credit_ledger WHERE expires_at > $1 AND expires_at <= $2",
         )
         .bind(since)
         .bind(t)
@@ -296,7 +305,7 @@ mod store {
         let t = now();
         let horizon = t + days * crate::time::DAY;
         let companies: Vec<i64> = sqlx::query_scalar(
-            "SELECT DISTINCT company_id FROM credit_ledger WHERE amount > 0 AND expires_at > $1 AND expires_at <= $2",
+            "SELECT DISTINCT company_id FROM credit_ledger WHERE expires_at > $1 AND expires_at <= $2",
         )
         .bind(t)
         .bind(horizon)
@@ -304,23 +313,33 @@ mod store {
         .await?;
         let mut told = 0;
         for company_id in companies {
-            let mut tx = crate::db::begin(pool).await?;
+            // Read first: most rounds find every company told already and write nothing.
             let balance: i64 =
                 sqlx::query_scalar("SELECT credit_balance FROM companies WHERE id = $1")
                     .bind(company_id)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(pool)
                     .await?;
-            let Some(next) = next_expiring(&mut *tx, company_id, balance).await? else {
+            let Some(next) = next_expiring(pool, company_id, balance).await? else {
                 continue;
             };
             if next.at > horizon {
                 continue;
             }
             let day = crate::time::date(next.at);
+            let key = format!("credits_expiring:{company_id}:{day}");
+            let told_already: Option<String> =
+                sqlx::query_scalar("SELECT key FROM notices WHERE key = $1")
+                    .bind(&key)
+                    .fetch_optional(pool)
+                    .await?;
+            if told_already.is_some() {
+                continue;
+            }
+            let mut tx = crate::db::begin(pool).await?;
             let new = sqlx::query(
                 "INSERT INTO notices (key, created_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
             )
-            .bind(format!("credits_expiring:{company_id}:{day}"))
+            .bind(&key)
             .bind(t)
             .execute(&mut *tx)
             .await?;
@@ -339,8 +358,9 @@ mod store {
     }
 
     /// Tells each company's members of the credits it earned (relays, placement bonuses) since
-    /// the job last looked, once: the job's mark moves in the same transaction as the mail is
-    /// queued, and the transaction holds the mark's row, so instances take turns.
+    /// the job last looked (entries at least a minute old), once: the job's mark moves in the
+    /// same transaction as the mail is queued, and the transaction holds the mark's row, so
+    /// instances take turns.
     #[tracing::instrument(skip_all)]
     pub async fn announce_earned(pool: &Pool, wording: &dyn crate::notice::Wording) -> Result<u64> {
         let mut tx = crate::db::begin(pool).await?;
@@ -353,10 +373,13 @@ mod store {
         let rows = sqlx::query(
             "SELECT l.company_id, CAST(SUM(l.amount) AS BIGINT) AS earned, MAX(l.id) AS last, MAX(c.credit_balance) AS balance
              FROM credit_ledger l JOIN companies c ON c.id = l.company_id
-             WHERE l.id > $1 AND l.kind IN ('earned', 'placement_bonus')
-             GROUP BY l.company_id ORDER BY l.company_id LIMIT 1000",
+             WHERE l.id > $1 AND l.created_at <= $2 AND l.kind IN ('earned', 'placement_bonus')
+             GROUP BY l.company_id ORDER BY l.company_id",
         )
         .bind(since)
+        // Entries a minute old: ids are handed out before their transactions commit, so a newer
+        // one can be visible before an older one; a minute later both are.
+        .bind(now() - 60)
         .fetch_all(&mut *tx)
         .await?;
         let mut mark = since;
@@ -391,7 +414,7 @@ mod store {
             return Ok(None);
         }
         let rows = sqlx::query(
-            "SELECT expires_at, amount FROM credit_ledger WHERE company_id = $1 AND amount > 0
+            "SELECT expires_at, amount FROM credit_ledger WHERE company_id = $1 AND expires_at IS NOT NULL
              ORDER BY expires_at DESC, id DESC LIMIT $2",
         )
         .bind(company_id)
@@ -413,7 +436,7 @@ mod store {
 
     /// Spends one of the company's credits (the oldest) under `reason_key`; refused with
     /// `NoCredit` when none is left. Lapsed credits are written off first, so a credit past its
-    /// expiry is never spent. The caller's transaction must hold the company (`db::lock_company`).
+    /// day is never spent. The caller's transaction must hold the company (`db::lock_company`).
     pub async fn redeem(
         conn: &mut sqlx::AnyConnection,
         company_id: i64,
@@ -424,44 +447,35 @@ mod store {
             .bind(company_id)
             .fetch_one(&mut *conn)
             .await?;
-        let spent = next_expiring(&mut *conn, company_id, balance)
-            .await?
-            .ok_or(UserError::NoCredit)?;
-        if !append_lot(conn, company_id, "redeemed", -1, reason_key, Some(spent.at)).await? {
+        if balance <= 0 {
+            return Err(UserError::NoCredit.into());
+        }
+        if !append_lot(conn, company_id, "redeemed", -1, reason_key, None).await? {
             return Err(UserError::AlreadyExists.into());
         }
         Ok(())
     }
 
-    /// Gives back the credit spent under `redeemed_key`, with that credit's expiry (but usable
-    /// for at least `REFUND_GRACE_DAYS`). Once only: the refund has its own reason key.
+    /// Undoes the spending under `redeemed_key`: the credit comes back as the oldest one held,
+    /// with its own day (a credit whose day passed while the request was open lapses at once).
+    /// Once only: the refund has its own reason key.
     pub async fn refund(
         conn: &mut sqlx::AnyConnection,
         company_id: i64,
         redeemed_key: &str,
         refund_key: &str,
     ) -> Result<bool> {
-        let spent: Option<Option<i64>> = sqlx::query_scalar(
-            "SELECT expires_at FROM credit_ledger WHERE reason_key = $1 AND company_id = $2",
+        let spent: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM credit_ledger WHERE reason_key = $1 AND company_id = $2",
         )
         .bind(redeemed_key)
         .bind(company_id)
         .fetch_optional(&mut *conn)
         .await?;
-        let Some(spent) = spent else { return Ok(false) };
-        let t = now();
-        let expires_at = spent
-            .unwrap_or(i64::MAX)
-            .max(t + REFUND_GRACE_DAYS * crate::time::DAY);
-        append_lot(
-            conn,
-            company_id,
-            "refunded",
-            1,
-            refund_key,
-            Some(expires_at),
-        )
-        .await
+        if spent.is_none() {
+            return Ok(false);
+        }
+        append(conn, company_id, "refunded", 1, refund_key).await
     }
 
     /// The company's balance: the sum of its ledger.
@@ -526,7 +540,7 @@ mod tests {
         assert_eq!(lapsed(3, 1, 0), 2);
         // More spent than fell due: none lapses.
         assert_eq!(lapsed(1, 4, 0), 0);
-        // A lapse is never taken back, even when a refund later counts as spent less.
+        // A lapse is never taken back, even when a refund later makes less spent.
         assert_eq!(lapsed(2, 3, 1), 1);
     }
 

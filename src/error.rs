@@ -94,13 +94,15 @@ pub enum UserError {
     OwnApplicant,
     #[error("introduction_settled")]
     IntroductionSettled,
+    #[error("confirmation_required")]
+    ConfirmationRequired,
     #[error("internal")]
     Internal,
 }
 
 impl UserError {
     /// Every variant, so the app can prove each one has a translation.
-    pub const ALL: [UserError; 45] = [
+    pub const ALL: [UserError; 46] = [
         Self::Required,
         Self::InvalidEmail,
         Self::TooLong,
@@ -145,6 +147,7 @@ impl UserError {
         Self::DateInPast,
         Self::OwnApplicant,
         Self::IntroductionSettled,
+        Self::ConfirmationRequired,
         Self::Internal,
     ];
 

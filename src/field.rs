@@ -123,6 +123,21 @@ pub fn full_date(raw: &str) -> Result<chrono::NaiveDate, UserError> {
     chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| UserError::InvalidDate)
 }
 
+/// A cell of a CSV file as spreadsheet programs read it: quoted when it holds a comma, a quote or
+/// a line break, and a text a spreadsheet would take for a formula made plain text.
+pub fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
 /// Reads a whole number sent as a number (`12`, or `12.0`, which JSON Schema counts as an
 /// integer) or as text (`"12"`: form posts send every value as text).
 pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
@@ -154,6 +169,15 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Er
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_csv_cell_is_quoted_when_it_must_be_and_never_a_formula() {
+        assert_eq!(csv_cell("A-001"), "A-001");
+        assert_eq!(csv_cell("山田, 太郎"), "\"山田, 太郎\"");
+        assert_eq!(csv_cell("say \"hi\"\n"), "\"say \"\"hi\"\"\n\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    }
 
     #[test]
     fn whole_numbers_come_as_numbers_or_text() {

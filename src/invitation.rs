@@ -143,12 +143,12 @@ pub struct InvitationRow {
 
 /// Why a company cannot invite a person, in SQL over a row `s` with the person's `person_key`,
 /// `phone_key` (or NULL), canonical `email`, and the inviting `company_id`: `'suppressed'` (the
-/// address asked never to be contacted), `'already_relayed'` (the person is in Career Relay),
+/// address asked never to be contacted, or its owner erased their data: address or phone), `'already_relayed'` (the person is in Career Relay),
 /// `'already_invited'` (by this company), or NULL when it may. One rule for an API request, which
 /// asks it of one applicant, and an import, which asks it of every staged row at once.
 #[cfg(feature = "db")]
 pub const REFUSAL: &str = "CASE \
-    WHEN EXISTS (SELECT 1 FROM email_suppressions x WHERE x.person_key = s.person_key) THEN 'suppressed' \
+    WHEN EXISTS (SELECT 1 FROM email_suppressions x WHERE x.person_key = s.person_key OR x.person_key = s.phone_key) THEN 'suppressed' \
     WHEN EXISTS (SELECT 1 FROM relays r WHERE r.person_key = s.person_key) \
       OR EXISTS (SELECT 1 FROM relays r WHERE r.phone_key = s.phone_key) \
       OR EXISTS (SELECT 1 FROM candidates c WHERE c.email = s.email) THEN 'already_relayed' \

@@ -19,6 +19,8 @@ pub mod auth;
 pub mod candidate;
 pub mod claim;
 pub mod credit;
+pub mod erasure;
+pub mod export;
 pub mod import;
 pub mod invitation;
 pub mod limit;

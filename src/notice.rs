@@ -109,14 +109,32 @@ mod store {
         .await
     }
 
-    /// One staff member.
-    pub async fn user(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<Vec<Recipient>> {
-        recipients(
-            conn,
-            "SELECT email, language FROM users WHERE id = $1",
-            user_id,
+    /// The staff member of an agency who acted, while they are still its staff; otherwise the
+    /// agency's staff.
+    pub async fn agency_user(
+        conn: &mut sqlx::AnyConnection,
+        user_id: i64,
+        agency_id: i64,
+    ) -> Result<Vec<Recipient>> {
+        let rows = sqlx::query(
+            "SELECT email, language FROM users WHERE id = $1 AND agency_id = $2 AND kind = 'agency'",
         )
-        .await
+        .bind(user_id)
+        .bind(agency_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for r in rows {
+            found.push(Recipient {
+                email: r.try_get("email")?,
+                language: r.try_get("language")?,
+            });
+        }
+        if found.is_empty() {
+            agency_members(conn, agency_id).await
+        } else {
+            Ok(found)
+        }
     }
 
     /// A candidate, while they are active and have an address.
@@ -152,4 +170,4 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{agency_members, candidate, company_members, send, user};
+pub use store::{agency_members, agency_user, candidate, company_members, send};

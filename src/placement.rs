@@ -167,18 +167,19 @@ mod store {
     #[tracing::instrument(skip(pool, p))]
     pub async fn report(pool: &Pool, agency_id: i64, claim_id: i64, p: &Placement) -> Result<i64> {
         let mut tx = db::begin(pool).await?;
-        let id = report_in(&mut tx, agency_id, claim_id, p).await?;
+        let id = report_in(&mut tx, agency_id, claim_id, p, true).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// `report`, inside the caller's transaction (a free referral's hire reports its placement
-    /// with the request it fulfils).
+    /// with the request it fulfils); `bonus` says whether the relaying company earns its bonus.
     pub async fn report_in(
         tx: &mut sqlx::AnyConnection,
         agency_id: i64,
         claim_id: i64,
         p: &Placement,
+        bonus: bool,
     ) -> Result<i64> {
         let t = now();
         let closed = sqlx::query(
@@ -229,7 +230,7 @@ mod store {
         // Hired: out of the pool for good (unless an admin withdraws the placement).
         crate::qualify::refresh(&mut *tx, candidate_id).await?;
         let s = settings::load(&mut *tx).await?;
-        if s.placement_bonus > 0 {
+        if bonus && s.placement_bonus > 0 {
             credit::append(
                 &mut *tx,
                 company_id,

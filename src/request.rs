@@ -50,6 +50,8 @@ crate::code_enum! {
         Hired = "hired",
         /// 見送り.
         Rejected = "rejected",
+        /// The candidate erased their data while it was open.
+        Withdrawn = "withdrawn",
     }
 }
 
@@ -87,7 +89,7 @@ impl IntroductionStatus {
 
     /// Whether the company sees the candidate's profile.
     pub fn shared(self) -> bool {
-        !matches!(self, Self::Asked | Self::Declined)
+        !matches!(self, Self::Asked | Self::Declined | Self::Withdrawn)
     }
 }
 
@@ -535,6 +537,7 @@ mod store {
     pub async fn cancel(pool: &Pool, company_id: i64, request_id: i64) -> Result<()> {
         let mut tx = db::begin(pool).await?;
         db::lock_company(&mut tx, company_id).await?;
+        hold(&mut tx, request_id).await?;
         let row = sqlx::query(
             "SELECT status, (SELECT COUNT(*) FROM introductions i WHERE i.request_id = r.id) AS n
              FROM referral_requests r WHERE r.id = $1 AND r.company_id = $2",
@@ -808,16 +811,26 @@ mod store {
         conn: &mut sqlx::AnyConnection,
         request_id: i64,
     ) -> Result<(i64, String)> {
-        let row =
-            sqlx::query("SELECT company_id, title, status FROM referral_requests WHERE id = $1")
-                .bind(request_id)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or(UserError::NotFound)?;
+        let row = hold(conn, request_id).await?.ok_or(UserError::NotFound)?;
         if row.try_get::<String, _>("status")? != RequestStatus::Open.code() {
             return Err(UserError::RequestClosed.into());
         }
         Ok((row.try_get("company_id")?, row.try_get("title")?))
+    }
+
+    /// Holds a request's row until the transaction ends, and reads it: whoever introduces,
+    /// answers, screens or closes waits for whoever else is changing the same request (on
+    /// PostgreSQL a row lock; SQLite's writer already holds the database).
+    async fn hold(
+        conn: &mut sqlx::AnyConnection,
+        request_id: i64,
+    ) -> Result<Option<sqlx::any::AnyRow>> {
+        Ok(sqlx::query(
+            "UPDATE referral_requests SET updated_at = updated_at WHERE id = $1 RETURNING company_id, title, status",
+        )
+        .bind(request_id)
+        .fetch_optional(&mut *conn)
+        .await?)
     }
 
     /// Introduces a candidate the agency holds (an open claim) to an open request, which the
@@ -909,10 +922,21 @@ mod store {
     ) -> Result<()> {
         let mut tx = db::begin(pool).await?;
         let t = now();
+        let request_id: i64 = sqlx::query_scalar(
+            "SELECT request_id FROM introductions WHERE id = $1 AND candidate_id = $2",
+        )
+        .bind(introduction_id)
+        .bind(candidate_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(UserError::NotFound)?;
+        hold(&mut tx, request_id).await?;
         let row = sqlx::query(
             "SELECT i.status, i.request_id, i.company_id, i.agency_id, i.claim_id, r.status AS request_status, r.title,
-                 CAST(CASE WHEN k.ended_at IS NULL AND k.expires_at > $3 THEN 1 ELSE 0 END AS BIGINT) AS held
+                 CAST(CASE WHEN k.ended_at IS NULL AND k.expires_at > $3 THEN 1 ELSE 0 END AS BIGINT) AS held,
+                 CAST(CASE WHEN c.company_id = i.company_id AND c.recontact_consent = 0 THEN 1 ELSE 0 END AS BIGINT) AS own
              FROM introductions i JOIN referral_requests r ON r.id = i.request_id JOIN claims k ON k.id = i.claim_id
+             JOIN candidates c ON c.id = i.candidate_id
              WHERE i.id = $1 AND i.candidate_id = $2",
         )
         .bind(introduction_id)
@@ -931,12 +955,16 @@ mod store {
         if agree && row.try_get::<i64, _>("held")? == 0 {
             return Err(UserError::ClaimNotActive.into());
         }
+        // The company's own rejected applicant withdrew their consent to be contacted by it.
+        if agree && row.try_get::<i64, _>("own")? == 1 {
+            return Err(UserError::OwnApplicant.into());
+        }
         let status = if agree {
             IntroductionStatus::Agreed
         } else {
             IntroductionStatus::Declined
         };
-        sqlx::query(
+        let answered = sqlx::query(
             "UPDATE introductions SET status = $1, answered_at = $2, updated_at = $2 WHERE id = $3 AND status = 'asked'",
         )
         .bind(status.code())
@@ -944,6 +972,9 @@ mod store {
         .bind(introduction_id)
         .execute(&mut *tx)
         .await?;
+        if answered.rows_affected() != 1 {
+            return Err(UserError::IntroductionSettled.into());
+        }
         if agree {
             let company_id: i64 = row.try_get("company_id")?;
             let consent_version: String = sqlx::query_scalar(
@@ -991,7 +1022,25 @@ mod store {
         reason: Option<RejectReason>,
     ) -> Result<()> {
         let mut tx = db::begin(pool).await?;
-        db::lock_company(&mut tx, company_id).await?;
+        let found = sqlx::query(
+            "SELECT i.request_id, k.company_id AS relaying FROM introductions i JOIN claims k ON k.id = i.claim_id
+             WHERE i.id = $1 AND i.company_id = $2",
+        )
+        .bind(introduction_id)
+        .bind(company_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(UserError::NotFound)?;
+        let relaying: i64 = found.try_get("relaying")?;
+        // A hire credits the relaying company: both companies are locked, in the order of their
+        // ids, so that two screenings of each other's candidates never wait on each other.
+        for id in [company_id.min(relaying), company_id.max(relaying)] {
+            db::lock_company(&mut tx, id).await?;
+            if relaying == company_id {
+                break;
+            }
+        }
+        hold(&mut tx, found.try_get("request_id")?).await?;
         let t = now();
         let row = sqlx::query(
             "SELECT i.status, i.request_id, i.agency_id, i.claim_id, i.candidate_id, i.user_id,
@@ -1057,7 +1106,11 @@ mod store {
             };
             // The claim may have ended meanwhile (released, run out): the request is fulfilled
             // all the same, and the placement is recorded only on a live claim.
-            match crate::placement::report_in(&mut tx, agency_id, claim_id, &placement).await {
+            // The company's own applicant, hired through its own request, earns it no bonus: a
+            // credit must not buy itself back.
+            let bonus = relaying != company_id;
+            match crate::placement::report_in(&mut tx, agency_id, claim_id, &placement, bonus).await
+            {
                 Ok(_) => {}
                 Err(crate::Error::User(UserError::ClaimNotActive | UserError::AlreadyPlaced)) => {}
                 Err(e) => return Err(e),
@@ -1070,7 +1123,7 @@ mod store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let to = notice::user(&mut tx, row.try_get("user_id")?).await?;
+        let to = notice::agency_user(&mut tx, row.try_get("user_id")?, agency_id).await?;
         let for_agency = Notice::ScreeningResult {
             request_id,
             introduction_id,

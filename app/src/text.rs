@@ -62,6 +62,7 @@ pub fn user_error_in(locale: Locale, e: UserError) -> String {
         UserError::DateInPast => td_string!(locale, errors.date_in_past),
         UserError::OwnApplicant => td_string!(locale, errors.own_applicant),
         UserError::IntroductionSettled => td_string!(locale, errors.introduction_settled),
+        UserError::ConfirmationRequired => td_string!(locale, errors.confirmation_required),
         UserError::Internal => td_string!(locale, errors.internal),
     }
     .to_string()
@@ -200,6 +201,7 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
         "placement_withdrawn" => td_string!(i18n, audit.placement_withdrawn),
         "profile_viewed" => td_string!(i18n, audit.profile_viewed),
         "introduction_viewed" => td_string!(i18n, audit.introduction_viewed),
+        "candidate_erased" => td_string!(i18n, audit.candidate_erased),
         "member_invited" => td_string!(i18n, audit.member_invited),
         "member_role_changed" => td_string!(i18n, audit.member_role_changed),
         "member_removed" => td_string!(i18n, audit.member_removed),
@@ -260,6 +262,8 @@ pub fn saved(i18n: I18n, what: &str) -> Option<String> {
             "accepted" => td_string!(i18n, notices.accepted),
             "introduced" => td_string!(i18n, notices.introduced),
             "answered" => td_string!(i18n, notices.answered),
+            "erased" => td_string!(i18n, notices.erased),
+            "erased_by_admin" => td_string!(i18n, notices.erased_by_admin),
             _ => return None,
         }
         .to_string(),
@@ -288,6 +292,7 @@ pub fn introduction_status(i18n: I18n, s: IntroductionStatus) -> String {
         IntroductionStatus::Offer => td_string!(i18n, intro_status.offer),
         IntroductionStatus::Hired => td_string!(i18n, intro_status.hired),
         IntroductionStatus::Rejected => td_string!(i18n, intro_status.rejected),
+        IntroductionStatus::Withdrawn => td_string!(i18n, intro_status.withdrawn),
     }
     .to_string()
 }

@@ -50,7 +50,8 @@ CREATE TABLE introductions (
     candidate_id INTEGER REFERENCES candidates (id) ON DELETE SET NULL,
     user_id INTEGER NOT NULL REFERENCES users (id),
     recommendation TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'asked' CHECK (status IN ('asked', 'declined', 'agreed', 'passed', 'interview', 'offer', 'hired', 'rejected')),
+    -- withdrawn: the candidate erased their data while it was open.
+    status TEXT NOT NULL DEFAULT 'asked' CHECK (status IN ('asked', 'declined', 'agreed', 'passed', 'interview', 'offer', 'hired', 'rejected', 'withdrawn')),
     -- Why the company declined (見送り), from a fixed list: told to the agency, not the candidate.
     reason TEXT,
     answered_at INTEGER,
@@ -67,12 +68,12 @@ CREATE INDEX introductions_candidate ON introductions (candidate_id, id);
 ALTER TABLE provision_records ADD COLUMN company_id INTEGER REFERENCES companies (id);
 ALTER TABLE provision_records ADD COLUMN introduction_id INTEGER REFERENCES introductions (id);
 
--- Credits lapse: each credit the ledger adds carries its expiry, and a redemption the expiry of
--- the credit it spent (a refund gives that credit back). Credits from before: 12 months after.
+-- Credits lapse: each entry that adds new credits (earned, placement bonus) carries the day it
+-- lapses; spendings, refunds and holds carry none. Credits from before: 12 months after.
 ALTER TABLE credit_ledger ADD COLUMN expires_at INTEGER;
-UPDATE credit_ledger SET expires_at = created_at + 365 * 86400 WHERE amount > 0;
+UPDATE credit_ledger SET expires_at = created_at + 365 * 86400 WHERE kind IN ('earned', 'placement_bonus');
 CREATE INDEX credit_ledger_company_expiry ON credit_ledger (company_id, expires_at, amount);
-CREATE INDEX credit_ledger_expiry ON credit_ledger (expires_at) WHERE amount > 0;
+CREATE INDEX credit_ledger_expiry ON credit_ledger (expires_at) WHERE expires_at IS NOT NULL;
 
 -- Mails sent once per event (credits about to lapse): the key decides, whichever instance writes.
 CREATE TABLE notices (

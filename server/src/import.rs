@@ -109,7 +109,7 @@ async fn report_csv(
             out.push_str(&format!(
                 "{},{},{},{}\n",
                 r.line,
-                csv_cell(r.identifier.as_deref().unwrap_or("")),
+                career_relay::field::csv_cell(r.identifier.as_deref().unwrap_or("")),
                 r.result,
                 r.field.as_deref().unwrap_or("")
             ));
@@ -128,21 +128,6 @@ async fn report_csv(
         out,
     )
         .into_response())
-}
-
-/// A cell of a CSV file as spreadsheet programs read it: quoted when it holds a comma, a quote or
-/// a line break, and a text a spreadsheet would take for a formula made plain text.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
 
 /// Runs every queued import, one after the other (each in its own transaction).
@@ -186,19 +171,5 @@ pub async fn run_queued(state: &AppState) {
         if let Ok(mut m) = state.import_progress.lock() {
             m.remove(&id);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn a_report_cell_is_quoted_when_it_must_be_and_never_a_formula() {
-        assert_eq!(csv_cell("A-001"), "A-001");
-        assert_eq!(csv_cell("山田, 太郎"), "\"山田, 太郎\"");
-        assert_eq!(csv_cell("say \"hi\"\n"), "\"say \"\"hi\"\"\n\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
     }
 }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod jobs;
 pub mod mailer;

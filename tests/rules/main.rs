@@ -10,6 +10,7 @@ mod auth;
 mod candidate;
 mod claim;
 mod credit;
+mod erasure;
 mod invitation;
 mod mail;
 mod placement;

@@ -216,3 +216,38 @@ pub async fn bind_sso(#[server(flatten)] form: BindSsoForm) -> Result<(), AppErr
     )
     .await
 }
+
+/// An admin's erasure of a candidate, at the candidate's request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminEraseForm {
+    #[serde(deserialize_with = "career_relay::field::whole_number")]
+    pub candidate_id: i64,
+    #[serde(default)]
+    pub confirm: Option<String>,
+}
+
+impl TryFrom<&AdminEraseForm> for career_relay::erasure::Confirmed {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &AdminEraseForm) -> Result<Self, Self::Error> {
+        Self::check(&f.confirm)
+    }
+}
+
+/// Erases a candidate's data on their request (audited with the admin's id).
+#[server(endpoint = "erase_candidate")]
+pub async fn erase_candidate(#[server(flatten)] form: AdminEraseForm) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    submit(
+        "erase_candidate",
+        form,
+        to("/admin?saved=erased_by_admin"),
+        |admin: crate::guard::Admin, state, form| async move {
+            career_relay::erasure::Confirmed::try_from(&form)?;
+            let actor = format!("user:{}", admin.user.id);
+            career_relay::erasure::erase(&state.pool, form.candidate_id, &actor).await?;
+            Ok(())
+        },
+    )
+    .await
+}

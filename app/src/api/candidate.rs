@@ -253,3 +253,45 @@ pub async fn answer_introduction(
     )
     .await
 }
+
+/// The candidate's provision records, for the printable disclosure page.
+#[server(endpoint = "my_provisions")]
+pub async fn get_my_provisions() -> Result<Vec<ProvisionView>, AppError> {
+    use crate::guard::{Candidate, Guard};
+    let (me, state) = Candidate::require().await?;
+    Ok(career_relay::provision::for_candidate(&state.pool, me.id).await?)
+}
+
+/// "Delete my data", confirmed by a checkbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    pub confirm: Option<String>,
+}
+
+impl TryFrom<&EraseForm> for career_relay::erasure::Confirmed {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &EraseForm) -> Result<Self, Self::Error> {
+        Self::check(&f.confirm)
+    }
+}
+
+/// Erases the signed-in candidate's data at once and ends their sessions.
+#[server(endpoint = "erase_me")]
+pub async fn erase_me(#[server(flatten)] form: EraseForm) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    let session = crate::guard::session();
+    submit(
+        "erase",
+        form,
+        to("/?saved=erased"),
+        |me: crate::guard::Candidate, state, form| async move {
+            career_relay::erasure::Confirmed::try_from(&form)?;
+            career_relay::erasure::erase(&state.pool, me.id, &format!("candidate:{}", me.id))
+                .await?;
+            crate::guard::sign_out(session).await
+        },
+    )
+    .await
+}

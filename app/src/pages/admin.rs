@@ -124,6 +124,7 @@ fn AdminView(page: Page) -> impl IntoView {
                 <button type="submit">{td!(i18n, admin.save)}</button>
             </form>
         </section>
+        <EraseCandidate />
         <SsoBindings bindings=page.sso providers=page.providers />
         <AuditLog entries=page.audit />
     }
@@ -217,6 +218,30 @@ fn AuditLog(entries: Vec<audit::AuditEntry>) -> impl IntoView {
                 </tbody>
             </table>
             {older.map(|href| view! { <p><a href=href class="button secondary">{td!(i18n, admin.older)}</a></p> })}
+        </section>
+    }
+}
+
+/// Erasing a candidate's data at their request (they asked by mail or phone, say).
+#[component]
+fn EraseCandidate() -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    let f = FormState::of("erase_candidate");
+    view! {
+        <section class="panel">
+            <h2>{td!(i18n, admin.erase_title)}</h2>
+            <form method="post" action=crate::api::admin::EraseCandidate::PATH>
+                <FormError state=f.clone() />
+                <label for="erase-candidate-id">{td!(i18n, admin.erase_id)}</label>
+                <input id="erase-candidate-id" name="candidate_id" inputmode="numeric" value=f.value("candidate_id", "") />
+                <FieldError state=f.clone() field="candidate_id" />
+                <label>
+                    <input type="checkbox" name="confirm" value="on" />
+                    " " {td!(i18n, admin.erase_confirm)}
+                </label>
+                <FieldError state=f.clone() field="confirm" />
+                <button type="submit" class="danger">{td!(i18n, admin.erase_button)}</button>
+            </form>
         </section>
     }
 }

@@ -1,12 +1,13 @@
 //! The start page: what Career Relay is, for each audience.
 
-use crate::i18n::*;
+use crate::{components::SavedNotice, i18n::*};
 use leptos::prelude::*;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = crate::components::use_locale();
     view! {
+        <SavedNotice />
         <section class="hero">
             <h1>{td!(i18n, home.title)}</h1>
             <p class="lead">{td!(i18n, home.lead)}</p>

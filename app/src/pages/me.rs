@@ -2,7 +2,8 @@
 
 use crate::{
     api::candidate::{
-        get_my_page, AnswerIntroduction, AnswerPlacement, MyPage, SaveProfile, SetConsent,
+        get_my_page, get_my_provisions, AnswerIntroduction, AnswerPlacement, EraseMe, MyPage,
+        SaveProfile, SetConsent,
     },
     components::{
         job_type_options, prefecture_options, FieldError, FormError, FormState, Loaded, SavedNotice,
@@ -140,6 +141,74 @@ fn MyView(page: MyPage) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <YourData />
+    }
+}
+
+/// The candidate's rights over their data: the downloads, the printable disclosure, erasure.
+#[component]
+fn YourData() -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    let erase = FormState::of("erase");
+    view! {
+        <section class="panel" data-testid="your-data">
+            <h2>{td!(i18n, me.rights_title)}</h2>
+            <ul>
+                <li><a href="/me/export.json" rel="external" download data-testid="export-json">{td!(i18n, me.export_json)}</a></li>
+                <li><a href="/me/provisions.csv" rel="external" download data-testid="export-csv">{td!(i18n, me.export_csv)}</a></li>
+                <li><a href="/me/provisions" data-testid="print-provisions">{td!(i18n, me.print_provisions)}</a></li>
+            </ul>
+            <details open=erase.0.is_some()>
+                <summary>{td!(i18n, me.erase_title)}</summary>
+                <form method="post" action=EraseMe::PATH>
+                    <FormError state=erase.clone() />
+                    <p>{td!(i18n, me.erase_explain)}</p>
+                    <label>
+                        <input type="checkbox" name="confirm" value="on" data-testid="erase-confirm" />
+                        " " {td!(i18n, me.erase_confirm)}
+                    </label>
+                    <FieldError state=erase.clone() field="confirm" />
+                    <button type="submit" class="danger" data-testid="erase">{td!(i18n, me.erase_button)}</button>
+                </form>
+            </details>
+        </section>
+    }
+}
+
+/// `/me/provisions`: the provision records as a page to print (第三者提供記録の開示).
+#[component]
+pub fn MyProvisions() -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    let records = ArcResource::new(|| (), |_| get_my_provisions());
+    view! {
+        <h1>{td!(i18n, provisions_page.title)}</h1>
+        <p>{td!(i18n, provisions_page.explain)}</p>
+        <p class="hint">{td!(i18n, provisions_page.print)}</p>
+        <Loaded resource=records view={move |list: Vec<career_relay::provision::ProvisionView>| view! {
+            <table data-testid="provision-records">
+                <thead><tr>
+                    <th>{td!(i18n, me.provided_at)}</th>
+                    <th>{td!(i18n, me.recipient)}</th>
+                    <th>{td!(i18n, me.items)}</th>
+                    <th>{td!(i18n, me.consent_version)}</th>
+                </tr></thead>
+                <tbody>
+                    {list.into_iter().map(|r| {
+                        let items = r.data_items.split(',').map(|i| text::data_item(i18n, i)).collect::<Vec<_>>().join(", ");
+                        view! { <tr class="provision">
+                            <td>{date_time(r.provided_at)}</td>
+                            <td>{match r.company_name {
+                                Some(company) => td_string!(i18n, me.recipient_company, company = company, agency = r.agency_name).to_string(),
+                                None => r.agency_name,
+                            }}</td>
+                            <td>{items}</td>
+                            <td>{r.consent_version}</td>
+                        </tr> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }} />
+        <p><a href="/me">{td!(i18n, provisions_page.back)}</a></p>
     }
 }
 

@@ -66,7 +66,9 @@ const REFUSALS: [&str; 5] = [
 ];
 
 /// Functions whose first successful call ends what the next would act on.
-const CONSUMING: [&str; 6] = [
+const CONSUMING: [&str; 8] = [
+    "erase_me",
+    "erase_candidate",
     "release_claim",
     "report_placement",
     "start_import",
@@ -357,6 +359,8 @@ fn table(w: &World) -> Vec<Line> {
             ]),
             &[Candidate],
         ),
+        ("my_provisions", vec![], CANDIDATES),
+        ("erase_me", f(&[("confirm", "on".into())]), CANDIDATES),
         // The company's own link and status.
         ("company_page", vec![], COMPANIES),
         ("reissue_link", vec![], COMPANIES),
@@ -559,6 +563,14 @@ fn table(w: &World) -> Vec<Line> {
             &[PlatformAdmin],
         ),
         (
+            "erase_candidate",
+            f(&[
+                ("candidate_id", w.free_candidate.to_string()),
+                ("confirm", "on".into()),
+            ]),
+            &[PlatformAdmin],
+        ),
+        (
             "decide_placement",
             f(&[
                 ("placement_id", w.disputed.to_string()),
@@ -650,6 +662,7 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/r/{code}".into(), public),
         ("/dev/mailbox".into(), public),
         ("/me".into(), CANDIDATES),
+        ("/me/provisions".into(), CANDIDATES),
         ("/company".into(), COMPANIES),
         ("/company/import".into(), COMPANIES),
         ("/company/import/{import}".into(), OWN_COMPANY),

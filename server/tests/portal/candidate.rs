@@ -203,3 +203,60 @@ async fn withdrawing_consent_takes_effect_at_once() {
         .body
         .contains("同意を撤回しています"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_erases_their_data_from_their_page_and_is_never_invited_again() {
+    let app = TestApp::spawn().await;
+    let company = app.company("削除株式会社", "hr@erase.example").await;
+    app.agency("削除紹介", "staff@erase-agency.example", true)
+        .await;
+    let code = app.relay_code(company).await;
+    let candidate = app.qualified_candidate(&code, "erase@example.jp").await;
+    let id = app.count("SELECT id FROM candidates").await.to_string();
+    let staff = app.signed_in("staff@erase-agency.example").await;
+    staff
+        .post("/agency", "/api/claim_candidate", &[("candidate_id", &id)])
+        .await;
+
+    // Without the confirmation nothing happens, and the page says why.
+    let unconfirmed = candidate.post("/me", "/api/erase_me", &[]).await;
+    assert_eq!(unconfirmed.location.as_deref(), Some("/me"));
+    assert!(candidate
+        .get("/me")
+        .await
+        .body
+        .contains("確認のチェックを入れてください"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM candidates WHERE erased_at IS NULL")
+            .await,
+        1
+    );
+
+    let erased = candidate
+        .post("/me", "/api/erase_me", &[("confirm", "on")])
+        .await;
+    assert_eq!(erased.location.as_deref(), Some("/?saved=erased"));
+    // Signed out, and the agency that held the claim sees nothing.
+    assert_eq!(candidate.get("/me").await.status.as_u16(), 302);
+    let detail = staff.get(&format!("/agency/candidates/{id}")).await;
+    assert_eq!(detail.status.as_u16(), 404);
+    assert!(!staff.get("/agency/claims").await.body.contains("山田"));
+    // The company's ATS sends the address again: suppressed, not invited.
+    let (_, key) = career_relay::apikey::create(
+        &app.pool,
+        career_relay::org::Membership::Company(company),
+        None,
+        "ATS",
+    )
+    .await
+    .unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/applicants", app.base))
+        .bearer_auth(key)
+        .json(&serde_json::json!({ "name": "山田 太郎", "email": "erase@example.jp" }))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["results"][0]["result"], "suppressed", "{body}");
+}

@@ -239,15 +239,21 @@ async fn three_instances_close_each_overdue_request_and_lapse_each_credit_exactl
             request::open(&pool, company, user, &wanted).await.unwrap();
         }
     }
-    // Every deadline has passed, and every credit reached its day: the two unspent ones lapse.
+    // Every deadline has passed (the five spent credits come back), and two credits reached
+    // their day: those two lapse, whichever job gets there first.
     let past = career_relay::time::now() - 60;
     sqlx::query("UPDATE referral_requests SET deadline = $1")
         .bind(past)
         .execute(&pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE credit_ledger SET expires_at = $1 WHERE kind = 'earned'")
+    sqlx::query("UPDATE credit_ledger SET expires_at = $1 WHERE reason_key LIKE 't:%:5' OR reason_key LIKE 't:%:6'")
         .bind(past)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // The credits were earned a while ago (notices wait until an entry is a minute old).
+    sqlx::query("UPDATE credit_ledger SET created_at = created_at - 120")
         .execute(&pool)
         .await
         .unwrap();

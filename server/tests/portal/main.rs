@@ -12,6 +12,7 @@ mod api;
 mod authz;
 mod candidate;
 mod company;
+mod export;
 mod import;
 mod instances;
 mod members;

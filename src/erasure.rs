@@ -1,0 +1,123 @@
+//! Erasure: a candidate's personal data deleted at their request (or an admin's, on their
+//! behalf). The candidate's row stays, emptied, so that counts, the ledger and the provision
+//! records the law requires the portal to keep (3 years) still add up; keyed hashes of the address
+//! and phone number go on the suppression list, so the person is never invited or imported again.
+
+use crate::{FieldError, UserError};
+
+/// An erasure someone confirmed (the form's checkbox `confirm` ticked): it cannot be undone, so
+/// it is asked once more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Confirmed;
+
+impl Confirmed {
+    /// The form's checkbox, ticked; otherwise the error next to it.
+    pub fn check(confirm: &Option<String>) -> Result<Self, Vec<FieldError>> {
+        if crate::consent::checkbox(confirm) {
+            Ok(Confirmed)
+        } else {
+            Err(vec![FieldError::new(
+                "confirm",
+                UserError::ConfirmationRequired,
+            )])
+        }
+    }
+}
+
+#[cfg(feature = "db")]
+mod store {
+    use crate::{db, db::Pool, error::Result, person, time::now, UserError};
+    use sqlx::Row;
+
+    /// Erases a candidate at once, in one transaction: profile, address, phone and free text are
+    /// removed; consents are withdrawn; an open claim ends (the agency loses access); open
+    /// introductions are withdrawn; sign-in links are deleted and every session ends; queued and
+    /// kept mail to the address is deleted; the address and phone go on the suppression list as
+    /// keyed hashes. `actor` (`candidate:{id}` or `user:{id}`) is recorded in the audit log with
+    /// the candidate's id only. Erasing twice changes nothing more; returns whether this call
+    /// erased.
+    #[tracing::instrument(skip(pool))]
+    pub async fn erase(pool: &Pool, candidate_id: i64, actor: &str) -> Result<bool> {
+        let mut tx = db::begin(pool).await?;
+        let t = now();
+        let row = sqlx::query("SELECT email, phone, erased_at FROM candidates WHERE id = $1")
+            .bind(candidate_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(UserError::NotFound)?;
+        if row.try_get::<Option<i64>, _>("erased_at")?.is_some() {
+            return Ok(false);
+        }
+        let email: Option<String> = row.try_get("email")?;
+        let phone: Option<String> = row.try_get("phone")?;
+        let pepper = person::pepper(&mut tx).await?;
+        let mut keys = Vec::new();
+        if let Some(e) = email.as_deref().and_then(|e| crate::Email::parse(e).ok()) {
+            keys.push(person::email_key(&pepper, &e));
+        }
+        if let Some(k) = phone.as_deref().and_then(|p| person::phone_key(&pepper, p)) {
+            keys.push(k);
+        }
+        for key in keys {
+            sqlx::query(
+                "INSERT INTO email_suppressions (person_key, reason, created_at) VALUES ($1, 'erased', $2)
+                 ON CONFLICT (person_key) DO NOTHING",
+            )
+            .bind(key)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE candidates SET email = NULL, name = NULL, name_kana = NULL, phone = NULL, prefecture = NULL,
+                 job_types = '', skills = '', years_experience = NULL, desired_salary = NULL, languages = '',
+                 summary = '', search_text = '', status = 'withdrawn', handoff_consent = 0, recontact_consent = 0,
+                 in_pool = 0, session_epoch = session_epoch + 1, erased_at = $1, updated_at = $1
+             WHERE id = $2",
+        )
+        .bind(t)
+        .bind(candidate_id)
+        .execute(&mut *tx)
+        .await?;
+        for sql in [
+            "DELETE FROM candidate_job_types WHERE candidate_id = $1",
+            "DELETE FROM candidate_skills WHERE candidate_id = $1",
+            "DELETE FROM candidate_grams WHERE candidate_id = $1",
+            "DELETE FROM sign_in_tokens WHERE candidate_id = $1",
+            // What agencies wrote about the candidate is free text about them too.
+            "DELETE FROM claim_notes WHERE claim_id IN (SELECT id FROM claims WHERE candidate_id = $1)",
+            "UPDATE introductions SET recommendation = '' WHERE candidate_id = $1",
+        ] {
+            sqlx::query(sql).bind(candidate_id).execute(&mut *tx).await?;
+        }
+        for sql in [
+            "UPDATE consents SET withdrawn_at = $1, updated_at = $1 WHERE candidate_id = $2 AND withdrawn_at IS NULL",
+            "UPDATE claims SET ended_at = $1, end_reason = 'withdrawn', updated_at = $1 WHERE candidate_id = $2 AND ended_at IS NULL",
+            "UPDATE introductions SET status = 'withdrawn', updated_at = $1 WHERE candidate_id = $2 AND status IN ('asked', 'agreed', 'passed', 'interview', 'offer')",
+        ] {
+            sqlx::query(sql)
+                .bind(t)
+                .bind(candidate_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(email) = &email {
+            sqlx::query("DELETE FROM outbox WHERE to_addr = $1")
+                .bind(email)
+                .execute(&mut *tx)
+                .await?;
+        }
+        crate::audit::record(
+            &mut *tx,
+            actor,
+            "candidate_erased",
+            &format!("candidate:{candidate_id}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+#[cfg(feature = "db")]
+pub use store::erase;
