@@ -216,6 +216,37 @@ mod store {
             .collect())
     }
 
+    /// Tells each candidate an agency claimed since the job last looked (claims at least a minute
+    /// old, so that every earlier one has committed) who holds their data and since when, and
+    /// how to object; returns how many were told. Instances take turns on the job's mark.
+    #[tracing::instrument(skip_all)]
+    pub async fn announce(pool: &Pool, wording: &dyn crate::notice::Wording) -> Result<u64> {
+        use crate::notice::{self, Notice};
+        let mut tx = db::begin(pool).await?;
+        let since = notice::take_mark(&mut tx, "claim_notice").await?;
+        let rows = sqlx::query(
+            "SELECT k.id, k.candidate_id, a.name AS agency, k.claimed_at FROM claims k JOIN agencies a ON a.id = k.agency_id
+             WHERE k.id > $1 AND k.created_at <= $2 ORDER BY k.id LIMIT 500",
+        )
+        .bind(since)
+        .bind(now() - 60)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut mark = since;
+        for r in &rows {
+            let to = notice::candidate(&mut tx, r.try_get("candidate_id")?).await?;
+            let n = Notice::DataClaimed {
+                agency: r.try_get("agency")?,
+                since: crate::time::date(r.try_get("claimed_at")?),
+            };
+            notice::send(&mut tx, wording, &to, &n).await?;
+            mark = r.try_get("id")?;
+        }
+        notice::set_mark(&mut tx, "claim_notice", mark).await?;
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
     /// Closes every claim that ran out; returns how many. Safe to run on every instance at once.
     pub async fn expire_due(pool: &Pool) -> Result<u64> {
         let r = sqlx::query("UPDATE claims SET ended_at = $1, end_reason = 'expired', updated_at = $1 WHERE ended_at IS NULL AND expires_at <= $1")
@@ -227,7 +258,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{add_note, claim, expire_due, for_agency, release};
+pub use store::{add_note, announce, claim, expire_due, for_agency, release};
 
 #[cfg(test)]
 mod tests {

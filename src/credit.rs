@@ -364,12 +364,7 @@ mod store {
     #[tracing::instrument(skip_all)]
     pub async fn announce_earned(pool: &Pool, wording: &dyn crate::notice::Wording) -> Result<u64> {
         let mut tx = crate::db::begin(pool).await?;
-        let since: Option<i64> = sqlx::query_scalar(
-            "UPDATE job_marks SET value = value WHERE name = 'credit_earned' RETURNING value",
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        let since = since.unwrap_or(0);
+        let since = crate::notice::take_mark(&mut tx, "credit_earned").await?;
         let rows = sqlx::query(
             "SELECT l.company_id, CAST(SUM(l.amount) AS BIGINT) AS earned, MAX(l.id) AS last, MAX(c.credit_balance) AS balance
              FROM credit_ledger l JOIN companies c ON c.id = l.company_id
@@ -393,13 +388,7 @@ mod store {
             crate::notice::send(&mut tx, wording, &to, &notice).await?;
             mark = mark.max(r.try_get("last")?);
         }
-        sqlx::query(
-            "INSERT INTO job_marks (name, value) VALUES ('credit_earned', $1)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        )
-        .bind(mark)
-        .execute(&mut *tx)
-        .await?;
+        crate::notice::set_mark(&mut tx, "credit_earned", mark).await?;
         tx.commit().await?;
         Ok(rows.len() as u64)
     }

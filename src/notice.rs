@@ -42,6 +42,15 @@ pub enum Notice {
     CreditsExpiring { count: i64, date: String },
     /// To a company's members: credits earned (relays, placement bonuses) and the balance now.
     CreditsEarned { count: i64, balance: i64 },
+    /// To a candidate: an agency took over their data (claimed them).
+    DataClaimed { agency: String, since: String },
+    /// To a candidate: an agency reported that they were hired; they confirm or dispute on `/me`.
+    PlacementReported {
+        agency: String,
+        employer: String,
+        position: String,
+        start_date: String,
+    },
     /// To an agency's staff: yesterday's new open requests that match its work (the newest 20),
     /// as (request, company, title).
     RequestDigest {
@@ -150,6 +159,36 @@ mod store {
         .await
     }
 
+    /// The position a job's mark holds (0 when it has none yet), holding the mark's row until the
+    /// transaction ends: instances running the same job take turns, and the one that comes second
+    /// reads where the first one stopped.
+    pub async fn take_mark(conn: &mut sqlx::AnyConnection, name: &str) -> Result<i64> {
+        sqlx::query(
+            "INSERT INTO job_marks (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
+        Ok(
+            sqlx::query_scalar(
+                "UPDATE job_marks SET value = value WHERE name = $1 RETURNING value",
+            )
+            .bind(name)
+            .fetch_one(conn)
+            .await?,
+        )
+    }
+
+    /// Moves a job's mark on (in the transaction that took it).
+    pub async fn set_mark(conn: &mut sqlx::AnyConnection, name: &str, value: i64) -> Result<()> {
+        sqlx::query("UPDATE job_marks SET value = $1 WHERE name = $2")
+            .bind(value)
+            .bind(name)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
     /// Queues the notice for every recipient, each in their language, in the caller's
     /// transaction: the mail is sent exactly when the change it tells of is committed.
     pub async fn send(
@@ -170,4 +209,6 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{agency_members, agency_user, candidate, company_members, send};
+pub use store::{
+    agency_members, agency_user, candidate, company_members, send, set_mark, take_mark,
+};

@@ -243,6 +243,41 @@ mod store {
         Ok(id)
     }
 
+    /// Tells each candidate a placement was reported about since the job last looked (reports at
+    /// least a minute old), so that they confirm or dispute it on `/me`; returns how many.
+    #[tracing::instrument(skip_all)]
+    pub async fn announce(pool: &Pool, wording: &dyn crate::notice::Wording) -> Result<u64> {
+        use crate::notice::{self, Notice};
+        let mut tx = db::begin(pool).await?;
+        let since = notice::take_mark(&mut tx, "placement_notice").await?;
+        let rows = sqlx::query(
+            "SELECT p.id, p.candidate_id, a.name AS agency, p.employer, p.position, p.start_date
+             FROM placements p JOIN agencies a ON a.id = p.agency_id
+             WHERE p.id > $1 AND p.created_at <= $2 ORDER BY p.id LIMIT 500",
+        )
+        .bind(since)
+        .bind(now() - 60)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut mark = since;
+        for r in &rows {
+            if let Some(candidate_id) = r.try_get::<Option<i64>, _>("candidate_id")? {
+                let to = notice::candidate(&mut tx, candidate_id).await?;
+                let n = Notice::PlacementReported {
+                    agency: r.try_get("agency")?,
+                    employer: r.try_get("employer")?,
+                    position: r.try_get("position")?,
+                    start_date: r.try_get("start_date")?,
+                };
+                notice::send(&mut tx, wording, &to, &n).await?;
+            }
+            mark = r.try_get("id")?;
+        }
+        notice::set_mark(&mut tx, "placement_notice", mark).await?;
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
     /// The candidate's answer to a placement reported about them. Confirming settles it; disputing
     /// holds the relaying company's bonus (an entry that takes it back) until an admin decides.
     #[tracing::instrument(skip(pool))]
@@ -385,7 +420,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{answer, decide, disputed, for_candidate, report, report_in};
+pub use store::{announce, answer, decide, disputed, for_candidate, report, report_in};
 
 #[cfg(test)]
 mod tests {

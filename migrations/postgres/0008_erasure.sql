@@ -1,3 +1,8 @@
 -- Erasure: the candidate's row stays, without any personal data, so that counts, the ledger and
 -- the provision records the law requires the portal to keep still refer to it; erased_at says when.
 ALTER TABLE candidates ADD COLUMN erased_at BIGINT;
+
+-- Candidates are told when an agency claims their data and when a placement is reported about
+-- them, from here on (not of what happened before).
+INSERT INTO job_marks (name, value) SELECT 'claim_notice', COALESCE(MAX(id), 0) FROM claims;
+INSERT INTO job_marks (name, value) SELECT 'placement_notice', COALESCE(MAX(id), 0) FROM placements;

@@ -125,6 +125,12 @@ impl Jobs {
         if let Err(e) = career_relay::credit::announce_earned(&self.pool, &wording).await {
             tracing::warn!(error = ?e, "credit notice failed");
         }
+        if let Err(e) = career_relay::claim::announce(&self.pool, &wording).await {
+            tracing::warn!(error = ?e, "claim notice failed");
+        }
+        if let Err(e) = career_relay::placement::announce(&self.pool, &wording).await {
+            tracing::warn!(error = ?e, "placement notice failed");
+        }
         match career_relay::request::send_digests(&self.pool, &wording).await {
             Ok(n) if n > 0 => tracing::info!(digests = n, "request digests queued"),
             Ok(_) => {}

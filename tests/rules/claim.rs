@@ -90,3 +90,36 @@ async fn progress_notes_extend_the_claim() {
         .unwrap();
     assert!(after > before + 86400 * 19);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_candidate_is_told_once_who_took_over_their_data_and_how_to_object() {
+    use crate::common::{mail_to, Words};
+    let w = world(1).await;
+    let c = qualified_candidate(&w, 1).await;
+    let (a, u) = w.agencies[0];
+    claim::claim(&w.pool, a, u, c).await.unwrap();
+    // Told once the claim is a minute old (every earlier claim has committed by then).
+    assert_eq!(claim::announce(&w.pool, &Words).await.unwrap(), 0);
+    sqlx::query("UPDATE claims SET created_at = created_at - 120")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            let pool = w.pool.clone();
+            tokio::spawn(async move { claim::announce(&pool, &Words).await.unwrap() })
+        })
+        .collect();
+    let mut told = 0;
+    for r in runs {
+        told += r.await.unwrap();
+    }
+    assert_eq!(told, 1);
+    let mail: Vec<_> = mail_to(&w, "person1@example.jp")
+        .await
+        .into_iter()
+        .filter(|(_, b)| b.contains("DataClaimed"))
+        .collect();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].1.contains("Agency 0"), "{:?}", mail[0]);
+}

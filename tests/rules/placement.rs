@@ -161,3 +161,23 @@ async fn a_rejected_dispute_leaves_the_bonus_withdrawn() {
         "append-only: nothing is deleted"
     );
 }
+
+#[tokio::test]
+async fn a_candidate_is_told_of_a_placement_reported_about_them() {
+    use crate::common::{mail_to, Words};
+    let w = world(1).await;
+    placed_candidate(&w, 1).await;
+    sqlx::query("UPDATE placements SET created_at = created_at - 120")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(placement::announce(&w.pool, &Words).await.unwrap(), 1);
+    assert_eq!(placement::announce(&w.pool, &Words).await.unwrap(), 0);
+    let mail = mail_to(&w, "person1@example.jp").await;
+    let told: Vec<_> = mail
+        .iter()
+        .filter(|(_, b)| b.contains("PlacementReported"))
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert!(told[0].1.contains("株式会社次"), "{:?}", told[0]);
+}

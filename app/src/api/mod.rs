@@ -436,6 +436,35 @@ pub mod ssr {
                     )
                     .to_string(),
                 ),
+                Notice::DataClaimed { agency, since } => (
+                    td_string!(l, notice.claimed_subject, agency = agency).to_string(),
+                    td_string!(
+                        l,
+                        notice.claimed_body,
+                        agency = agency,
+                        since = since,
+                        url = url("/me")
+                    )
+                    .to_string(),
+                ),
+                Notice::PlacementReported {
+                    agency,
+                    employer,
+                    position,
+                    start_date,
+                } => (
+                    td_string!(l, notice.placement_subject).to_string(),
+                    td_string!(
+                        l,
+                        notice.placement_body,
+                        agency = agency,
+                        employer = employer,
+                        position = position,
+                        start = start_date,
+                        url = url("/me")
+                    )
+                    .to_string(),
+                ),
                 Notice::CreditsEarned { count, balance } => (
                     td_string!(l, notice.earned_subject, count = count).to_string(),
                     td_string!(
