@@ -40,25 +40,48 @@ mod store {
     pub async fn erase(pool: &Pool, candidate_id: i64, actor: &str) -> Result<bool> {
         let mut tx = db::begin(pool).await?;
         let t = now();
-        let row = sqlx::query("SELECT email, phone, erased_at FROM candidates WHERE id = $1")
-            .bind(candidate_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(UserError::NotFound)?;
-        if row.try_get::<Option<i64>, _>("erased_at")?.is_some() {
-            return Ok(false);
-        }
+        // The candidate's row first: a second erasure (the candidate and an admin at once) waits
+        // here and then finds nothing to do. The lock does not block other rows that refer to
+        // the candidate, so a claim or introduction in flight finishes first.
+        let row = sqlx::query(
+            "UPDATE candidates SET updated_at = $1 WHERE id = $2 AND erased_at IS NULL RETURNING email, phone",
+        )
+        .bind(t)
+        .bind(candidate_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM candidates WHERE id = $1")
+                .bind(candidate_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return match exists {
+                Some(_) => Ok(false),
+                None => Err(UserError::NotFound.into()),
+            };
+        };
         let email: Option<String> = row.try_get("email")?;
         let phone: Option<String> = row.try_get("phone")?;
+        // End what others hold, then delete what they wrote: a note recorded meanwhile has
+        // committed by the time its claim is ended here.
+        for sql in [
+            "UPDATE claims SET ended_at = $1, end_reason = 'withdrawn', updated_at = $1 WHERE candidate_id = $2 AND ended_at IS NULL",
+            "UPDATE introductions SET status = 'withdrawn', updated_at = $1 WHERE candidate_id = $2 AND status IN ('asked', 'agreed', 'passed', 'interview', 'offer')",
+            "UPDATE consents SET withdrawn_at = $1, updated_at = $1 WHERE candidate_id = $2 AND withdrawn_at IS NULL",
+        ] {
+            sqlx::query(sql)
+                .bind(t)
+                .bind(candidate_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let pepper = person::pepper(&mut tx).await?;
-        let mut keys = Vec::new();
-        if let Some(e) = email.as_deref().and_then(|e| crate::Email::parse(e).ok()) {
-            keys.push(person::email_key(&pepper, &e));
-        }
-        if let Some(k) = phone.as_deref().and_then(|p| person::phone_key(&pepper, p)) {
-            keys.push(k);
-        }
-        for key in keys {
+        let email_key = email
+            .as_deref()
+            .and_then(|e| crate::Email::parse(e).ok())
+            .map(|e| person::email_key(&pepper, &e));
+        let phone_key = phone.as_deref().and_then(|p| person::phone_key(&pepper, p));
+        for key in email_key.iter().chain(phone_key.iter()) {
             sqlx::query(
                 "INSERT INTO email_suppressions (person_key, reason, created_at) VALUES ($1, 'erased', $2)
                  ON CONFLICT (person_key) DO NOTHING",
@@ -68,15 +91,16 @@ mod store {
             .execute(&mut *tx)
             .await?;
         }
+        // Invitations to the person, by any company: what they said of the application goes,
+        // and open ones can no longer be used.
         sqlx::query(
-            "UPDATE candidates SET email = NULL, name = NULL, name_kana = NULL, phone = NULL, prefecture = NULL,
-                 job_types = '', skills = '', years_experience = NULL, desired_salary = NULL, languages = '',
-                 summary = '', search_text = '', status = 'withdrawn', handoff_consent = 0, recontact_consent = 0,
-                 in_pool = 0, session_epoch = session_epoch + 1, erased_at = $1, updated_at = $1
-             WHERE id = $2",
+            "UPDATE invitations SET name = NULL, email = NULL, position = NULL, rejected_on = NULL, person_key = NULL,
+                 status = CASE WHEN status = 'invited' THEN 'expired' ELSE status END, updated_at = $1
+             WHERE candidate_id = $2 OR person_key = $3",
         )
         .bind(t)
         .bind(candidate_id)
+        .bind(email_key.as_deref().unwrap_or(""))
         .execute(&mut *tx)
         .await?;
         for sql in [
@@ -90,17 +114,17 @@ mod store {
         ] {
             sqlx::query(sql).bind(candidate_id).execute(&mut *tx).await?;
         }
-        for sql in [
-            "UPDATE consents SET withdrawn_at = $1, updated_at = $1 WHERE candidate_id = $2 AND withdrawn_at IS NULL",
-            "UPDATE claims SET ended_at = $1, end_reason = 'withdrawn', updated_at = $1 WHERE candidate_id = $2 AND ended_at IS NULL",
-            "UPDATE introductions SET status = 'withdrawn', updated_at = $1 WHERE candidate_id = $2 AND status IN ('asked', 'agreed', 'passed', 'interview', 'offer')",
-        ] {
-            sqlx::query(sql)
-                .bind(t)
-                .bind(candidate_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        sqlx::query(
+            "UPDATE candidates SET email = NULL, name = NULL, name_kana = NULL, phone = NULL, prefecture = NULL,
+                 job_types = '', skills = '', years_experience = NULL, desired_salary = NULL, languages = '',
+                 summary = '', search_text = '', status = 'withdrawn', handoff_consent = 0, recontact_consent = 0,
+                 in_pool = 0, session_epoch = session_epoch + 1, erased_at = $1, updated_at = $1
+             WHERE id = $2",
+        )
+        .bind(t)
+        .bind(candidate_id)
+        .execute(&mut *tx)
+        .await?;
         if let Some(email) = &email {
             sqlx::query("DELETE FROM outbox WHERE to_addr = $1")
                 .bind(email)

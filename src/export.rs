@@ -15,8 +15,12 @@ pub struct Export {
     pub profile: ExportedProfile,
     /// The company whose relay link (or invitation) brought the candidate.
     pub relayed_by: String,
+    /// Invitations companies sent to the address from their applicant tracking systems.
+    pub invitations: Vec<ExportedInvitation>,
     pub consents: Vec<ExportedConsent>,
     pub claims: Vec<ExportedClaim>,
+    /// What agencies recorded while they held the candidate's data.
+    pub notes: Vec<ExportedNote>,
     pub introductions: Vec<ExportedIntroduction>,
     pub placements: Vec<ExportedPlacement>,
     pub provision_records: Vec<ExportedProvision>,
@@ -71,6 +75,8 @@ pub struct ExportedConsent {
 pub struct ExportedClaim {
     pub agency: String,
     pub claimed_at: i64,
+    /// When it runs out unless progress is recorded.
+    pub expires_at: i64,
     pub ended_at: Option<i64>,
     /// `released`, `expired`, `placed` or `withdrawn`; none while it lasts.
     pub end_reason: Option<String>,
@@ -83,10 +89,35 @@ pub struct ExportedIntroduction {
     pub company: String,
     pub position: String,
     pub agency: String,
+    /// What the agency wrote to the company about the candidate.
+    pub recommendation: String,
     /// Where it stands (the company's reasons are its own and not included).
     pub status: String,
     pub created_at: i64,
     pub answered_at: Option<i64>,
+}
+
+/// An invitation a company sent to the address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct ExportedInvitation {
+    pub company: String,
+    /// The position applied for, as the company sent it.
+    pub position: Option<String>,
+    /// The day of the rejection, as the company sent it.
+    pub rejected_on: Option<String>,
+    /// `invited`, `opted_in` or `expired`.
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// A progress note an agency recorded on its claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct ExportedNote {
+    pub agency: String,
+    pub body: String,
+    pub created_at: i64,
 }
 
 /// A placement reported about the candidate, and their answer.
@@ -165,6 +196,36 @@ mod store {
         .bind(candidate_id)
         .fetch_one(pool)
         .await?;
+        let email_key = match profile
+            .email
+            .as_deref()
+            .and_then(|e| crate::Email::parse(e).ok())
+        {
+            Some(e) => {
+                let mut conn = pool.acquire().await?;
+                Some(crate::person::email_key(
+                    &crate::person::pepper(&mut conn).await?,
+                    &e,
+                ))
+            }
+            None => None,
+        };
+        let invitations = sqlx::query_as(
+            "SELECT c.name AS company, i.position, i.rejected_on, i.status, i.created_at
+             FROM invitations i JOIN companies c ON c.id = i.company_id
+             WHERE i.candidate_id = $1 OR i.person_key = $2 ORDER BY i.id",
+        )
+        .bind(candidate_id)
+        .bind(email_key.unwrap_or_default())
+        .fetch_all(pool)
+        .await?;
+        let notes = sqlx::query_as(
+            "SELECT a.name AS agency, n.body, n.created_at FROM claim_notes n JOIN claims k ON k.id = n.claim_id
+             JOIN agencies a ON a.id = k.agency_id WHERE k.candidate_id = $1 ORDER BY n.id",
+        )
+        .bind(candidate_id)
+        .fetch_all(pool)
+        .await?;
         let consents = sqlx::query_as(
             "SELECT kind, notice_version, scope, granted_at, withdrawn_at FROM consents WHERE candidate_id = $1 ORDER BY id",
         )
@@ -172,14 +233,14 @@ mod store {
         .fetch_all(pool)
         .await?;
         let claims = sqlx::query_as(
-            "SELECT a.name AS agency, k.claimed_at, k.ended_at, k.end_reason
+            "SELECT a.name AS agency, k.claimed_at, k.expires_at, k.ended_at, k.end_reason
              FROM claims k JOIN agencies a ON a.id = k.agency_id WHERE k.candidate_id = $1 ORDER BY k.id",
         )
         .bind(candidate_id)
         .fetch_all(pool)
         .await?;
         let introductions = sqlx::query_as(
-            "SELECT c.name AS company, r.title AS position, a.name AS agency, i.status, i.created_at, i.answered_at
+            "SELECT c.name AS company, r.title AS position, a.name AS agency, i.recommendation, i.status, i.created_at, i.answered_at
              FROM introductions i JOIN referral_requests r ON r.id = i.request_id
              JOIN companies c ON c.id = i.company_id JOIN agencies a ON a.id = i.agency_id
              WHERE i.candidate_id = $1 ORDER BY i.id",
@@ -209,8 +270,10 @@ mod store {
             exported_at: now(),
             profile,
             relayed_by,
+            invitations,
             consents,
             claims,
+            notes,
             introductions,
             placements,
             provision_records,

@@ -1076,15 +1076,20 @@ mod store {
             return Err(UserError::RequestClosed.into());
         }
         let reason = (result == Screening::Rejected).then_some(reason).flatten();
-        sqlx::query(
-            "UPDATE introductions SET status = $1, reason = $2, updated_at = $3 WHERE id = $4",
+        let screened = sqlx::query(
+            "UPDATE introductions SET status = $1, reason = $2, updated_at = $3 WHERE id = $4 AND status = $5",
         )
         .bind(result.code())
         .bind(reason.map(|r| r.code()))
         .bind(t)
         .bind(introduction_id)
+        .bind(status.code())
         .execute(&mut *tx)
         .await?;
+        // Changed meanwhile (the candidate erased their data, say): nothing is screened.
+        if screened.rows_affected() != 1 {
+            return Err(UserError::IntroductionSettled.into());
+        }
         let request_id: i64 = row.try_get("request_id")?;
         let agency_id: i64 = row.try_get("agency_id")?;
         let claim_id: i64 = row.try_get("claim_id")?;

@@ -46,7 +46,7 @@ CREATE TABLE introductions (
     company_id INTEGER NOT NULL REFERENCES companies (id),
     agency_id INTEGER NOT NULL REFERENCES agencies (id),
     claim_id INTEGER NOT NULL REFERENCES claims (id),
-    -- NULL once the candidate's data is erased.
+    -- The candidate (an erased candidate's row stays, without personal data).
     candidate_id INTEGER REFERENCES candidates (id) ON DELETE SET NULL,
     user_id INTEGER NOT NULL REFERENCES users (id),
     recommendation TEXT NOT NULL,

@@ -11,7 +11,10 @@ use crate::{
     i18n::*,
     text,
 };
-use career_relay::time::{date, date_time};
+use career_relay::{
+    provision::ProvisionView,
+    time::{date, date_time},
+};
 use leptos::{prelude::*, server_fn::ServerFn};
 
 #[component]
@@ -115,30 +118,7 @@ fn MyView(page: MyPage) -> impl IntoView {
             {if page.provisions.is_empty() {
                 view! { <p>{td!(i18n, me.no_provisions)}</p> }.into_any()
             } else {
-                view! {
-                    <table>
-                        <thead><tr>
-                            <th>{td!(i18n, me.provided_at)}</th>
-                            <th>{td!(i18n, me.recipient)}</th>
-                            <th>{td!(i18n, me.items)}</th>
-                            <th>{td!(i18n, me.consent_version)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {page.provisions.into_iter().map(|r| {
-                                let items = r.data_items.split(',').map(|i| text::data_item(i18n, i)).collect::<Vec<_>>().join(", ");
-                                view! { <tr class="provision">
-                                    <td>{date_time(r.provided_at)}</td>
-                                    <td data-testid="recipient">{match r.company_name {
-                                        Some(company) => td_string!(i18n, me.recipient_company, company = company, agency = r.agency_name).to_string(),
-                                        None => r.agency_name,
-                                    }}</td>
-                                    <td>{items}</td>
-                                    <td>{r.consent_version}</td>
-                                </tr> }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
+                view! { <ProvisionTable list=page.provisions /> }.into_any()
             }}
         </section>
         <YourData />
@@ -175,6 +155,37 @@ fn YourData() -> impl IntoView {
     }
 }
 
+/// The provision records: when, to whom (a company through the introducing agency), which data
+/// items, under which version of the consent notice.
+#[component]
+fn ProvisionTable(list: Vec<ProvisionView>) -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    view! {
+        <table data-testid="provision-records">
+            <thead><tr>
+                <th>{td!(i18n, me.provided_at)}</th>
+                <th>{td!(i18n, me.recipient)}</th>
+                <th>{td!(i18n, me.items)}</th>
+                <th>{td!(i18n, me.consent_version)}</th>
+            </tr></thead>
+            <tbody>
+                {list.into_iter().map(|r| {
+                    let items = r.data_items.split(',').map(|i| text::data_item(i18n, i)).collect::<Vec<_>>().join(", ");
+                    view! { <tr class="provision">
+                        <td>{date_time(r.provided_at)}</td>
+                        <td data-testid="recipient">{match r.company_name {
+                            Some(company) => td_string!(i18n, me.recipient_company, company = company, agency = r.agency_name).to_string(),
+                            None => r.agency_name,
+                        }}</td>
+                        <td>{items}</td>
+                        <td>{r.consent_version}</td>
+                    </tr> }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 /// `/me/provisions`: the provision records as a page to print (第三者提供記録の開示).
 #[component]
 pub fn MyProvisions() -> impl IntoView {
@@ -184,30 +195,7 @@ pub fn MyProvisions() -> impl IntoView {
         <h1>{td!(i18n, provisions_page.title)}</h1>
         <p>{td!(i18n, provisions_page.explain)}</p>
         <p class="hint">{td!(i18n, provisions_page.print)}</p>
-        <Loaded resource=records view={move |list: Vec<career_relay::provision::ProvisionView>| view! {
-            <table data-testid="provision-records">
-                <thead><tr>
-                    <th>{td!(i18n, me.provided_at)}</th>
-                    <th>{td!(i18n, me.recipient)}</th>
-                    <th>{td!(i18n, me.items)}</th>
-                    <th>{td!(i18n, me.consent_version)}</th>
-                </tr></thead>
-                <tbody>
-                    {list.into_iter().map(|r| {
-                        let items = r.data_items.split(',').map(|i| text::data_item(i18n, i)).collect::<Vec<_>>().join(", ");
-                        view! { <tr class="provision">
-                            <td>{date_time(r.provided_at)}</td>
-                            <td>{match r.company_name {
-                                Some(company) => td_string!(i18n, me.recipient_company, company = company, agency = r.agency_name).to_string(),
-                                None => r.agency_name,
-                            }}</td>
-                            <td>{items}</td>
-                            <td>{r.consent_version}</td>
-                        </tr> }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        }} />
+        <Loaded resource=records view={|list: Vec<ProvisionView>| view! { <ProvisionTable list /> }} />
         <p><a href="/me">{td!(i18n, provisions_page.back)}</a></p>
     }
 }

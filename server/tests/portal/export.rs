@@ -37,6 +37,9 @@ async fn a_candidate_downloads_everything_held_about_them_and_nobody_else_can() 
     assert_eq!(export["relayed_by"], "輸出株式会社");
     assert_eq!(export["consents"][0]["kind"], "handoff");
     assert_eq!(export["claims"][0]["agency"], "輸出紹介");
+    assert!(export["claims"][0]["expires_at"].is_i64());
+    assert!(export["invitations"].as_array().unwrap().is_empty());
+    assert!(export["notes"].as_array().unwrap().is_empty());
     assert_eq!(export["provision_records"][0]["agency"], "輸出紹介");
     assert!(export["introductions"].as_array().unwrap().is_empty());
     assert!(export["placements"].as_array().unwrap().is_empty());
