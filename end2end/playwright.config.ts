@@ -53,6 +53,9 @@ export default defineConfig({
       RUST_LOG: 'warn',
       CAREER_RELAY_DRAIN_SECONDS: '0',
       CAREER_RELAY_SSO_PROVIDERS: SSO_PROVIDERS,
+      // Every browser test signs in from this one address, many times within a quarter hour;
+      // the limit itself is tested in server/tests/portal/middleware.rs.
+      CAREER_RELAY_LIMIT_SIGN_IN_PER_CLIENT: '1000',
     },
   }],
 });

@@ -22,6 +22,12 @@ pub struct AuditEntry {
 /// How many entries a page of the log shows.
 pub const PAGE: i64 = 50;
 
+/// The target of an entry about a list of records shown at once (`candidates:3,8,12`): ids only.
+pub fn listed(kind: &str, ids: impl IntoIterator<Item = i64>) -> String {
+    let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    format!("{kind}:{}", ids.join(","))
+}
+
 #[cfg(feature = "db")]
 mod store {
     use super::*;
@@ -58,3 +64,12 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{page, record};
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_listed_target_names_ids_only() {
+        assert_eq!(super::listed("candidates", [3, 8, 12]), "candidates:3,8,12");
+        assert_eq!(super::listed("candidates", []), "candidates:");
+    }
+}

@@ -202,6 +202,7 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
         "profile_viewed" => td_string!(i18n, audit.profile_viewed),
         "introduction_viewed" => td_string!(i18n, audit.introduction_viewed),
         "candidate_erased" => td_string!(i18n, audit.candidate_erased),
+        "claims_listed" => td_string!(i18n, audit.claims_listed),
         "member_invited" => td_string!(i18n, audit.member_invited),
         "member_role_changed" => td_string!(i18n, audit.member_role_changed),
         "member_removed" => td_string!(i18n, audit.member_removed),

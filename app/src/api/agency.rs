@@ -73,7 +73,14 @@ pub async fn claim_candidate(#[server(flatten)] form: ClaimForm) -> Result<(), A
 pub async fn get_my_claims() -> Result<Vec<ClaimView>, AppError> {
     use crate::guard::{AgencyStaff, Guard};
     let (staff, state) = AgencyStaff::require().await?;
-    Ok(career_relay::claim::for_agency(&state.pool, staff.agency_id).await?)
+    let claims = career_relay::claim::for_agency(&state.pool, staff.agency_id).await?;
+    // The list names every candidate the agency holds: a view of their data, audited.
+    if !claims.is_empty() {
+        let target =
+            career_relay::audit::listed("candidates", claims.iter().map(|c| c.candidate_id));
+        super::ssr::audit(&state.pool, staff.user.id, "claims_listed", &target).await?;
+    }
+    Ok(claims)
 }
 
 /// A progress note on one of the agency's claims.
@@ -180,7 +187,14 @@ pub async fn get_agency_requests(query: RequestQuery) -> Result<RequestPage, App
 pub async fn get_agency_request(id: i64) -> Result<AgencyRequest, AppError> {
     use crate::guard::{AgencyStaff, Guard};
     let (staff, state) = AgencyStaff::require().await?;
-    Ok(career_relay::request::for_agency_one(&state.pool, staff.agency_id, id).await?)
+    let r = career_relay::request::for_agency_one(&state.pool, staff.agency_id, id).await?;
+    // The ranking names the candidates the agency holds: audited like its claims list.
+    if !r.held.is_empty() {
+        let target =
+            career_relay::audit::listed("candidates", r.held.iter().map(|c| c.candidate_id));
+        super::ssr::audit(&state.pool, staff.user.id, "claims_listed", &target).await?;
+    }
+    Ok(r)
 }
 
 /// The accept button of a request.

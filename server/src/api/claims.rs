@@ -36,9 +36,23 @@ pub struct Created {
     responses((status = 200, body = Vec<ClaimView>), Refused),
     security(("api_key" = [])))]
 pub async fn claims(State(state): State<AppState>, caller: AgencyKey) -> ApiResult<Vec<ClaimView>> {
-    Ok(Json(
-        career_relay::claim::for_agency(&state.pool, caller.agency_id).await?,
-    ))
+    let claims = career_relay::claim::for_agency(&state.pool, caller.agency_id).await?;
+    listed(&state, &caller, claims.iter().map(|c| c.candidate_id)).await?;
+    Ok(Json(claims))
+}
+
+/// Audits a list that names the candidates the agency holds (ids only).
+pub(super) async fn listed(
+    state: &AppState,
+    caller: &AgencyKey,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<(), Problem> {
+    let target = career_relay::audit::listed("candidates", ids);
+    if target != "candidates:" {
+        let actor = format!("user:{}", caller.acting_user()?);
+        career_relay::audit::record(&state.pool, &actor, "claims_listed", &target).await?;
+    }
+    Ok(())
 }
 
 /// Claims a candidate of the pool (exclusive for the claim period); 409 when another agency

@@ -304,9 +304,9 @@ pub async fn open_request_detail(
     caller: AgencyKey,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<AgencyRequest> {
-    Ok(Json(
-        request::for_agency_one(&state.pool, caller.agency_id, id).await?,
-    ))
+    let r = request::for_agency_one(&state.pool, caller.agency_id, id).await?;
+    super::claims::listed(&state, &caller, r.held.iter().map(|c| c.candidate_id)).await?;
+    Ok(Json(r))
 }
 
 /// The agency works on a request (again: nothing changes); the company is told.

@@ -76,6 +76,14 @@ async fn notes_and_release_work_from_the_claims_page() {
         .await
         .body
         .contains("一次面談を設定"));
+    // The list names the candidate: every view of it is audited, by ids.
+    let listed: String = sqlx::query_scalar(
+        "SELECT target FROM audit_log WHERE action = 'claims_listed' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(listed, format!("candidates:{id}"));
     let released = staff
         .post(
             "/agency/claims",

@@ -115,6 +115,13 @@ async fn a_company_spends_a_credit_and_an_agency_introduces_a_held_candidate_ove
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (_, detail) = agency.get(&format!("/api/v1/open-requests/{id}")).await;
     assert_eq!(detail["held"][0]["candidate_id"], candidate);
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'claims_listed'")
+            .await,
+        1,
+        "the ranking names a held candidate: audited"
+    );
     assert!(detail["held"][0]["rules"]
         .as_array()
         .unwrap()
