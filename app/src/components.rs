@@ -282,6 +282,57 @@ pub fn prefecture_options(selected: &str) -> impl IntoView {
         .collect_view()
 }
 
+/// The link to the next page of a filtered list at `path`: the filters that are set, then
+/// `after` (the last id shown).
+pub fn next_page(path: &str, filters: &[(&str, &str)], after: i64) -> String {
+    let q = filters
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode_component(v)))
+        .chain(std::iter::once(format!("after={after}")))
+        .collect::<Vec<_>>()
+        .join("&");
+    format!("{path}?{q}")
+}
+
+/// A list's job type filter: any, or one job type.
+#[component]
+pub fn JobTypeFilter(label: String, selected: String) -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    view! {
+        <label>
+            {label}
+            <select name="job_type">
+                <option value="">{td!(i18n, pool.any)}</option>
+                {job_type_options(&selected)}
+            </select>
+        </label>
+    }
+}
+
+/// A list's prefecture filter: any, one prefecture, or (`remote`) remote positions.
+#[component]
+pub fn PrefectureFilter(
+    label: String,
+    selected: String,
+    #[prop(optional)] remote: bool,
+) -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    let remote_code = career_relay::request::REMOTE;
+    view! {
+        <label>
+            {label}
+            <select name="prefecture">
+                <option value="">{td!(i18n, pool.any)}</option>
+                {remote.then(|| view! {
+                    <option value=remote_code selected=selected == remote_code>{td!(i18n, requests.remote)}</option>
+                })}
+                {prefecture_options(&selected)}
+            </select>
+        </label>
+    }
+}
+
 /// `<option>`s for every job type, with one selected.
 pub fn job_type_options(selected: &str) -> impl IntoView {
     let i18n = crate::components::use_locale();

@@ -1,7 +1,7 @@
 //! Claims (`src/claim.rs`): exactly one agency wins a race, an expired claim returns the
 //! candidate to the pool, and progress notes extend a claim.
 
-use crate::common::{count, qualified_candidate, world};
+use crate::common::{count, qualified_candidate, three_at_once, world};
 use career_relay::{claim, pool, UserError};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -104,16 +104,10 @@ async fn a_candidate_is_told_once_who_took_over_their_data_and_how_to_object() {
         .execute(&w.pool)
         .await
         .unwrap();
-    let runs: Vec<_> = (0..3)
-        .map(|_| {
-            let pool = w.pool.clone();
-            tokio::spawn(async move { claim::announce(&pool, &Words).await.unwrap() })
-        })
-        .collect();
-    let mut told = 0;
-    for r in runs {
-        told += r.await.unwrap();
-    }
+    let told = three_at_once(&w, |pool| async move {
+        claim::announce(&pool, &Words).await.unwrap() as i64
+    })
+    .await;
     assert_eq!(told, 1);
     let mail: Vec<_> = mail_to(&w, "person1@example.jp")
         .await

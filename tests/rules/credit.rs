@@ -1,6 +1,6 @@
 //! Credits (`src/credit.rs`): the ledger stays exact when many candidates qualify at once.
 
-use crate::common::{count, qualify, world};
+use crate::common::{count, qualify, three_at_once, world};
 use career_relay::credit;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -106,16 +106,10 @@ async fn lapsed_credits_are_written_off_once_each_whichever_instances_run_the_jo
     let (company, _) = company_with_member(&w, "失効株式会社", "hr@lapse.example").await;
     grant(&w, company, 3).await;
     lapse_at(&w, company, 2, career_relay::time::now() - 10).await;
-    let runs: Vec<_> = (0..3)
-        .map(|_| {
-            let pool = w.pool.clone();
-            tokio::spawn(async move { credit::expire_due(&pool).await.unwrap() })
-        })
-        .collect();
-    let mut lapsed = 0;
-    for r in runs {
-        lapsed += r.await.unwrap();
-    }
+    let lapsed = three_at_once(&w, |pool| async move {
+        credit::expire_due(&pool).await.unwrap()
+    })
+    .await;
     assert_eq!(lapsed, 2);
     assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 1);
     assert_eq!(
@@ -261,16 +255,10 @@ async fn members_hear_once_of_the_credits_their_company_earned() {
             .unwrap();
     };
     age().await;
-    let runs: Vec<_> = (0..3)
-        .map(|_| {
-            let pool = w.pool.clone();
-            tokio::spawn(async move { credit::announce_earned(&pool, &Words).await.unwrap() })
-        })
-        .collect();
-    let mut told = 0;
-    for r in runs {
-        told += r.await.unwrap();
-    }
+    let told = three_at_once(&w, |pool| async move {
+        credit::announce_earned(&pool, &Words).await.unwrap() as i64
+    })
+    .await;
     assert_eq!(told, 1);
     let mail = mail_to(&w, "hr@earn.example").await;
     assert_eq!(mail.len(), 1);

@@ -2,7 +2,8 @@
 //! agreement before the company sees anyone, screening and fulfilment.
 
 use crate::common::{
-    company_with_member, count, grant, mail_to, qualified_candidate, world, Words, World,
+    company_with_member, count, grant, mail_to, qualified_candidate, three_at_once, world, Words,
+    World,
 };
 use career_relay::{
     candidate, claim,
@@ -159,16 +160,10 @@ async fn a_request_past_its_deadline_closes_and_refunds_exactly_once_whichever_i
         .execute(&w.pool)
         .await
         .unwrap();
-    let runs: Vec<_> = (0..3)
-        .map(|_| {
-            let pool = w.pool.clone();
-            tokio::spawn(async move { request::close_due(&pool, &Words).await.unwrap() })
-        })
-        .collect();
-    let mut closed = 0;
-    for r in runs {
-        closed += r.await.unwrap();
-    }
+    let closed = three_at_once(&w, |pool| async move {
+        request::close_due(&pool, &Words).await.unwrap() as i64
+    })
+    .await;
     assert_eq!(closed, 1);
     assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 1);
     assert_eq!(

@@ -6,8 +6,8 @@ use crate::{
         ReportPlacement,
     },
     components::{
-        encode_component, job_type_options, prefecture_options, FieldError, FormError, FormState,
-        Loaded, SavedNotice,
+        next_page, FieldError, FormError, FormState, JobTypeFilter, Loaded, PrefectureFilter,
+        SavedNotice,
     },
     i18n::*,
     text,
@@ -43,20 +43,8 @@ pub fn Pool() -> impl IntoView {
     view! {
         <h1>{td!(i18n, pool.title)}</h1>
         <form method="get" action="/agency" class="filters">
-            <label>
-                {td!(i18n, profile.job_types)}
-                <select name="job_type">
-                    <option value="">{td!(i18n, pool.any)}</option>
-                    {job_type_options(&filters.job_type)}
-                </select>
-            </label>
-            <label>
-                {td!(i18n, profile.prefecture)}
-                <select name="prefecture">
-                    <option value="">{td!(i18n, pool.any)}</option>
-                    {prefecture_options(&filters.prefecture)}
-                </select>
-            </label>
+            <JobTypeFilter label=td_string!(i18n, profile.job_types).to_string() selected=filters.job_type.clone() />
+            <PrefectureFilter label=td_string!(i18n, profile.prefecture).to_string() selected=filters.prefecture.clone() />
             <label>{td!(i18n, pool.skill)} <input name="skill" value=filters.skill.clone() /></label>
             <label>{td!(i18n, pool.min_years)} <input name="min_years" inputmode="numeric" size="3" value=filters.min_years.clone() /></label>
             <label>{td!(i18n, pool.keyword)} <input name="q" type="search" value=filters.q.clone() /></label>
@@ -70,20 +58,14 @@ pub fn Pool() -> impl IntoView {
 fn PoolList(page: PoolPage, filters: PoolQuery) -> impl IntoView {
     let i18n = crate::components::use_locale();
     let next_href = page.next.map(|after| {
-        let q = [
-            ("job_type", &filters.job_type),
-            ("prefecture", &filters.prefecture),
-            ("skill", &filters.skill),
-            ("min_years", &filters.min_years),
-            ("q", &filters.q),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode_component(v)))
-        .chain(std::iter::once(format!("after={after}")))
-        .collect::<Vec<_>>()
-        .join("&");
-        format!("/agency?{q}")
+        let set = [
+            ("job_type", filters.job_type.as_str()),
+            ("prefecture", filters.prefecture.as_str()),
+            ("skill", filters.skill.as_str()),
+            ("min_years", filters.min_years.as_str()),
+            ("q", filters.q.as_str()),
+        ];
+        next_page("/agency", &set, after)
     });
     if page.entries.is_empty() {
         return view! { <p data-testid="pool-empty">{td!(i18n, pool.empty)}</p> }.into_any();

@@ -10,8 +10,8 @@ use crate::{
         },
     },
     components::{
-        encode_component, job_type_options, prefecture_options, FieldError, FormError, FormState,
-        Loaded, SavedNotice,
+        job_type_options, next_page, prefecture_options, FieldError, FormError, FormState,
+        JobTypeFilter, Loaded, PrefectureFilter, SavedNotice,
     },
     i18n::*,
     text,
@@ -293,21 +293,8 @@ pub fn AgencyRequests() -> impl IntoView {
         <h1>{td!(i18n, requests.agency_title)}</h1>
         <p class="hint">{td!(i18n, requests.agency_explain)}</p>
         <form method="get" action="/agency/requests" class="filters">
-            <label>
-                {td!(i18n, requests.job_type)}
-                <select name="job_type">
-                    <option value="">{td!(i18n, pool.any)}</option>
-                    {job_type_options(&filters.job_type)}
-                </select>
-            </label>
-            <label>
-                {td!(i18n, requests.prefecture)}
-                <select name="prefecture">
-                    <option value="">{td!(i18n, pool.any)}</option>
-                    <option value=REMOTE selected=filters.prefecture == REMOTE>{td!(i18n, requests.remote)}</option>
-                    {prefecture_options(&filters.prefecture)}
-                </select>
-            </label>
+            <JobTypeFilter label=td_string!(i18n, requests.job_type).to_string() selected=filters.job_type.clone() />
+            <PrefectureFilter label=td_string!(i18n, requests.prefecture).to_string() selected=filters.prefecture.clone() remote=true />
             <button type="submit">{td!(i18n, requests.filter)}</button>
         </form>
         <Loaded resource=page view=move |p: RequestPage| view! { <OpenList page=p filters=filters.clone() /> } />
@@ -322,17 +309,11 @@ fn OpenList(page: RequestPage, filters: RequestQuery) -> impl IntoView {
             .into_any();
     }
     let next_href = page.next.map(|after| {
-        let q = [
-            ("job_type", &filters.job_type),
-            ("prefecture", &filters.prefecture),
-        ]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode_component(v)))
-        .chain(std::iter::once(format!("after={after}")))
-        .collect::<Vec<_>>()
-        .join("&");
-        format!("/agency/requests?{q}")
+        let set = [
+            ("job_type", filters.job_type.as_str()),
+            ("prefecture", filters.prefecture.as_str()),
+        ];
+        next_page("/agency/requests", &set, after)
     });
     view! {
         <table data-testid="open-requests">
