@@ -108,6 +108,7 @@ mod store {
             "DELETE FROM candidate_skills WHERE candidate_id = $1",
             "DELETE FROM candidate_grams WHERE candidate_id = $1",
             "DELETE FROM sign_in_tokens WHERE candidate_id = $1",
+            "DELETE FROM email_changes WHERE candidate_id = $1",
             // What agencies wrote about the candidate is free text about them too.
             "DELETE FROM claim_notes WHERE claim_id IN (SELECT id FROM claims WHERE candidate_id = $1)",
             "UPDATE introductions SET recommendation = '' WHERE candidate_id = $1",

@@ -13,6 +13,7 @@ pub mod field;
 pub mod profile;
 pub mod time;
 
+pub mod address;
 pub mod apikey;
 pub mod audit;
 pub mod auth;

@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/r/:code") view=pages::relay::Relay ssr=SsrMode::Async />
                     <Route path=path!("/me") view=pages::me::Me ssr=SsrMode::Async />
                     <Route path=path!("/me/provisions") view=pages::me::MyProvisions ssr=SsrMode::Async />
+                    <Route path=path!("/me/email/:token") view=pages::me::ConfirmEmail ssr=SsrMode::Async />
                     <Route path=path!("/company") view=pages::company::Company ssr=SsrMode::Async />
                     <Route path=path!("/company/import") view=pages::import::Imports ssr=SsrMode::Async />
                     <Route path=path!("/company/import/:import") view=pages::import::ImportDetail ssr=SsrMode::Async />

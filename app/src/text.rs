@@ -203,6 +203,7 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
         "introduction_viewed" => td_string!(i18n, audit.introduction_viewed),
         "candidate_erased" => td_string!(i18n, audit.candidate_erased),
         "claims_listed" => td_string!(i18n, audit.claims_listed),
+        "email_changed" => td_string!(i18n, audit.email_changed),
         "member_invited" => td_string!(i18n, audit.member_invited),
         "member_role_changed" => td_string!(i18n, audit.member_role_changed),
         "member_removed" => td_string!(i18n, audit.member_removed),
@@ -264,6 +265,8 @@ pub fn saved(i18n: I18n, what: &str) -> Option<String> {
             "introduced" => td_string!(i18n, notices.introduced),
             "answered" => td_string!(i18n, notices.answered),
             "erased" => td_string!(i18n, notices.erased),
+            "email_sent" => td_string!(i18n, notices.email_sent),
+            "email" => td_string!(i18n, notices.email),
             "erased_by_admin" => td_string!(i18n, notices.erased_by_admin),
             _ => return None,
         }

@@ -6,3 +6,14 @@ ALTER TABLE candidates ADD COLUMN erased_at INTEGER;
 -- them, from here on (not of what happened before).
 INSERT INTO job_marks (name, value) SELECT 'claim_notice', COALESCE(MAX(id), 0) FROM claims;
 INSERT INTO job_marks (name, value) SELECT 'placement_notice', COALESCE(MAX(id), 0) FROM placements;
+
+-- A candidate's change of address, waiting for the new address to be confirmed by its link.
+CREATE TABLE email_changes (
+    token_hash TEXT PRIMARY KEY,
+    candidate_id INTEGER NOT NULL REFERENCES candidates (id) ON DELETE CASCADE,
+    new_email TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX email_changes_candidate ON email_changes (candidate_id);

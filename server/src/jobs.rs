@@ -77,6 +77,9 @@ impl Jobs {
         if let Err(e) = auth::purge_expired_links(&self.pool).await {
             tracing::warn!(error = ?e, "sign-in link clean-up failed");
         }
+        if let Err(e) = career_relay::address::purge_expired(&self.pool).await {
+            tracing::warn!(error = ?e, "address change link clean-up failed");
+        }
         if let Err(e) = career_relay::mail::purge_old(&self.pool).await {
             tracing::warn!(error = ?e, "outbox clean-up failed");
         }

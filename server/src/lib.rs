@@ -1,5 +1,6 @@
 //! The Career Relay server: configuration, database, sessions, routes, jobs and shutdown.
 
+pub mod address;
 pub mod api;
 pub mod cli;
 pub mod config;

@@ -46,7 +46,8 @@ pub fn router(config: &Config, state: AppState, sso: Option<crate::sso::Sso>) ->
     let extra = extra
         .merge(crate::api::router(state.clone()))
         .merge(crate::import::routes(state.clone()))
-        .merge(crate::export::routes(state.clone()));
+        .merge(crate::export::routes(state.clone()))
+        .merge(crate::address::routes(state.clone()));
     let extra = match sso {
         Some(sso) => extra.merge(crate::sso::routes(sso, state.clone())),
         None => extra,

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod address;
 mod auth;
 mod candidate;
 mod claim;

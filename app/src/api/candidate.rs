@@ -295,3 +295,57 @@ pub async fn erase_me(#[server(flatten)] form: EraseForm) -> Result<(), AppError
     )
     .await
 }
+
+/// The new address of the address change form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailChangeForm {
+    pub email: String,
+}
+
+impl TryFrom<&EmailChangeForm> for Email {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &EmailChangeForm) -> Result<Self, Self::Error> {
+        Email::parse(&f.email).map_err(|e| vec![FieldError::new("email", e)])
+    }
+}
+
+/// Starts a change of the candidate's address: a confirmation link goes to the new address,
+/// and the old address is told (with the new one masked).
+#[server(endpoint = "request_email_change")]
+pub async fn request_email_change(
+    #[server(flatten)] form: EmailChangeForm,
+) -> Result<(), AppError> {
+    use super::ssr::{locale_of_code, submit, to};
+    use crate::i18n::td_string;
+    submit(
+        "email_change",
+        form,
+        to("/me?saved=email_sent"),
+        |me: crate::guard::Candidate, state, form| async move {
+            let new = Email::try_from(&form)?;
+            let r = career_relay::address::request(&state.pool, me.id, &new).await?;
+            let l = locale_of_code(&r.language);
+            let url = format!("{}/me/email/{}", state.base_url, r.token);
+            let minutes = career_relay::address::LINK_MINUTES;
+            let subject = td_string!(l, mail.email_confirm_subject).to_string();
+            let body =
+                td_string!(l, mail.email_confirm_body, url = url, minutes = minutes).to_string();
+            career_relay::mail::enqueue(&state.pool, &new, &subject, &body).await?;
+            if let Some(old) = r.old_email.as_deref().and_then(|e| Email::parse(e).ok()) {
+                let masked = career_relay::address::masked(new.as_str());
+                let subject = td_string!(l, mail.email_change_subject).to_string();
+                let body = td_string!(
+                    l,
+                    mail.email_change_body,
+                    masked = masked,
+                    url = format!("{}/me", state.base_url)
+                )
+                .to_string();
+                career_relay::mail::enqueue(&state.pool, &old, &subject, &body).await?;
+            }
+            Ok(())
+        },
+    )
+    .await
+}

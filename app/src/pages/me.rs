@@ -3,7 +3,7 @@
 use crate::{
     api::candidate::{
         get_my_page, get_my_provisions, AnswerIntroduction, AnswerPlacement, EraseMe, MyPage,
-        SaveProfile, SetConsent,
+        RequestEmailChange, SaveProfile, SetConsent,
     },
     components::{
         job_type_options, prefecture_options, FieldError, FormError, FormState, Loaded, SavedNotice,
@@ -130,6 +130,7 @@ fn MyView(page: MyPage) -> impl IntoView {
 fn YourData() -> impl IntoView {
     let i18n = crate::components::use_locale();
     let erase = FormState::of("erase");
+    let change = FormState::of("email_change");
     view! {
         <section class="panel" data-testid="your-data">
             <h2>{td!(i18n, me.rights_title)}</h2>
@@ -138,6 +139,13 @@ fn YourData() -> impl IntoView {
                 <li><a href="/me/provisions.csv" rel="external" download data-testid="export-csv">{td!(i18n, me.export_csv)}</a></li>
                 <li><a href="/me/provisions" data-testid="print-provisions">{td!(i18n, me.print_provisions)}</a></li>
             </ul>
+            <form method="post" action=RequestEmailChange::PATH class="email-change">
+                <FormError state=change.clone() />
+                <label for="new-email">{td!(i18n, me.change_email)}</label>
+                <input id="new-email" type="email" name="email" autocomplete="email" value=change.value("email", "") />
+                <FieldError state=change.clone() field="email" />
+                <button type="submit" class="secondary" data-testid="change-email">{td!(i18n, me.change_email_button)}</button>
+            </form>
             <details open=erase.0.is_some()>
                 <summary>{td!(i18n, me.erase_title)}</summary>
                 <form method="post" action=EraseMe::PATH>
@@ -304,6 +312,35 @@ fn ConsentPanel(handoff: bool, recontact: bool, company: String) -> impl IntoVie
                 <strong>{if recontact { td_string!(i18n, me.given).to_string() } else { td_string!(i18n, me.not_given).to_string() }}</strong>
                 " " {toggle("recontact", recontact)}
             </p>
+        </section>
+    }
+}
+
+/// `/me/email/{token}`: the link mailed to a new address; the button confirms the change (mail
+/// scanners that open links do not use it up).
+#[component]
+pub fn ConfirmEmail() -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    let params = leptos_router::hooks::use_params_map();
+    let token: String = params
+        .read_untracked()
+        .get("token")
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let error = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("error")
+        .and_then(|c| career_relay::UserError::from_code(&c));
+    view! {
+        <section class="narrow">
+            <h1>{td!(i18n, email_change.title)}</h1>
+            {error.map(|e| view! { <p class="form-error" role="alert">{move || text::user_error(i18n, e)}</p> })}
+            <p>{td!(i18n, email_change.text)}</p>
+            <form method="post" action=format!("/me/email/{token}/confirm")>
+                <button type="submit" data-testid="confirm-email">{td!(i18n, email_change.button)}</button>
+            </form>
         </section>
     }
 }

@@ -361,6 +361,11 @@ fn table(w: &World) -> Vec<Line> {
         ),
         ("my_provisions", vec![], CANDIDATES),
         ("erase_me", f(&[("confirm", "on".into())]), CANDIDATES),
+        (
+            "request_email_change",
+            f(&[("email", "new-address@example.jp".into())]),
+            CANDIDATES,
+        ),
         // The company's own link and status.
         ("company_page", vec![], COMPANIES),
         ("reissue_link", vec![], COMPANIES),
@@ -663,6 +668,7 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/dev/mailbox".into(), public),
         ("/me".into(), CANDIDATES),
         ("/me/provisions".into(), CANDIDATES),
+        ("/me/email/{token}".into(), public),
         ("/company".into(), COMPANIES),
         ("/company/import".into(), COMPANIES),
         ("/company/import/{import}".into(), OWN_COMPANY),

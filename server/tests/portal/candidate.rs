@@ -260,3 +260,75 @@ async fn a_candidate_erases_their_data_from_their_page_and_is_never_invited_agai
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["results"][0]["result"], "suppressed", "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_changes_their_address_through_a_link_mailed_to_the_new_one() {
+    let app = TestApp::spawn().await;
+    let company = app.company("変更株式会社", "hr@change.example").await;
+    let code = app.relay_code(company).await;
+    let candidate = app
+        .qualified_candidate(&code, "old-address@example.jp")
+        .await;
+    let bad = candidate
+        .post(
+            "/me",
+            "/api/request_email_change",
+            &[("email", "not an address")],
+        )
+        .await;
+    assert_eq!(bad.location.as_deref(), Some("/me"));
+    let sent = candidate
+        .post(
+            "/me",
+            "/api/request_email_change",
+            &[("email", "new-address@example.jp")],
+        )
+        .await;
+    assert_eq!(sent.location.as_deref(), Some("/me?saved=email_sent"));
+    // The old address is told, with the new one masked; the new one gets the link.
+    let told: String = sqlx::query_scalar(
+        "SELECT body_text FROM outbox WHERE to_addr = 'old-address@example.jp' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(told.contains("n***@example.jp") && !told.contains("new-address"));
+    let link: String =
+        sqlx::query_scalar("SELECT body_text FROM outbox WHERE to_addr = 'new-address@example.jp'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let start = link.find("/me/email/").unwrap();
+    let path: String = link[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    // Opening the link changes nothing; the button does.
+    let page = app.browser().get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("confirm-email"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM candidates WHERE email = 'new-address@example.jp'")
+            .await,
+        0
+    );
+    let done = app
+        .browser()
+        .post(&path, &format!("{path}/confirm"), &[])
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/me?saved=email"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM candidates WHERE email = 'new-address@example.jp'")
+            .await,
+        1
+    );
+    // Used twice: a clear page, nothing changed.
+    let again = app
+        .browser()
+        .post(&path, &format!("{path}/confirm"), &[])
+        .await;
+    assert!(again
+        .location
+        .unwrap()
+        .contains("error=sign_in_link_invalid"));
+}
