@@ -142,6 +142,18 @@ mod store {
         Ok(())
     }
 
+    /// Ends every open claim of an agency (it was suspended); the candidates return to the pool.
+    pub async fn release_all(conn: &mut sqlx::AnyConnection, agency_id: i64) -> Result<u64> {
+        let r = sqlx::query(
+            "UPDATE claims SET ended_at = $1, end_reason = 'released', updated_at = $1 WHERE agency_id = $2 AND ended_at IS NULL",
+        )
+        .bind(now())
+        .bind(agency_id)
+        .execute(conn)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
     /// Records progress on an agency's own live claim, which extends it.
     #[tracing::instrument(skip(pool, note))]
     pub async fn add_note(
@@ -258,7 +270,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{add_note, announce, claim, expire_due, for_agency, release};
+pub use store::{add_note, announce, claim, expire_due, for_agency, release, release_all};
 
 #[cfg(test)]
 mod tests {

@@ -253,18 +253,24 @@ mod store {
         .await?)
     }
 
-    /// Approves or suspends an agency.
+    /// Approves or suspends an agency; suspending ends its open claims.
     #[tracing::instrument(skip(pool))]
     pub async fn set_agency_status(pool: &Pool, agency_id: i64, approved: bool) -> Result<()> {
+        let mut tx = crate::db::begin(pool).await?;
         let r = sqlx::query("UPDATE agencies SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(if approved { "approved" } else { "suspended" })
             .bind(now())
             .bind(agency_id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
         if r.rows_affected() == 0 {
             return Err(UserError::NotFound.into());
         }
+        // A suspended agency holds nobody: its candidates return to the pool at once.
+        if !approved {
+            crate::claim::release_all(&mut tx, agency_id).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -117,3 +117,22 @@ async fn a_candidate_is_told_once_who_took_over_their_data_and_how_to_object() {
     assert_eq!(mail.len(), 1);
     assert!(mail[0].1.contains("Agency 0"), "{:?}", mail[0]);
 }
+
+#[tokio::test]
+async fn suspending_an_agency_returns_its_candidates_to_the_pool_at_once() {
+    let w = world(2).await;
+    let c = qualified_candidate(&w, 1).await;
+    let (a, u) = w.agencies[0];
+    claim::claim(&w.pool, a, u, c).await.unwrap();
+    career_relay::org::set_agency_status(&w.pool, a, false)
+        .await
+        .unwrap();
+    assert!(claim::for_agency(&w.pool, a).await.unwrap().is_empty());
+    assert_eq!(
+        count(&w, "SELECT COUNT(*) FROM claims WHERE ended_at IS NULL").await,
+        0
+    );
+    // Back in the pool: another agency may claim the candidate now.
+    let (b, v) = w.agencies[1];
+    claim::claim(&w.pool, b, v, c).await.unwrap();
+}
