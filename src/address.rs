@@ -135,7 +135,7 @@ mod store {
         .await
         .on_unique(UserError::AlreadyExists)?;
         let email = Email::parse(&new).map_err(|_| UserError::SignInLinkInvalid)?;
-        let key = person::email_key(&person::pepper(&mut tx).await?, &email);
+        let key = person::stored_email_key(&mut tx, &email).await?;
         sqlx::query("UPDATE relays SET person_key = $1, updated_at = $2 WHERE candidate_id = $3")
             .bind(key)
             .bind(t)

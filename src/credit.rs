@@ -78,10 +78,9 @@ pub const SPENDING: &str = "('redeemed', 'refunded', 'placement_held', 'placemen
 /// When a credit added at `at` lapses: `months` calendar months later (in Japan time; the 31st
 /// becomes the month's last day).
 pub fn expiry(at: i64, months: i64) -> i64 {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
     let months = chrono::Months::new(u32::try_from(months.max(0)).unwrap_or(u32::MAX));
     chrono::DateTime::from_timestamp(at, 0)
-        .map(|t| t.with_timezone(&jst))
+        .map(|t| t.with_timezone(&crate::time::JST))
         .and_then(|t| t.checked_add_months(months))
         .map_or(i64::MAX, |t| t.timestamp())
 }

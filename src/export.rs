@@ -203,10 +203,7 @@ mod store {
         {
             Some(e) => {
                 let mut conn = pool.acquire().await?;
-                Some(crate::person::email_key(
-                    &crate::person::pepper(&mut conn).await?,
-                    &e,
-                ))
+                Some(crate::person::stored_email_key(&mut conn, &e).await?)
             }
             None => None,
         };

@@ -103,6 +103,26 @@ fn bounded(raw: &str, max: usize, required: bool) -> Result<Option<String>, User
     }
 }
 
+/// A whole number as people type it into a form: full-width digits (a Japanese IME) and commas
+/// are fine, surrounding spaces are trimmed; empty is `None` (refused when `required`); anything
+/// else, a minus sign included, is not a number; above `max` is out of range.
+pub fn number(raw: &str, max: u32, required: bool) -> Result<Option<u32>, UserError> {
+    let s: String = unicode_normalization::UnicodeNormalization::nfkc(raw).collect();
+    let s = s.trim().replace(',', "");
+    if s.is_empty() {
+        return if required {
+            Err(UserError::Required)
+        } else {
+            Ok(None)
+        };
+    }
+    let n: u32 = s.parse().map_err(|_| UserError::InvalidNumber)?;
+    if n > max {
+        return Err(UserError::OutOfRange);
+    }
+    Ok(Some(n))
+}
+
 /// A date as people and exports write it: `YYYY-MM-DD`, with or without leading zeros and
 /// surrounding spaces (a browser without a date picker sends what was typed).
 pub fn date(raw: &str) -> Result<chrono::NaiveDate, UserError> {
@@ -169,6 +189,15 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Er
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_number_takes_full_width_digits_and_commas() {
+        assert_eq!(number(" １,２００ ", 5000, true), Ok(Some(1200)));
+        assert_eq!(number("", 10, false), Ok(None));
+        assert_eq!(number("", 10, true), Err(UserError::Required));
+        assert_eq!(number("-1", 10, true), Err(UserError::InvalidNumber));
+        assert_eq!(number("11", 10, true), Err(UserError::OutOfRange));
+    }
 
     #[test]
     fn a_csv_cell_is_quoted_when_it_must_be_and_never_a_formula() {

@@ -168,11 +168,6 @@ mod store {
     };
     use sqlx::Row;
 
-    /// The keyed hash of a person's canonical address, as relays and the suppression list use.
-    pub async fn email_key(conn: &mut sqlx::AnyConnection, email: &Email) -> Result<String> {
-        Ok(person::email_key(&person::pepper(conn).await?, email))
-    }
-
     /// The applicants of one request or file, checked and keyed as they come: the same person
     /// (address or phone) twice is refused the second time.
     pub struct Screen {
@@ -478,7 +473,7 @@ mod store {
         email: &Email,
         candidate_id: i64,
     ) -> Result<()> {
-        let key = email_key(conn, email).await?;
+        let key = person::stored_email_key(conn, email).await?;
         sqlx::query(
             "UPDATE invitations SET status = 'opted_in', candidate_id = $1, name = NULL, email = NULL, updated_at = $2
              WHERE company_id = $3 AND person_key = $4 AND status = 'invited'",
@@ -544,9 +539,9 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    company_mail_settings, email_key, expire_unanswered, idempotent_answer, list, opted_in,
-    purge_idempotency, register, remember_answer, resolve, set_language, unsubscribe, Intake,
-    Letter, Screen, Screened,
+    company_mail_settings, expire_unanswered, idempotent_answer, list, opted_in, purge_idempotency,
+    register, remember_answer, resolve, set_language, unsubscribe, Intake, Letter, Screen,
+    Screened,
 };
 
 #[cfg(test)]

@@ -76,12 +76,17 @@ mod store {
     use crate::{error::Result, Email};
     use sqlx::Row;
 
+    /// The recipients a query names (its columns `email` and `language`), bound to `ids`.
     async fn recipients(
         conn: &mut sqlx::AnyConnection,
         sql: &'static str,
-        id: i64,
+        ids: &[i64],
     ) -> Result<Vec<Recipient>> {
-        let rows = sqlx::query(sql).bind(id).fetch_all(conn).await?;
+        let mut query = sqlx::query(sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(conn).await?;
         rows.iter()
             .map(|r| {
                 Ok(Recipient {
@@ -100,7 +105,7 @@ mod store {
         recipients(
             conn,
             "SELECT email, language FROM users WHERE company_id = $1 AND kind = 'company' ORDER BY id",
-            company_id,
+            &[company_id],
         )
         .await
     }
@@ -113,7 +118,7 @@ mod store {
         recipients(
             conn,
             "SELECT email, language FROM users WHERE agency_id = $1 AND kind = 'agency' ORDER BY id",
-            agency_id,
+            &[agency_id],
         )
         .await
     }
@@ -125,20 +130,12 @@ mod store {
         user_id: i64,
         agency_id: i64,
     ) -> Result<Vec<Recipient>> {
-        let rows = sqlx::query(
+        let found = recipients(
+            &mut *conn,
             "SELECT email, language FROM users WHERE id = $1 AND agency_id = $2 AND kind = 'agency'",
+            &[user_id, agency_id],
         )
-        .bind(user_id)
-        .bind(agency_id)
-        .fetch_all(&mut *conn)
         .await?;
-        let mut found = Vec::with_capacity(rows.len());
-        for r in rows {
-            found.push(Recipient {
-                email: r.try_get("email")?,
-                language: r.try_get("language")?,
-            });
-        }
         if found.is_empty() {
             agency_members(conn, agency_id).await
         } else {
@@ -154,7 +151,7 @@ mod store {
         recipients(
             conn,
             "SELECT email, language FROM candidates WHERE id = $1 AND status = 'active' AND email IS NOT NULL",
-            candidate_id,
+            &[candidate_id],
         )
         .await
     }

@@ -77,6 +77,16 @@ pub async fn pepper(conn: &mut sqlx::AnyConnection) -> crate::error::Result<Stri
     crate::db::secret(conn, "person_key").await
 }
 
+/// The keyed hash of a person's canonical address under this installation's secret, as relays
+/// and the suppression list use it.
+#[cfg(feature = "db")]
+pub async fn stored_email_key(
+    conn: &mut sqlx::AnyConnection,
+    email: &Email,
+) -> crate::error::Result<String> {
+    Ok(email_key(&pepper(conn).await?, email))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

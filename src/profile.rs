@@ -170,22 +170,6 @@ pub fn parse_phone(raw: &str) -> Result<Option<String>, UserError> {
     Ok(Some(if plus { format!("+{digits}") } else { digits }))
 }
 
-fn number(raw: &str, max: u32, required: bool) -> Result<Option<u32>, UserError> {
-    let s = clean(raw).replace(',', "");
-    if s.is_empty() {
-        return if required {
-            Err(UserError::Required)
-        } else {
-            Ok(None)
-        };
-    }
-    let n: u32 = s.parse().map_err(|_| UserError::InvalidNumber)?;
-    if n > max {
-        return Err(UserError::OutOfRange);
-    }
-    Ok(Some(n))
-}
-
 /// Splits a list typed with commas, Japanese commas or new lines.
 pub fn split_list(raw: &str) -> Vec<String> {
     clean(raw)
@@ -232,9 +216,9 @@ impl TryFrom<&ProfileInput> for Profile {
         if skills.len() > MAX_SKILLS || skills.iter().any(|s| s.chars().count() > 50) {
             check("skills", Err(UserError::TooLong));
         }
-        let years = number(&input.years_experience, 60, true);
+        let years = crate::field::number(&input.years_experience, 60, true);
         check("years_experience", years.map(drop));
-        let salary = number(&input.desired_salary, 9_999, false);
+        let salary = crate::field::number(&input.desired_salary, 9_999, false);
         check("desired_salary", salary.map(drop));
         let languages = text(&input.languages, 200, false);
         check("languages", languages.as_ref().map(drop).map_err(|e| *e));

@@ -4,7 +4,10 @@
 //! the company's screening results go back; 入社 fulfils the request, and a request cancelled
 //! before any introduction, or closed at its deadline without a hire, gives the credit back.
 
-use crate::error::{FieldError, UserError};
+use crate::{
+    error::{FieldError, UserError},
+    time::{end_of_day, today},
+};
 use serde::{Deserialize, Serialize};
 
 crate::code_enum! {
@@ -160,34 +163,6 @@ pub struct NewRequest {
     pub deadline: Option<chrono::NaiveDate>,
 }
 
-fn number(raw: &str, max: i64, required: bool) -> Result<Option<i64>, UserError> {
-    let raw: String = unicode_normalization::UnicodeNormalization::nfkc(raw).collect();
-    match raw.trim().replace(',', "") {
-        s if s.is_empty() && required => Err(UserError::Required),
-        s if s.is_empty() => Ok(None),
-        s => match s.parse::<i64>() {
-            Ok(n) if (0..=max).contains(&n) => Ok(Some(n)),
-            Ok(_) => Err(UserError::OutOfRange),
-            Err(_) => Err(UserError::InvalidNumber),
-        },
-    }
-}
-
-/// Today in Japan time.
-pub fn today() -> chrono::NaiveDate {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
-    chrono::Utc::now().with_timezone(&jst).date_naive()
-}
-
-/// The moment a deadline day ends, in Japan time.
-pub fn end_of(day: chrono::NaiveDate) -> i64 {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
-    day.succ_opt()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .and_then(|t| t.and_local_timezone(jst).single())
-        .map_or(i64::MAX, |t| t.timestamp())
-}
-
 impl TryFrom<&RequestInput> for NewRequest {
     type Error = Vec<FieldError>;
 
@@ -209,14 +184,17 @@ impl TryFrom<&RequestInput> for NewRequest {
             "agency_notes",
             crate::field::text(&f.agency_notes, 2000, false),
         );
-        let mut check = |field: &str, r: Result<Option<i64>, UserError>| {
-            r.map_err(|e| errors.push(FieldError::new(field, e)))
+        let mut check = |field: &str, raw: &str, max: i64, required: bool| {
+            let max = u32::try_from(max).unwrap_or(u32::MAX);
+            crate::field::number(raw, max, required)
+                .map_err(|e| errors.push(FieldError::new(field, e)))
                 .ok()
                 .flatten()
+                .map(i64::from)
         };
-        let salary_min = check("salary_min", number(&f.salary_min, MAX_SALARY, true));
-        let salary_max = check("salary_max", number(&f.salary_max, MAX_SALARY, true));
-        let min_years = check("min_years", number(&f.min_years, 50, false)).unwrap_or(0);
+        let salary_min = check("salary_min", &f.salary_min, MAX_SALARY, true);
+        let salary_max = check("salary_max", &f.salary_max, MAX_SALARY, true);
+        let min_years = check("min_years", &f.min_years, 50, false).unwrap_or(0);
         let job_type = crate::profile::JobType::parse(&f.job_type)
             .map_err(|e| errors.push(FieldError::new("job_type", e)))
             .ok();
@@ -503,8 +481,8 @@ mod store {
         let t = now();
         let s = settings::load(&mut *tx).await?;
         let deadline = match r.deadline {
-            Some(day) => end_of(day),
-            None => end_of(today() + chrono::Days::new(s.request_days.max(1) as u64)),
+            Some(day) => end_of_day(day),
+            None => end_of_day(today() + chrono::Days::new(s.request_days.max(1) as u64)),
         };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO referral_requests (company_id, user_id, title, job_type, prefecture, employment_type,

@@ -3,6 +3,13 @@
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
+/// Japan time (UTC+9), the market's time zone. Evaluated when compiling, so the check never runs
+/// on the server: an offset of nine hours is always valid.
+pub const JST: chrono::FixedOffset = match chrono::FixedOffset::east_opt(9 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+9 is a valid offset"),
+};
+
 /// Now, in unix seconds.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -10,18 +17,29 @@ pub fn now() -> i64 {
 
 /// A unix time as a calendar date (UTC+9, the market's time zone), e.g. `2026-11-21`.
 pub fn date(ts: i64) -> String {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
     chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| t.with_timezone(&jst).format("%Y-%m-%d").to_string())
+        .map(|t| t.with_timezone(&JST).format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 
 /// A unix time with minutes, in Japan time.
 pub fn date_time(ts: i64) -> String {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
     chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| t.with_timezone(&jst).format("%Y-%m-%d %H:%M").to_string())
+        .map(|t| t.with_timezone(&JST).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
+}
+
+/// Today in Japan time.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&JST).date_naive()
+}
+
+/// The moment a day ends in Japan time (the next day's midnight there), in unix seconds.
+pub fn end_of_day(day: chrono::NaiveDate) -> i64 {
+    day.succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.and_local_timezone(JST).single())
+        .map_or(i64::MAX, |t| t.timestamp())
 }
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ impl TryFrom<&RequestBody> for NewRequest {
             None => String::new(),
             Some(days) => {
                 let days = in_range("deadline_days", days, 1..=request::MAX_DEADLINE_DAYS)?;
-                (request::today() + chrono::Days::new(days as u64))
+                (career_relay::time::today() + chrono::Days::new(days as u64))
                     .format("%Y-%m-%d")
                     .to_string()
             }
