@@ -6,7 +6,7 @@
 
 use crate::{
     error::{FieldError, UserError},
-    time::{end_of_day, today},
+    time::today,
 };
 use serde::{Deserialize, Serialize};
 
@@ -481,8 +481,10 @@ mod store {
         let t = now();
         let s = settings::load(&mut *tx).await?;
         let deadline = match r.deadline {
-            Some(day) => end_of_day(day),
-            None => end_of_day(today() + chrono::Days::new(s.request_days.max(1) as u64)),
+            Some(day) => crate::time::end_of_day(day),
+            None => {
+                crate::time::end_of_day(today() + chrono::Days::new(s.request_days.max(1) as u64))
+            }
         };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO referral_requests (company_id, user_id, title, job_type, prefecture, employment_type,
