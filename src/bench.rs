@@ -263,16 +263,19 @@ pub async fn seed(pool: &Pool, sizes: Sizes, progress: &(dyn Fn(&str) + Sync)) -
     let missing = sizes.ledger_rows.saturating_sub(existing as usize);
     const BATCH: usize = 20_000;
     for first in (0..missing).step_by(BATCH) {
-        let mut tx = db::begin(pool).await?;
+        let mut histories = vec![Vec::new(); companies.len()];
         for n in first..(first + BATCH).min(missing) {
-            let company = companies[n % companies.len()];
             // Bonuses and holds: a realistic history that leaves the relays' own credits alone.
             let (kind, amount) = if n % 2 == 0 {
                 ("placement_bonus", 1)
             } else {
                 ("placement_held", -1)
             };
-            credit::append(&mut tx, company, kind, amount, &format!("bench:{n}")).await?;
+            histories[n % companies.len()].push((kind, amount, format!("bench:{n}")));
+        }
+        let mut tx = db::begin(pool).await?;
+        for (company, history) in companies.iter().zip(&histories) {
+            credit::append_history(&mut tx, *company, history).await?;
         }
         tx.commit().await?;
         if (first + BATCH).is_multiple_of(200_000) {

@@ -15,6 +15,8 @@ pub struct CandidateHome {
     pub profile: ProfileInput,
     pub profile_complete: bool,
     pub in_pool: bool,
+    /// Whether they are looking for a job (only those looking are in the pool).
+    pub search_status: crate::ask::SearchStatus,
     /// The agency holding the data now, and since when.
     pub holder: Option<(String, i64)>,
 }
@@ -69,7 +71,7 @@ pub struct OptIn {
 mod store {
     use super::*;
     use crate::{
-        consent::{ConsentKind, NOTICE_VERSION},
+        consent::ConsentKind,
         db::{self, OnUnique, Pool},
         email::Email,
         error::Result,
@@ -104,8 +106,8 @@ mod store {
         }
         let t = now();
         let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO candidates (company_id, relay_link_id, email, handoff_consent, recontact_consent, created_at, updated_at)
-             VALUES ($1, $2, $3, 1, $4, $5, $5) RETURNING id",
+            "INSERT INTO candidates (company_id, relay_link_id, email, handoff_consent, recontact_consent, active_at, opted_in_at, created_at, updated_at)
+             VALUES ($1, $2, $3, 1, $4, $5, $5, $5, $5) RETURNING id",
         )
         .bind(company_id)
         .bind(link_id)
@@ -158,12 +160,13 @@ mod store {
             ConsentKind::Handoff => crate::consent::HANDOFF_ITEMS,
             ConsentKind::Recontact => "recontact_by_relaying_company",
         };
+        let version = crate::consent::current(&mut *conn).await?.version;
         sqlx::query(
             "INSERT INTO consents (candidate_id, kind, notice_version, scope, granted_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5)",
         )
         .bind(candidate_id)
         .bind(kind.code())
-        .bind(NOTICE_VERSION)
+        .bind(version)
         .bind(scope)
         .bind(now())
         .execute(conn)
@@ -174,7 +177,8 @@ mod store {
     /// Marks the address confirmed (a sign-in link reached it) and re-checks qualification.
     pub async fn confirm_email(pool: &Pool, candidate_id: i64) -> Result<()> {
         let mut tx = db::begin(pool).await?;
-        sqlx::query("UPDATE candidates SET email_confirmed_at = $1, updated_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL")
+        // Using a sign-in link is activity: the retention period starts again.
+        sqlx::query("UPDATE candidates SET email_confirmed_at = COALESCE(email_confirmed_at, $1), active_at = $1, updated_at = $1 WHERE id = $2")
             .bind(now())
             .bind(candidate_id)
             .execute(&mut *tx)
@@ -193,7 +197,7 @@ mod store {
         let r = sqlx::query(
             "UPDATE candidates SET name = $1, name_kana = $2, phone = $3, prefecture = $4, job_types = $5, skills = $6,
              years_experience = $7, desired_salary = $8, languages = $9, summary = $10, search_text = $11,
-             profile_completed_at = COALESCE(profile_completed_at, $12), updated_at = $12
+             profile_completed_at = COALESCE(profile_completed_at, $12), active_at = $12, updated_at = $12
              WHERE id = $13 AND status = 'active'",
         )
         .bind(&p.name)
@@ -258,10 +262,11 @@ mod store {
         let t = now();
         let column = match kind {
             ConsentKind::Handoff => {
-                "UPDATE candidates SET handoff_consent = $1, updated_at = $2 WHERE id = $3"
+                "UPDATE candidates SET handoff_consent = $1, active_at = $2, updated_at = $2,
+                     opted_in_at = CASE WHEN $1 = 1 THEN COALESCE(opted_in_at, $2) ELSE opted_in_at END WHERE id = $3"
             }
             ConsentKind::Recontact => {
-                "UPDATE candidates SET recontact_consent = $1, updated_at = $2 WHERE id = $3"
+                "UPDATE candidates SET recontact_consent = $1, active_at = $2, updated_at = $2 WHERE id = $3"
             }
         };
         sqlx::query(column)
@@ -358,6 +363,9 @@ mod store {
                 .try_get::<Option<i64>, _>("profile_completed_at")?
                 .is_some(),
             in_pool: r.try_get::<i64, _>("in_pool")? == 1,
+            search_status: crate::ask::SearchStatus::try_from(
+                r.try_get::<String, _>("search_status")?,
+            )?,
             holder,
         })
     }

@@ -160,7 +160,91 @@ mod store {
         if new && amount > 0 && !lot {
             expire_company(conn, company_id, now()).await?;
         }
+        if new {
+            keep_next_lapse(conn, company_id).await?;
+        }
         Ok(new)
+    }
+
+    /// Appends a company's history of entries (a test's or the benchmark's) as `append` would,
+    /// working out the next lapse once at the end instead of after each entry.
+    pub async fn append_history(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+        entries: &[(&str, i64, String)],
+    ) -> Result<()> {
+        let months = crate::settings::load(&mut *conn).await?.credit_months;
+        for (kind, amount, reason_key) in entries {
+            let expires_at =
+                matches!(*kind, "earned" | "placement_bonus").then(|| expiry(now(), months));
+            append_lot(conn, company_id, kind, *amount, reason_key, expires_at).await?;
+        }
+        expire_company(conn, company_id, now()).await?;
+        keep_next_lapse(conn, company_id).await
+    }
+
+    /// Works out the company's next lapse and keeps it on its row, in the transaction that
+    /// changed its ledger: the pages read one row however long the ledger grows.
+    pub async fn keep_next_lapse(conn: &mut sqlx::AnyConnection, company_id: i64) -> Result<()> {
+        let balance: i64 = sqlx::query_scalar("SELECT credit_balance FROM companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        let next = next_expiring(&mut *conn, company_id, balance).await?;
+        sqlx::query(
+            "UPDATE companies SET next_lapse_at = $1, next_lapse_count = $2, lapse_known = 1 WHERE id = $3",
+        )
+        .bind(next.map(|e| e.at))
+        .bind(next.map_or(0, |e| e.count))
+        .bind(company_id)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Works out the next lapse of every company whose row does not keep it yet (those whose
+    /// ledger was written before the row kept it); returns how many.
+    pub async fn keep_unknown_lapses(pool: &Pool) -> Result<usize> {
+        let companies: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM companies WHERE lapse_known = 0 ORDER BY id")
+                .fetch_all(pool)
+                .await?;
+        for &company_id in &companies {
+            let mut tx = crate::db::begin(pool).await?;
+            crate::db::lock_company(&mut tx, company_id).await?;
+            keep_next_lapse(&mut tx, company_id).await?;
+            tx.commit().await?;
+        }
+        Ok(companies.len())
+    }
+
+    /// The company's balance and next lapse as its row keeps them (worked out from the ledger
+    /// while the row does not keep it yet).
+    pub async fn standing(pool: &Pool, company_id: i64) -> Result<(i64, Option<Expiring>)> {
+        let row = sqlx::query(
+            "SELECT credit_balance, next_lapse_at, next_lapse_count, lapse_known FROM companies WHERE id = $1",
+        )
+        .bind(company_id)
+        .fetch_one(pool)
+        .await?;
+        let balance: i64 = row.try_get("credit_balance")?;
+        Ok((balance, kept_lapse(pool, company_id, balance, &row).await?))
+    }
+
+    /// The next lapse a row read with the columns `next_lapse_at`, `next_lapse_count` and
+    /// `lapse_known` keeps, or the one the ledger gives while the row does not keep it yet.
+    pub async fn kept_lapse(
+        pool: &Pool,
+        company_id: i64,
+        balance: i64,
+        row: &sqlx::any::AnyRow,
+    ) -> Result<Option<Expiring>> {
+        if row.try_get::<i64, _>("lapse_known")? == 0 {
+            return next_expiring(pool, company_id, balance).await;
+        }
+        let at: Option<i64> = row.try_get("next_lapse_at")?;
+        let count: i64 = row.try_get("next_lapse_count")?;
+        Ok(at.map(|at| Expiring { at, count }))
     }
 
     /// Appends an entry with the expiry it carries (a credit's, or the spent credit's).
@@ -255,6 +339,9 @@ mod store {
             )
             .await?;
         }
+        if total > already {
+            keep_next_lapse(conn, company_id).await?;
+        }
         Ok(total - already)
     }
 
@@ -313,12 +400,7 @@ mod store {
         let mut told = 0;
         for company_id in companies {
             // Read first: most rounds find every company told already and write nothing.
-            let balance: i64 =
-                sqlx::query_scalar("SELECT credit_balance FROM companies WHERE id = $1")
-                    .bind(company_id)
-                    .fetch_one(pool)
-                    .await?;
-            let Some(next) = next_expiring(pool, company_id, balance).await? else {
+            let Some(next) = standing(pool, company_id).await?.1 else {
                 continue;
             };
             if next.at > horizon {
@@ -392,7 +474,8 @@ mod store {
         Ok(rows.len() as u64)
     }
 
-    /// The company's next credits to lapse, read from its newest credits only.
+    /// The company's next credits to lapse, worked out from its newest credits (as many as its
+    /// balance): the pages read what `keep_next_lapse` kept instead.
     pub async fn next_expiring<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
         db: E,
         company_id: i64,
@@ -441,7 +524,7 @@ mod store {
         if !append_lot(conn, company_id, "redeemed", -1, reason_key, None).await? {
             return Err(UserError::AlreadyExists.into());
         }
-        Ok(())
+        keep_next_lapse(conn, company_id).await
     }
 
     /// Undoes the spending under `redeemed_key`: the credit comes back as the oldest one held,
@@ -496,8 +579,9 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    announce_earned, append, award_relay_credits, balance, expire_company, expire_due, ledger,
-    next_expiring, redeem, refund, warn_expiring,
+    announce_earned, append, append_history, award_relay_credits, balance, expire_company,
+    expire_due, keep_next_lapse, keep_unknown_lapses, kept_lapse, ledger, next_expiring, redeem,
+    refund, standing, warn_expiring,
 };
 
 #[cfg(test)]

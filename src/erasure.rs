@@ -36,18 +36,31 @@ mod store {
     /// keyed hashes. `actor` (`candidate:{id}` or `user:{id}`) is recorded in the audit log with
     /// the candidate's id only. Erasing twice changes nothing more; returns whether this call
     /// erased.
-    #[tracing::instrument(skip(pool))]
     pub async fn erase(pool: &Pool, candidate_id: i64, actor: &str) -> Result<bool> {
+        erase_unless_active(pool, candidate_id, actor, None).await
+    }
+
+    /// Erases as `erase` does, but only while the candidate's last activity is still
+    /// `active_at` when given (retention: someone who signed in meanwhile keeps their data).
+    #[tracing::instrument(skip(pool))]
+    pub async fn erase_unless_active(
+        pool: &Pool,
+        candidate_id: i64,
+        actor: &str,
+        active_at: Option<i64>,
+    ) -> Result<bool> {
         let mut tx = db::begin(pool).await?;
         let t = now();
         // The candidate's row first: a second erasure (the candidate and an admin at once) waits
         // here and then finds nothing to do. The lock does not block other rows that refer to
         // the candidate, so a claim or introduction in flight finishes first.
         let row = sqlx::query(
-            "UPDATE candidates SET updated_at = $1 WHERE id = $2 AND erased_at IS NULL RETURNING email, phone",
+            "UPDATE candidates SET updated_at = $1 WHERE id = $2 AND erased_at IS NULL AND ($3 IS NULL OR active_at = $3)
+             RETURNING email, phone",
         )
         .bind(t)
         .bind(candidate_id)
+        .bind(active_at)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -111,6 +124,8 @@ mod store {
             "DELETE FROM email_changes WHERE candidate_id = $1",
             // What agencies wrote about the candidate is free text about them too.
             "DELETE FROM claim_notes WHERE claim_id IN (SELECT id FROM claims WHERE candidate_id = $1)",
+            // And what the rejecting company noted on contacting them again.
+            "DELETE FROM return_contacts WHERE candidate_id = $1",
             "UPDATE introductions SET recommendation = '' WHERE candidate_id = $1",
         ] {
             sqlx::query(sql).bind(candidate_id).execute(&mut *tx).await?;
@@ -145,4 +160,4 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::erase;
+pub use store::{erase, erase_unless_active};

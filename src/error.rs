@@ -96,13 +96,17 @@ pub enum UserError {
     IntroductionSettled,
     #[error("confirmation_required")]
     ConfirmationRequired,
+    #[error("answer_link_used")]
+    AnswerLinkUsed,
+    #[error("invalid_choice")]
+    InvalidChoice,
     #[error("internal")]
     Internal,
 }
 
 impl UserError {
     /// Every variant, so the app can prove each one has a translation.
-    pub const ALL: [UserError; 46] = [
+    pub const ALL: [UserError; 48] = [
         Self::Required,
         Self::InvalidEmail,
         Self::TooLong,
@@ -148,6 +152,8 @@ impl UserError {
         Self::OwnApplicant,
         Self::IntroductionSettled,
         Self::ConfirmationRequired,
+        Self::AnswerLinkUsed,
+        Self::InvalidChoice,
         Self::Internal,
     ];
 

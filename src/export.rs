@@ -24,6 +24,8 @@ pub struct Export {
     pub introductions: Vec<ExportedIntroduction>,
     pub placements: Vec<ExportedPlacement>,
     pub provision_records: Vec<ExportedProvision>,
+    /// What the portal asked by mail (follow-ups, renewals) and the answers.
+    pub asks: Vec<ExportedAsk>,
     /// The mails the portal sent or is sending to the address (kept 30 days after sending).
     pub mails: Vec<ExportedMail>,
 }
@@ -52,8 +54,29 @@ pub struct ExportedProfile {
     pub summary: String,
     /// The language of the portal's mails: `ja` or `en`.
     pub language: String,
+    /// `looking`, `paused` (not looking for now) or `found` (found a job).
+    pub search_status: String,
+    /// 1 while follow-up mails are wanted.
+    pub followups: i64,
+    /// The last activity of the candidate's own: the retention period counts from it.
+    pub active_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A question the portal mailed: a follow-up or a retention renewal, and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "db", derive(sqlx::FromRow))]
+pub struct ExportedAsk {
+    /// `followup` or `renewal`.
+    pub kind: String,
+    pub asked_at: i64,
+    /// When answered, or closed without an answer.
+    pub closed_at: Option<i64>,
+    /// `looking`, `paused`, `found`, `keep` or `delete`.
+    pub answer: Option<String>,
+    /// 1 to 5, when given.
+    pub satisfaction: Option<i64>,
 }
 
 /// A consent given (and perhaps withdrawn), under a version of the notice.
@@ -138,8 +161,11 @@ pub struct ExportedPlacement {
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
 pub struct ExportedProvision {
     pub provided_at: i64,
-    pub agency: String,
-    /// The company that received the data through an introduction, by way of the agency.
+    /// The agency that received the data; none when the rejecting company received it directly
+    /// (the list of candidates who agreed that it may contact them again).
+    pub agency: Option<String>,
+    /// The company that received the data through an introduction, by way of the agency, or
+    /// directly.
     pub company: Option<String>,
     pub data_items: String,
     pub consent_version: String,
@@ -165,7 +191,7 @@ pub fn provisions_csv(records: &[ExportedProvision]) -> String {
         out.push_str(&format!(
             "{},{},{},{},{}\r\n",
             crate::field::csv_cell(&crate::time::date_time(r.provided_at)),
-            crate::field::csv_cell(&r.agency),
+            crate::field::csv_cell(r.agency.as_deref().unwrap_or_default()),
             crate::field::csv_cell(r.company.as_deref().unwrap_or_default()),
             crate::field::csv_cell(&r.data_items),
             crate::field::csv_cell(&r.consent_version)
@@ -183,7 +209,8 @@ mod store {
     pub async fn export(pool: &Pool, candidate_id: i64) -> Result<Export> {
         let profile: ExportedProfile = sqlx::query_as(
             "SELECT id, email, email_confirmed_at, status, name, name_kana, phone, prefecture, job_types, skills,
-                 years_experience, desired_salary, languages, summary, language, created_at, updated_at
+                 years_experience, desired_salary, languages, summary, language, search_status, followups, active_at,
+                 created_at, updated_at
              FROM candidates WHERE id = $1",
         )
         .bind(candidate_id)
@@ -253,6 +280,12 @@ mod store {
         .fetch_all(pool)
         .await?;
         let provision_records = provisions(pool, candidate_id).await?;
+        let asks = sqlx::query_as(
+            "SELECT kind, asked_at, closed_at, answer, satisfaction FROM candidate_asks WHERE candidate_id = $1 ORDER BY id",
+        )
+        .bind(candidate_id)
+        .fetch_all(pool)
+        .await?;
         let mails = match &profile.email {
             Some(email) => sqlx::query_as(
                 "SELECT subject, created_at, sent_at FROM outbox WHERE to_addr = $1 ORDER BY id",
@@ -274,6 +307,7 @@ mod store {
             introductions,
             placements,
             provision_records,
+            asks,
             mails,
         })
     }
@@ -282,7 +316,7 @@ mod store {
     pub async fn provisions(pool: &Pool, candidate_id: i64) -> Result<Vec<ExportedProvision>> {
         Ok(sqlx::query_as(
             "SELECT r.provided_at, a.name AS agency, c.name AS company, r.data_items, r.consent_version
-             FROM provision_records r JOIN agencies a ON a.id = r.agency_id LEFT JOIN companies c ON c.id = r.company_id
+             FROM provision_records r LEFT JOIN agencies a ON a.id = r.agency_id LEFT JOIN companies c ON c.id = r.company_id
              WHERE r.candidate_id = $1 ORDER BY r.id",
         )
         .bind(candidate_id)
@@ -302,7 +336,7 @@ mod tests {
     fn the_provision_csv_has_a_bom_a_header_and_safe_cells() {
         let csv = provisions_csv(&[ExportedProvision {
             provided_at: 1_795_291_200,
-            agency: "=HYPERLINK(\"x\")".into(),
+            agency: Some("=HYPERLINK(\"x\")".into()),
             company: Some("依頼, 株式会社".into()),
             data_items: "name,email".into(),
             consent_version: "2026-11-v2".into(),

@@ -15,6 +15,7 @@ pub mod time;
 
 pub mod address;
 pub mod apikey;
+pub mod ask;
 pub mod audit;
 pub mod auth;
 pub mod candidate;
@@ -22,6 +23,7 @@ pub mod claim;
 pub mod credit;
 pub mod erasure;
 pub mod export;
+pub mod followup;
 pub mod import;
 pub mod invitation;
 pub mod limit;
@@ -38,6 +40,8 @@ pub mod qualify;
 pub mod referral;
 pub mod relay;
 pub mod request;
+pub mod retention;
+pub mod returns;
 pub mod settings;
 pub mod sso;
 

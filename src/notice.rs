@@ -56,11 +56,25 @@ pub enum Notice {
     RequestDigest {
         requests: Vec<(i64, String, String)>,
     },
+    /// To a candidate, `months` after opting in: are you still looking? Answered on the page of
+    /// the single-use link `/a/{token}`, which also asks their satisfaction.
+    FollowUp { token: String, months: i64 },
+    /// To a candidate without activity for the retention period: keep the profile or delete it
+    /// (on `/a/{token}`); without an answer by `deadline` it is anonymised.
+    Renewal { token: String, deadline: String },
+    /// To a consenting candidate: a new version of the consent notice; a material one must be
+    /// agreed to on `/me` before agencies can claim them again.
+    NoticeChanged { version: String, material: bool },
 }
 
 /// Words a notice for one recipient: subject and text in the language with code `language`.
 pub trait Wording: Send + Sync {
     fn mail(&self, notice: &Notice, language: &str) -> (String, String);
+
+    /// The full address of a path of the portal (for the unsubscribe header).
+    fn link(&self, path: &str) -> String {
+        path.to_owned()
+    }
 }
 
 /// A recipient: an address and the language they use the portal in.
@@ -203,9 +217,37 @@ mod store {
         }
         Ok(())
     }
+
+    /// Queues a notice the recipients may refuse, as `send` does, with the one-click
+    /// unsubscribe address of `unsubscribe_path` in the mail's header.
+    pub async fn send_refusable(
+        conn: &mut sqlx::AnyConnection,
+        wording: &dyn Wording,
+        to: &[Recipient],
+        notice: &Notice,
+        unsubscribe_path: &str,
+    ) -> Result<()> {
+        let unsubscribe = wording.link(unsubscribe_path);
+        for r in to {
+            let Ok(email) = Email::parse(&r.email) else {
+                continue;
+            };
+            let (subject, body) = wording.mail(notice, &r.language);
+            crate::mail::enqueue_with_unsubscribe(
+                &mut *conn,
+                &email,
+                &subject,
+                &body,
+                &unsubscribe,
+            )
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(feature = "db")]
 pub use store::{
-    agency_members, agency_user, candidate, company_members, send, set_mark, take_mark,
+    agency_members, agency_user, candidate, company_members, send, send_refusable, set_mark,
+    take_mark,
 };

@@ -12,11 +12,12 @@ use crate::{
 };
 use sqlx::Row;
 
-/// Recomputes whether the candidate is in the pool and, the first time they qualify,
+/// Recomputes whether the candidate is in the pool (confirmed, consenting under the notice's
+/// last material change, profile complete, active, looking for a job, not placed) and, the first time they qualify,
 /// counts the relay for their company and awards any credit it completes.
 pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Result<()> {
     let row = sqlx::query(
-        "SELECT company_id, email, phone, email_confirmed_at, handoff_consent, profile_completed_at, qualified_at, status FROM candidates WHERE id = $1",
+        "SELECT company_id, email, phone, email_confirmed_at, handoff_consent, profile_completed_at, qualified_at, status, search_status FROM candidates WHERE id = $1",
     )
     .bind(candidate_id)
     .fetch_one(&mut *conn)
@@ -29,7 +30,9 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
             .try_get::<Option<i64>, _>("profile_completed_at")?
             .is_some()
         && row.try_get::<String, _>("status")? == "active"
-        && !placed(&mut *conn, candidate_id).await?;
+        && row.try_get::<String, _>("search_status")? == "looking"
+        && !placed(&mut *conn, candidate_id).await?
+        && crate::consent::covers_material(&mut *conn, candidate_id).await?;
     let t = now();
     sqlx::query("UPDATE candidates SET in_pool = $1 WHERE id = $2")
         .bind(eligible as i64)

@@ -17,6 +17,8 @@ pub struct ReferralStatus {
     pub expiring: Option<crate::credit::Expiring>,
     pub ledger: Vec<crate::credit::LedgerEntry>,
     pub outcomes: Vec<Outcome>,
+    /// How satisfied the company's relayed candidates are (their follow-up answers).
+    pub satisfaction: crate::ask::SatisfactionScore,
 }
 
 /// A claim on one of the company's relayed candidates, anonymised: a reference number, the agency,
@@ -45,7 +47,8 @@ mod store {
     #[tracing::instrument(skip(pool))]
     pub async fn status(pool: &Pool, company_id: i64) -> Result<ReferralStatus> {
         let row = sqlx::query(
-            "SELECT c.name, c.credit_balance, c.opt_ins, c.qualified,
+            "SELECT c.name, c.credit_balance, c.opt_ins, c.qualified, c.next_lapse_at, c.next_lapse_count, c.lapse_known,
+                 c.satisfaction_sum, c.satisfaction_count,
                  (SELECT CAST(COALESCE(SUM(l.visits), 0) AS BIGINT) FROM relay_links l WHERE l.company_id = c.id) AS link_visits,
                  (SELECT l.code FROM relay_links l WHERE l.company_id = c.id AND l.revoked_at IS NULL) AS relay_code,
                  (SELECT s.value FROM settings s WHERE s.key = 'relays_per_credit') AS relays_per_credit
@@ -75,9 +78,13 @@ mod store {
                 .try_get::<Option<i64>, _>("relays_per_credit")?
                 .unwrap_or(Settings::default().relays_per_credit),
             balance,
-            expiring: credit::next_expiring(pool, company_id, balance).await?,
+            expiring: credit::kept_lapse(pool, company_id, balance, &row).await?,
             ledger: credit::ledger(pool, company_id, None, 50).await?,
             outcomes,
+            satisfaction: crate::ask::SatisfactionScore {
+                answers: row.try_get("satisfaction_count")?,
+                sum: row.try_get("satisfaction_sum")?,
+            },
         })
     }
 }

@@ -51,6 +51,10 @@ pub struct RelayLanding {
     pub company_name: String,
     /// An old link still explains what happened but no longer relays.
     pub revoked: bool,
+    /// Months without activity after which the candidate is asked to renew (the notice says).
+    pub retention_months: i64,
+    /// The version of the consent notice in force, with its changes.
+    pub notice: crate::consent::NoticeVersion,
 }
 
 #[cfg(feature = "db")]
@@ -115,7 +119,8 @@ mod store {
     #[tracing::instrument(skip_all)]
     pub async fn visit(pool: &Pool, code: &RelayCode) -> Result<RelayLanding> {
         let row = sqlx::query(
-            "SELECT l.id, l.revoked_at, c.name FROM relay_links l JOIN companies c ON c.id = l.company_id WHERE l.code = $1",
+            "SELECT l.id, l.revoked_at, c.name, (SELECT s.value FROM settings s WHERE s.key = 'retention_months') AS retention_months
+             FROM relay_links l JOIN companies c ON c.id = l.company_id WHERE l.code = $1",
         )
         .bind(code.as_str())
         .fetch_optional(pool)
@@ -131,6 +136,10 @@ mod store {
         Ok(RelayLanding {
             company_name: row.get("name"),
             revoked,
+            retention_months: row
+                .get::<Option<i64>, _>("retention_months")
+                .unwrap_or(crate::settings::Settings::default().retention_months),
+            notice: crate::consent::current(pool).await?,
         })
     }
 

@@ -19,6 +19,14 @@ pub struct Settings {
     pub request_days: i64,
     /// Months after which an earned credit lapses.
     pub credit_months: i64,
+    /// Months after opting in when a candidate is first asked whether they are still looking.
+    pub followup_first_months: i64,
+    /// Months after opting in when they are asked again.
+    pub followup_second_months: i64,
+    /// Months without activity after which a candidate is asked to renew their consent.
+    pub retention_months: i64,
+    /// Days a candidate has to answer the renewal before their data is anonymised.
+    pub renewal_days: i64,
 }
 
 impl Default for Settings {
@@ -31,6 +39,10 @@ impl Default for Settings {
             invitation_days: 30,
             request_days: 90,
             credit_months: 12,
+            followup_first_months: 6,
+            followup_second_months: 12,
+            retention_months: 24,
+            renewal_days: 30,
         }
     }
 }
@@ -126,7 +138,7 @@ mod store {
     use crate::{db::Pool, error::Result, time::now};
     use sqlx::Row;
 
-    const KEYS: [&str; 7] = [
+    const KEYS: [&str; 11] = [
         "relays_per_credit",
         "placement_bonus",
         "claim_days",
@@ -134,9 +146,13 @@ mod store {
         "invitation_days",
         "request_days",
         "credit_months",
+        "followup_first_months",
+        "followup_second_months",
+        "retention_months",
+        "renewal_days",
     ];
 
-    fn values(s: &Settings) -> [i64; 7] {
+    fn values(s: &Settings) -> [i64; 11] {
         [
             s.relays_per_credit,
             s.placement_bonus,
@@ -145,6 +161,10 @@ mod store {
             s.invitation_days,
             s.request_days,
             s.credit_months,
+            s.followup_first_months,
+            s.followup_second_months,
+            s.retention_months,
+            s.renewal_days,
         ]
     }
 
@@ -179,6 +199,10 @@ mod store {
                 "invitation_days" => s.invitation_days = value,
                 "request_days" => s.request_days = value,
                 "credit_months" => s.credit_months = value,
+                "followup_first_months" => s.followup_first_months = value,
+                "followup_second_months" => s.followup_second_months = value,
+                "retention_months" => s.retention_months = value,
+                "renewal_days" => s.renewal_days = value,
                 _ => {}
             }
         }

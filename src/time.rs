@@ -42,11 +42,30 @@ pub fn end_of_day(day: chrono::NaiveDate) -> i64 {
         .map_or(i64::MAX, |t| t.timestamp())
 }
 
+/// The moment `months` calendar months before `at`, in Japan time (the 31st becomes the
+/// month's last day).
+pub fn months_before(at: i64, months: i64) -> i64 {
+    let months = chrono::Months::new(u32::try_from(months.max(0)).unwrap_or(u32::MAX));
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.with_timezone(&JST))
+        .and_then(|t| t.checked_sub_months(months))
+        .map_or(i64::MIN, |t| t.timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn dates_are_in_japan_time() {
         // 2026-11-21 20:00 UTC is already the 22nd in Tokyo.
         assert_eq!(super::date(1_795_291_200), "2026-11-22");
+    }
+
+    #[test]
+    fn months_before_counts_calendar_months_in_japan_time() {
+        // 2027-08-31 12:00 JST, six months back: the last day of February.
+        let at = 1_819_681_200;
+        assert_eq!(super::date(at), "2027-08-31");
+        assert_eq!(super::date(super::months_before(at, 6)), "2027-02-28");
+        assert_eq!(super::months_before(at, 0), at);
     }
 }

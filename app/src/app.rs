@@ -124,6 +124,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/auth/:token") view=pages::signin::UseLink ssr=SsrMode::Async />
                     <Route path=path!("/sso/refused") view=pages::signin::SsoRefused ssr=SsrMode::Async />
                     <Route path=path!("/u/:token") view=pages::signin::Unsubscribe ssr=SsrMode::Async />
+                    <Route path=path!("/a/:token") view=pages::answer::AnswerPage ssr=SsrMode::Async />
+                    <Route path=path!("/a/:token/stop") view=pages::answer::StopFollowUps ssr=SsrMode::Async />
+                    <Route path=path!("/answered") view=pages::answer::Answered ssr=SsrMode::Async />
                     <Route path=path!("/r/:code") view=pages::relay::Relay ssr=SsrMode::Async />
                     <Route path=path!("/me") view=pages::me::Me ssr=SsrMode::Async />
                     <Route path=path!("/me/provisions") view=pages::me::MyProvisions ssr=SsrMode::Async />
@@ -132,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/company/import") view=pages::import::Imports ssr=SsrMode::Async />
                     <Route path=path!("/company/import/:import") view=pages::import::ImportDetail ssr=SsrMode::Async />
                     <Route path=path!("/company/requests") view=pages::requests::CompanyRequests ssr=SsrMode::Async />
+                    <Route path=path!("/company/returns") view=pages::returns::Returns ssr=SsrMode::Async />
                     <Route path=path!("/company/requests/:request") view=pages::requests::CompanyRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/agency") view=pages::agency::Pool ssr=SsrMode::Async />
                     <Route path=path!("/agency/requests") view=pages::requests::AgencyRequests ssr=SsrMode::Async />

@@ -345,3 +345,23 @@ pub fn job_type_options(selected: &str) -> impl IntoView {
         })
         .collect_view()
 }
+
+/// What a version of the consent notice changed, in the page's language (nothing for the
+/// versions the portal shipped with, which have no such text).
+#[component]
+pub fn NoticeChanges(notice: career_relay::consent::NoticeVersion) -> impl IntoView {
+    let i18n = use_locale();
+    let text = if i18n == Locale::en {
+        notice.text_en
+    } else {
+        notice.text_ja
+    };
+    (!text.is_empty()).then(|| {
+        view! {
+            <section class="notice-changes" data-testid="notice-changes">
+                <h3>{td!(i18n, consent.changes)}</h3>
+                <p class="preserve-lines">{text}</p>
+            </section>
+        }
+    })
+}

@@ -69,7 +69,9 @@ impl AppError {
                 UserError::NotSignedIn => 401,
                 UserError::Forbidden | UserError::AgencyNotApproved => 403,
                 UserError::NotFound | UserError::UnknownRelayLink => 404,
-                UserError::RevokedRelayLink | UserError::SignInLinkInvalid => 410,
+                UserError::RevokedRelayLink
+                | UserError::SignInLinkInvalid
+                | UserError::AnswerLinkUsed => 410,
                 UserError::AlreadyClaimed
                 | UserError::ClaimNotActive
                 | UserError::AlreadyPlaced

@@ -63,6 +63,8 @@ pub fn user_error_in(locale: Locale, e: UserError) -> String {
         UserError::OwnApplicant => td_string!(locale, errors.own_applicant),
         UserError::IntroductionSettled => td_string!(locale, errors.introduction_settled),
         UserError::ConfirmationRequired => td_string!(locale, errors.confirmation_required),
+        UserError::AnswerLinkUsed => td_string!(locale, errors.answer_link_used),
+        UserError::InvalidChoice => td_string!(locale, errors.invalid_choice),
         UserError::Internal => td_string!(locale, errors.internal),
     }
     .to_string()
@@ -203,6 +205,8 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
         "introduction_viewed" => td_string!(i18n, audit.introduction_viewed),
         "candidate_erased" => td_string!(i18n, audit.candidate_erased),
         "claims_listed" => td_string!(i18n, audit.claims_listed),
+        "returns_listed" => td_string!(i18n, audit.returns_listed),
+        "notice_published" => td_string!(i18n, audit.notice_published),
         "email_changed" => td_string!(i18n, audit.email_changed),
         "member_invited" => td_string!(i18n, audit.member_invited),
         "member_role_changed" => td_string!(i18n, audit.member_role_changed),
@@ -268,10 +272,29 @@ pub fn saved(i18n: I18n, what: &str) -> Option<String> {
             "email_sent" => td_string!(i18n, notices.email_sent),
             "email" => td_string!(i18n, notices.email),
             "erased_by_admin" => td_string!(i18n, notices.erased_by_admin),
+            "search_status" => td_string!(i18n, notices.search_status),
+            "contacted" => td_string!(i18n, notices.contacted),
+            "notice_accepted" => td_string!(i18n, notices.notice_accepted),
+            "notice_published" => td_string!(i18n, notices.notice_published),
+            "answer_looking" => td_string!(i18n, notices.answer_looking),
+            "answer_paused" => td_string!(i18n, notices.answer_paused),
+            "answer_found" => td_string!(i18n, notices.answer_found),
+            "answer_keep" => td_string!(i18n, notices.answer_keep),
             _ => return None,
         }
         .to_string(),
     )
+}
+
+/// Whether a candidate is looking for a job.
+pub fn search_status(i18n: I18n, s: career_relay::ask::SearchStatus) -> String {
+    use career_relay::ask::SearchStatus;
+    match s {
+        SearchStatus::Looking => td_string!(i18n, search_status.looking),
+        SearchStatus::Paused => td_string!(i18n, search_status.paused),
+        SearchStatus::Found => td_string!(i18n, search_status.found),
+    }
+    .to_string()
 }
 
 /// Where a free referral request stands.

@@ -1,8 +1,9 @@
 import { test, expect } from '@playwright/test';
 import { signIn, signInLink, followMailedLink, fillProfile } from './helpers';
 
-test('a candidate downloads their data, erases it, and is never invited again', async ({ browser }) => {
-  // A rejected candidate opts in through the second company's link; an agency claims them.
+test('a candidate downloads their data, leaves the company\'s return list, erases it, and is never invited again', async ({ browser }) => {
+  // A rejected candidate opts in through the second company's link, agreeing that the company
+  // may contact them again; an agency claims them.
   const company = await browser.newPage();
   await signIn(company, 'recruit@mirai-tech.example');
   const relayUrl = await company.locator('#relay-url').inputValue();
@@ -10,6 +11,7 @@ test('a candidate downloads their data, erases it, and is never invited again', 
   await candidate.goto(relayUrl);
   await candidate.fill('#email', 'e2e-erase@example.jp');
   await candidate.locator('input[name="handoff"]').check();
+  await candidate.locator('input[name="recontact"]').check();
   await candidate.getByRole('button', { name: '同意して確認メールを受け取る' }).click();
   await followMailedLink(candidate, 'e2e-erase@example.jp');
   await fillProfile(candidate, '削除検証');
@@ -32,6 +34,24 @@ test('a candidate downloads their data, erases it, and is never invited again', 
   expect(exported.profile.email).toBe('e2e-erase@example.jp');
   expect(exported.claims[0].agency).toBe('ひかり人材紹介');
   expect(exported.provision_records[0].agency).toBe('ひかり人材紹介');
+  expect(exported.profile.search_status).toBe('looking');
+  expect(Array.isArray(exported.asks)).toBe(true);
+
+  // The company sees the candidate among its return candidates, with their address; the view
+  // is a provision the candidate sees on their page.
+  await company.goto('/company');
+  await company.getByTestId('returns-link').click();
+  await expect(company.getByTestId('returns')).toContainText('試験 花子');
+  await expect(company.getByTestId('returns')).toContainText('e2e-erase@example.jp');
+  await candidate.goto('/me');
+  await expect(candidate.getByTestId('provision-records')).toContainText('再連絡に同意されたため');
+
+  // Withdrawing the re-contact consent takes them off the company's list at once.
+  await candidate.getByTestId('consent-recontact').click();
+  await expect(candidate).toHaveURL(/saved=consent/);
+  await company.reload();
+  await expect(company.locator('h1')).toContainText('再応募候補者');
+  await expect(company.locator('body')).not.toContainText('e2e-erase@example.jp');
 
   // Erasure, with JavaScript turned off: asked once more, then done at once.
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -39,6 +59,9 @@ test('a candidate downloads their data, erases it, and is never invited again', 
   await nojs.goto(signInLink('e2e-erase@example.jp'));
   await nojs.getByTestId('continue-sign-in').click();
   await expect(nojs).toHaveURL(/\/me$/);
+  const plain = await nojs.request.get('/me/export.json');
+  expect(plain.ok()).toBe(true);
+  expect(JSON.parse(await plain.text()).profile.email).toBe('e2e-erase@example.jp');
   await nojs.locator('details', { hasText: 'データを削除する' }).locator('summary').click();
   await nojs.getByTestId('erase').click();
   await expect(nojs.locator('.field-error[data-field="confirm"]')).toContainText('確認のチェック');

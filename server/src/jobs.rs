@@ -111,6 +111,9 @@ impl Jobs {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = ?e, "request deadline job failed"),
         }
+        if let Err(e) = career_relay::credit::keep_unknown_lapses(&self.pool).await {
+            tracing::warn!(error = ?e, "next lapse job failed");
+        }
         match career_relay::credit::expire_due(&self.pool).await {
             Ok(n) if n > 0 => tracing::info!(credits.expired = n, "credits lapsed"),
             Ok(_) => {}
@@ -133,6 +136,26 @@ impl Jobs {
         }
         if let Err(e) = career_relay::placement::announce(&self.pool, &wording).await {
             tracing::warn!(error = ?e, "placement notice failed");
+        }
+        match career_relay::followup::send_due(&self.pool, &wording).await {
+            Ok(n) if n > 0 => tracing::info!(followups = n, "follow-ups queued"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "follow-up job failed"),
+        }
+        match career_relay::retention::ask_due(&self.pool, &wording).await {
+            Ok(n) if n > 0 => tracing::info!(renewals = n, "renewals asked"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "renewal job failed"),
+        }
+        match career_relay::retention::anonymise_due(&self.pool).await {
+            Ok(n) if n > 0 => tracing::info!(anonymised = n, "unanswered renewals anonymised"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "anonymisation job failed"),
+        }
+        match career_relay::consent::announce(&self.pool, &wording).await {
+            Ok(n) if n > 0 => tracing::info!(told = n, "consent notice change announced"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "consent notice announcement failed"),
         }
         match career_relay::request::send_digests(&self.pool, &wording).await {
             Ok(n) if n > 0 => tracing::info!(digests = n, "request digests queued"),

@@ -33,6 +33,7 @@ pub fn router(config: &Config, state: AppState, sso: Option<crate::sso::Sso>) ->
         .route("/auth/{token}/continue", post(crate::signin::sign_in_link))
         .route("/i/{token}", get(invitation_link))
         .route("/u/{token}", post(unsubscribe))
+        .route("/a/{token}/stop", post(stop_follow_ups))
         .route("/lang/{locale}", get(switch_language))
         .route("/healthz", get(health))
         // Browsers ask for /favicon.ico whatever the page links: the same icon.
@@ -101,6 +102,16 @@ async fn unsubscribe(
 ) -> Result<Redirect, HandlerError> {
     career_relay::invitation::unsubscribe(&state.pool, &token).await?;
     Ok(Redirect::to(&format!("/u/{token}?done=1")))
+}
+
+/// `POST /a/{token}/stop`: no more follow-up mails for the candidate the link was sent to (the
+/// button of the page `/a/{token}/stop`, and the one-click unsubscribe of mail programs).
+async fn stop_follow_ups(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Redirect, HandlerError> {
+    career_relay::ask::unsubscribe(&state.pool, &token).await?;
+    Ok(Redirect::to(&format!("/a/{token}/stop?done=1")))
 }
 
 #[derive(Deserialize)]

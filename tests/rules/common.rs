@@ -186,3 +186,25 @@ where
     }
     total
 }
+
+/// The single-use token a notice in the rule tests' wording carries (`token: "…"`).
+pub fn token_in(body: &str) -> String {
+    let start = body.find("token: \"").expect("a notice with a token") + "token: \"".len();
+    body[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Moves a candidate's times back by `seconds` (opting in, last activity), as if time passed.
+pub async fn age(w: &World, candidate: i64, column: &str, seconds: i64) {
+    sqlx::query(&format!(
+        "UPDATE candidates SET {column} = {column} - $1 WHERE id = $2"
+    ))
+    .bind(seconds)
+    .bind(candidate)
+    .execute(&w.pool)
+    .await
+    .unwrap();
+}

@@ -75,11 +75,47 @@ async fn the_balance_is_always_the_sum_of_the_ledger() {
             sum,
             "case {case}: {sequence:?}"
         );
+        // The next lapse the company's row keeps is the one its ledger gives.
+        let (balance, kept) = credit::standing(&w.pool, company).await.unwrap();
+        assert_eq!(balance, sum);
+        assert_eq!(
+            kept,
+            credit::next_expiring(&w.pool, company, sum).await.unwrap(),
+            "case {case}: {sequence:?}"
+        );
     }
 }
 
+/// A company whose ledger was written before its row kept the next lapse: the pages work it out
+/// from the ledger, and the jobs keep it on the row once.
+#[tokio::test]
+async fn a_next_lapse_not_kept_yet_is_worked_out_and_then_kept() {
+    use crate::common::{company_with_member, grant};
+    let w = world(0).await;
+    let (company, _) = company_with_member(&w, "旧台帳株式会社", "hr@old-ledger.example").await;
+    grant(&w, company, 3).await;
+    let kept = credit::standing(&w.pool, company).await.unwrap();
+    assert_eq!(kept.1.map(|e| e.count), Some(3));
+    sqlx::query("UPDATE companies SET lapse_known = 0, next_lapse_at = NULL, next_lapse_count = 0")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(credit::standing(&w.pool, company).await.unwrap(), kept);
+    assert!(credit::keep_unknown_lapses(&w.pool).await.unwrap() >= 1);
+    assert_eq!(credit::keep_unknown_lapses(&w.pool).await.unwrap(), 0);
+    assert_eq!(
+        count(
+            &w,
+            "SELECT COUNT(*) FROM companies WHERE lapse_known = 1 AND next_lapse_count = 3"
+        )
+        .await,
+        1
+    );
+    assert_eq!(credit::standing(&w.pool, company).await.unwrap(), kept);
+}
+
 /// Moves the expiry of the company's credits that are still to lapse, oldest first: the first
-/// `n` to `at`.
+/// `n` to `at` (and the next lapse the company's row keeps with them, as a ledger write would).
 async fn lapse_at(w: &crate::common::World, company: i64, n: i64, at: i64) {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM credit_ledger WHERE company_id = $1 AND expires_at IS NOT NULL ORDER BY expires_at, id LIMIT $2",
@@ -97,6 +133,8 @@ async fn lapse_at(w: &crate::common::World, company: i64, n: i64, at: i64) {
             .await
             .unwrap();
     }
+    let mut conn = w.pool.acquire().await.unwrap();
+    credit::keep_next_lapse(&mut conn, company).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -157,6 +195,11 @@ async fn the_oldest_credit_is_spent_first_so_a_spent_credit_never_lapses_again()
     // so it lapses at once; the newer credit stays.
     request::cancel(&w.pool, company, id).await.unwrap();
     assert_eq!(credit::balance(&w.pool, company).await.unwrap(), 1);
+    assert_eq!(
+        credit::standing(&w.pool, company).await.unwrap(),
+        (1, Some(next)),
+        "spending, lapsing and refunding keep the next lapse on the row"
+    );
     assert_eq!(
         count(
             &w,

@@ -24,6 +24,10 @@ pub struct AdminPage {
     pub sso: Vec<career_relay::sso::SsoBinding>,
     /// `(id, name)` of the configured identity providers.
     pub providers: Vec<(String, String)>,
+    /// The newest versions of the consent notice, newest first.
+    pub notices: Vec<career_relay::consent::NoticeVersion>,
+    /// How satisfied relayed candidates are, over every company (the follow-ups' answers).
+    pub satisfaction: career_relay::ask::SatisfactionScore,
 }
 
 /// How many disputes the admin page lists at once.
@@ -41,6 +45,8 @@ pub async fn get_admin_page(audit_before: Option<i64>) -> Result<AdminPage, AppE
         disputes: career_relay::placement::disputed(pool, DISPUTES_SHOWN).await?,
         audit: career_relay::audit::page(pool, audit_before).await?,
         providers: state.sso_providers,
+        notices: career_relay::consent::versions(pool, 10).await?,
+        satisfaction: career_relay::ask::platform_satisfaction(pool).await?,
     })
 }
 
@@ -246,6 +252,27 @@ pub async fn erase_candidate(#[server(flatten)] form: AdminEraseForm) -> Result<
             career_relay::erasure::Confirmed::try_from(&form)?;
             let actor = format!("user:{}", admin.user.id);
             career_relay::erasure::erase(&state.pool, form.candidate_id, &actor).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Publishes a new version of the consent notice (what changed, in both languages; a material
+/// change takes every candidate out of the pool until they agree to it). Audited.
+#[server(endpoint = "publish_notice")]
+pub async fn publish_notice(
+    #[server(flatten)] form: career_relay::consent::NoticeInput,
+) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    use career_relay::consent::NewNotice;
+    submit(
+        "notice",
+        form,
+        to("/admin?saved=notice_published"),
+        |admin: crate::guard::Admin, state, form| async move {
+            let notice = NewNotice::try_from(&form)?;
+            career_relay::consent::publish(&state.pool, admin.user.id, &notice).await?;
             Ok(())
         },
     )

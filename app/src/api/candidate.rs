@@ -21,6 +21,8 @@ pub struct MyPage {
     pub provisions: Vec<ProvisionView>,
     pub placements: Vec<PlacementView>,
     pub introductions: Vec<CandidateIntroduction>,
+    /// A newer consent notice than the one the candidate agreed to.
+    pub notice: Option<career_relay::consent::NoticeChange>,
 }
 
 /// The company behind a relay code (counts the visit). Unknown codes are 404.
@@ -104,6 +106,7 @@ pub async fn get_my_page() -> Result<MyPage, AppError> {
         provisions: career_relay::provision::for_candidate(pool, me.id).await?,
         placements: career_relay::placement::for_candidate(pool, me.id).await?,
         introductions: career_relay::request::for_candidate(pool, me.id).await?,
+        notice: career_relay::consent::change_for(pool, me.id).await?,
     })
 }
 
@@ -345,6 +348,91 @@ pub async fn request_email_change(
                 career_relay::mail::enqueue(&state.pool, &old, &subject, &body).await?;
             }
             Ok(())
+        },
+    )
+    .await
+}
+
+/// What the single-use link of a follow-up or renewal mail asks (`/a/{token}`); a link the portal
+/// never sent is 404. Reads only: answering takes a press of a button.
+#[server(endpoint = "ask")]
+pub async fn get_ask(token: String) -> Result<career_relay::ask::AskView, AppError> {
+    use crate::guard::{Guard, Public};
+    let (_, state) = Public::require().await?;
+    career_relay::ask::view(&state.pool, &token)
+        .await?
+        .ok_or_else(|| UserError::NotFound.into())
+}
+
+/// Answers a follow-up (still looking / not for now / found a job, with an optional
+/// satisfaction of 1 to 5) or a renewal (keep my profile / delete it, confirmed), without
+/// signing in: the link's token is the proof. A used link changes nothing.
+#[server(endpoint = "answer_ask")]
+pub async fn answer_ask(
+    #[server(flatten)] form: career_relay::ask::AnswerInput,
+) -> Result<String, AppError> {
+    use super::ssr::submit;
+    use career_relay::ask::Answer;
+    submit(
+        "answer",
+        form,
+        |answer: &String| match answer.as_str() {
+            "delete" => "/answered?saved=erased".to_owned(),
+            code => format!("/answered?saved=answer_{code}"),
+        },
+        |_: crate::guard::Public, state, form| async move {
+            let answer = Answer::try_from(&form)?;
+            career_relay::ask::answer(&state.pool, &form.token, answer).await?;
+            Ok(answer.code().to_owned())
+        },
+    )
+    .await
+}
+
+/// The job search status form of the candidate's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchStatusForm {
+    pub search_status: String,
+}
+
+impl TryFrom<&SearchStatusForm> for career_relay::ask::SearchStatus {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &SearchStatusForm) -> Result<Self, Self::Error> {
+        Self::from_code(f.search_status.trim())
+            .ok_or_else(|| vec![FieldError::new("search_status", UserError::InvalidChoice)])
+    }
+}
+
+/// Sets whether the signed-in candidate is looking for a job (only those looking are in the
+/// pool).
+#[server(endpoint = "set_search_status")]
+pub async fn set_search_status(#[server(flatten)] form: SearchStatusForm) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    use career_relay::ask::SearchStatus;
+    submit(
+        "search_status",
+        form,
+        to("/me?saved=search_status"),
+        |me: crate::guard::Candidate, state, form| async move {
+            let status = SearchStatus::try_from(&form)?;
+            Ok(career_relay::ask::set_search_status(&state.pool, me.id, status).await?)
+        },
+    )
+    .await
+}
+
+/// The signed-in candidate agrees to the consent notice in force (after a material change,
+/// this brings them back into the pool).
+#[server(endpoint = "accept_notice")]
+pub async fn accept_notice() -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    submit(
+        "notice",
+        (),
+        to("/me?saved=notice_accepted"),
+        |me: crate::guard::Candidate, state, ()| async move {
+            Ok(career_relay::consent::agree(&state.pool, me.id).await?)
         },
     )
     .await

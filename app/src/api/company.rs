@@ -78,10 +78,10 @@ pub async fn get_requests_page() -> Result<RequestsPage, AppError> {
     use crate::guard::{CompanyMember, Guard};
     let (member, state) = CompanyMember::require().await?;
     let pool = &state.pool;
-    let balance = career_relay::credit::balance(pool, member.company_id).await?;
+    let (balance, expiring) = career_relay::credit::standing(pool, member.company_id).await?;
     Ok(RequestsPage {
         balance,
-        expiring: career_relay::credit::next_expiring(pool, member.company_id, balance).await?,
+        expiring,
         request_days: career_relay::settings::load(pool).await?.request_days,
         requests: career_relay::request::for_company(pool, member.company_id).await?,
     })
@@ -209,6 +209,48 @@ pub async fn screen_introduction(#[server(flatten)] form: ScreenForm) -> Result<
                 form.introduction_id,
                 s.result,
                 s.reason,
+            )
+            .await?)
+        },
+    )
+    .await
+}
+
+/// A page of the company's return candidates: its own rejected applicants who agreed that it
+/// may contact them again. Each view is recorded as a provision to the company for every
+/// candidate listed, and audited.
+#[server(endpoint = "returns_page")]
+pub async fn get_returns_page(
+    query: career_relay::returns::ReturnsQuery,
+) -> Result<career_relay::returns::ReturnsPage, AppError> {
+    use crate::guard::{CompanyMember, Guard};
+    use career_relay::returns::ReturnsFilter;
+    let (member, state) = CompanyMember::require().await?;
+    let filter = ReturnsFilter::try_from(&query)?;
+    Ok(
+        career_relay::returns::list(&state.pool, member.company_id, member.user.id, &filter)
+            .await?,
+    )
+}
+
+/// Marks a return candidate contacted, with an optional note for the company's members.
+#[server(endpoint = "mark_contacted")]
+pub async fn mark_contacted(
+    #[server(flatten)] form: career_relay::returns::ContactInput,
+) -> Result<(), AppError> {
+    use super::ssr::{submit, to};
+    use career_relay::returns::Contacted;
+    submit(
+        &format!("contact:{}", form.candidate_id),
+        form,
+        to("/company/returns?saved=contacted"),
+        |member: crate::guard::CompanyMember, state, form| async move {
+            let mark = Contacted::try_from(&form)?;
+            Ok(career_relay::returns::mark_contacted(
+                &state.pool,
+                member.company_id,
+                member.user.id,
+                &mark,
             )
             .await?)
         },

@@ -312,6 +312,10 @@ pub mod ssr {
     }
 
     impl career_relay::notice::Wording for MailWording {
+        fn link(&self, path: &str) -> String {
+            format!("{}{path}", self.base_url)
+        }
+
         fn mail(&self, notice: &career_relay::notice::Notice, language: &str) -> (String, String) {
             use crate::i18n::td_string;
             use career_relay::{notice::Notice, request::Screening};
@@ -497,6 +501,53 @@ pub mod ssr {
                         .to_string(),
                     )
                 }
+                Notice::FollowUp { token, months } => {
+                    let answer = |code: &str| url(&format!("/a/{token}?answer={code}"));
+                    (
+                        td_string!(l, notice.followup_subject).to_string(),
+                        td_string!(
+                            l,
+                            notice.followup_body,
+                            months = months,
+                            looking = answer("looking"),
+                            paused = answer("paused"),
+                            found = answer("found"),
+                            me = url("/me"),
+                            stop = url(&format!("/a/{token}/stop"))
+                        )
+                        .to_string(),
+                    )
+                }
+                Notice::Renewal { token, deadline } => (
+                    td_string!(l, notice.renewal_subject).to_string(),
+                    td_string!(
+                        l,
+                        notice.renewal_body,
+                        deadline = deadline,
+                        url = url(&format!("/a/{token}"))
+                    )
+                    .to_string(),
+                ),
+                Notice::NoticeChanged { version, material } => (
+                    td_string!(l, notice.notice_changed_subject).to_string(),
+                    if *material {
+                        td_string!(
+                            l,
+                            notice.notice_material_body,
+                            version = version,
+                            url = url("/me")
+                        )
+                        .to_string()
+                    } else {
+                        td_string!(
+                            l,
+                            notice.notice_minor_body,
+                            version = version,
+                            url = url("/me")
+                        )
+                        .to_string()
+                    },
+                ),
                 Notice::CreditsExpiring { count, date } => (
                     td_string!(l, notice.expiring_subject, count = count, date = date).to_string(),
                     td_string!(

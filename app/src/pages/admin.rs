@@ -3,7 +3,8 @@
 
 use crate::{
     api::admin::{
-        get_admin_page, AdminPage as Page, BindSso, DecidePlacement, SaveSettings, SetAgencyStatus,
+        get_admin_page, AdminPage as Page, BindSso, DecidePlacement, PublishNotice, SaveSettings,
+        SetAgencyStatus,
     },
     components::{FieldError, FormError, FormState, Loaded, SavedNotice},
     i18n::*,
@@ -38,6 +39,13 @@ fn AdminView(page: Page) -> impl IntoView {
     view! {
         <h1>{td!(i18n, admin.title)}</h1>
         <SavedNotice />
+        <p data-testid="platform-satisfaction">
+            {td!(i18n, company.satisfaction)} ": "
+            {match page.satisfaction.average() {
+                Some(avg) => td_string!(i18n, company.satisfaction_value, average = avg, answers = page.satisfaction.answers).to_string(),
+                None => td_string!(i18n, company.no_satisfaction).to_string(),
+            }}
+        </p>
         <section class="panel">
             <h2>{td!(i18n, admin.agencies_title)}</h2>
             <FormError state=agency_state />
@@ -125,8 +133,51 @@ fn AdminView(page: Page) -> impl IntoView {
             </form>
         </section>
         <EraseCandidate />
+        <ConsentNotices versions=page.notices />
         <SsoBindings bindings=page.sso providers=page.providers />
         <AuditLog entries=page.audit />
+    }
+}
+
+/// The versions of the consent notice, and the form that publishes a new one.
+#[component]
+fn ConsentNotices(versions: Vec<career_relay::consent::NoticeVersion>) -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    let f = FormState::of("notice");
+    view! {
+        <section class="panel" data-testid="consent-notices">
+            <h2>{td!(i18n, admin.notice_title)}</h2>
+            <p class="hint">{td!(i18n, admin.notice_explain)}</p>
+            <table>
+                <thead><tr><th>{td!(i18n, admin.notice_versions)}</th><th>{td!(i18n, company.date)}</th><th></th></tr></thead>
+                <tbody>
+                    {versions.into_iter().map(|v| view! {
+                        <tr>
+                            <td>{v.version}</td>
+                            <td>{(v.published_at > 0).then(|| date(v.published_at))}</td>
+                            <td>{if v.material { td_string!(i18n, admin.notice_material_yes) } else { td_string!(i18n, admin.notice_material_no) }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <form method="post" action=PublishNotice::PATH>
+                <FormError state=f.clone() />
+                <label for="notice-version">{td!(i18n, admin.notice_version)}</label>
+                <input id="notice-version" name="version" maxlength="40" value=f.value("version", "") />
+                <FieldError state=f.clone() field="version" />
+                <label for="notice-ja">{td!(i18n, admin.notice_text_ja)}</label>
+                <textarea id="notice-ja" name="text_ja" rows="4" maxlength="5000">{f.value("text_ja", "")}</textarea>
+                <FieldError state=f.clone() field="text_ja" />
+                <label for="notice-en">{td!(i18n, admin.notice_text_en)}</label>
+                <textarea id="notice-en" name="text_en" rows="4" maxlength="5000">{f.value("text_en", "")}</textarea>
+                <FieldError state=f.clone() field="text_en" />
+                <label class="check">
+                    <input type="checkbox" name="material" value="on" checked=f.value("material", "") == "on" />
+                    " " {td!(i18n, admin.notice_material)}
+                </label>
+                <button type="submit" data-testid="publish-notice">{td!(i18n, admin.notice_publish)}</button>
+            </form>
+        </section>
     }
 }
 

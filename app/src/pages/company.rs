@@ -28,6 +28,8 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
             <a href="/company/requests" data-testid="requests-link">{td!(i18n, requests.link)}</a>
             " · "
             <a href="/company/import" data-testid="import-link">{td!(i18n, import.link)}</a>
+            " · "
+            <a href="/company/returns" data-testid="returns-link">{td!(i18n, returns.link)}</a>
         </p>
         <SavedNotice />
         <section class="panel">
@@ -56,6 +58,13 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
                 <div><dt>{td!(i18n, company.opt_ins)}</dt><dd data-testid="opt-ins">{s.opt_ins}</dd></div>
                 <div><dt>{td!(i18n, company.qualified)}</dt><dd data-testid="qualified">{s.qualified}</dd></div>
                 <div><dt>{td!(i18n, company.balance)}</dt><dd data-testid="balance">{s.balance}</dd></div>
+                <div>
+                    <dt>{td!(i18n, company.satisfaction)}</dt>
+                    <dd data-testid="satisfaction">{match s.satisfaction.average() {
+                        Some(avg) => td_string!(i18n, company.satisfaction_value, average = avg, answers = s.satisfaction.answers).to_string(),
+                        None => td_string!(i18n, company.no_satisfaction).to_string(),
+                    }}</dd>
+                </div>
             </dl>
             {s.expiring.map(|e| view! {
                 <p class="notice" data-testid="expiring">{td!(i18n, requests.expiring, count = e.count, date = date(e.at))}</p>

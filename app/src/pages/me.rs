@@ -2,8 +2,8 @@
 
 use crate::{
     api::candidate::{
-        get_my_page, get_my_provisions, AnswerIntroduction, AnswerPlacement, EraseMe, MyPage,
-        RequestEmailChange, SaveProfile, SetConsent,
+        get_my_page, get_my_provisions, AcceptNotice, AnswerIntroduction, AnswerPlacement, EraseMe,
+        MyPage, RequestEmailChange, SaveProfile, SetConsent, SetSearchStatus,
     },
     components::{
         job_type_options, prefecture_options, FieldError, FormError, FormState, Loaded, SavedNotice,
@@ -12,6 +12,7 @@ use crate::{
     text,
 };
 use career_relay::{
+    ask::SearchStatus,
     provision::ProvisionView,
     time::{date, date_time},
 };
@@ -29,6 +30,10 @@ fn MyView(page: MyPage) -> impl IntoView {
     let home = page.home;
     let status = if home.in_pool {
         td_string!(i18n, me.status_in_pool).to_string()
+    } else if page.notice.as_ref().is_some_and(|n| n.must_agree) {
+        td_string!(i18n, me.status_notice).to_string()
+    } else if home.search_status != SearchStatus::Looking {
+        td_string!(i18n, me.status_not_looking).to_string()
     } else if !home.handoff_consent {
         td_string!(i18n, me.status_withdrawn).to_string()
     } else if !home.profile_complete {
@@ -48,6 +53,8 @@ fn MyView(page: MyPage) -> impl IntoView {
                 None => view! { <p data-testid="holder">{td!(i18n, me.no_holder)}</p> }.into_any(),
             }}
         </section>
+        {page.notice.map(|change| view! { <NoticePanel change /> })}
+        <SearchPanel status=home.search_status />
         <ProfileForm home=home.clone() />
         <ConsentPanel handoff=home.handoff_consent recontact=home.recontact_consent company=home.company_name.clone() />
         <section class="panel">
@@ -125,6 +132,57 @@ fn MyView(page: MyPage) -> impl IntoView {
     }
 }
 
+/// A newer consent notice than the one the candidate agreed to: what changed, and after a
+/// material change the button that agrees to it.
+#[component]
+fn NoticePanel(change: career_relay::consent::NoticeChange) -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    let n = change.notice;
+    view! {
+        <section class="panel notice" data-testid="notice-change">
+            <h2>{td!(i18n, me.notice_title)}</h2>
+            <p class="meta">{td!(i18n, me.notice_version, version = n.version.clone(), date = date(n.published_at))}</p>
+            <crate::components::NoticeChanges notice=n.clone() />
+            {if change.must_agree {
+                view! {
+                    <p>{td!(i18n, me.notice_material)}</p>
+                    <FormError state=FormState::of("notice") />
+                    <form method="post" action=AcceptNotice::PATH>
+                        <button type="submit" data-testid="accept-notice">{td!(i18n, me.notice_agree)}</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! { <p>{td!(i18n, me.notice_minor)}</p> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Whether the candidate is looking for a job: what a follow-up asks, changed here any time.
+#[component]
+fn SearchPanel(status: SearchStatus) -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    let form = FormState::of("search_status");
+    view! {
+        <section class="panel">
+            <h2>{td!(i18n, me.search_title)}</h2>
+            <p class="hint">{td!(i18n, me.search_explain)}</p>
+            <form method="post" action=SetSearchStatus::PATH class="inline">
+                <FormError state=form.clone() />
+                <label for="search-status" class="visually-hidden">{td!(i18n, me.search_title)}</label>
+                <select id="search-status" name="search_status" data-testid="search-status">
+                    {SearchStatus::ALL.iter().map(|s| view! {
+                        <option value=s.code() selected=*s == status>{text::search_status(i18n, *s)}</option>
+                    }).collect_view()}
+                </select>
+                " "
+                <button type="submit" class="secondary" data-testid="save-search-status">{td!(i18n, me.search_save)}</button>
+                <FieldError state=form.clone() field="search_status" />
+            </form>
+        </section>
+    }
+}
+
 /// The candidate's rights over their data: the downloads, the printable disclosure, erasure.
 #[component]
 fn YourData() -> impl IntoView {
@@ -181,9 +239,10 @@ fn ProvisionTable(list: Vec<ProvisionView>) -> impl IntoView {
                     let items = r.data_items.split(',').map(|i| text::data_item(i18n, i)).collect::<Vec<_>>().join(", ");
                     view! { <tr class="provision">
                         <td>{date_time(r.provided_at)}</td>
-                        <td data-testid="recipient">{match r.company_name {
-                            Some(company) => td_string!(i18n, me.recipient_company, company = company, agency = r.agency_name).to_string(),
-                            None => r.agency_name,
+                        <td data-testid="recipient">{match (r.company_name, r.agency_name) {
+                            (Some(company), Some(agency)) => td_string!(i18n, me.recipient_company, company = company, agency = agency).to_string(),
+                            (Some(company), None) => td_string!(i18n, me.recipient_returning, company = company).to_string(),
+                            (None, agency) => agency.unwrap_or_default(),
                         }}</td>
                         <td>{items}</td>
                         <td>{r.consent_version}</td>
@@ -322,13 +381,7 @@ fn ConsentPanel(handoff: bool, recontact: bool, company: String) -> impl IntoVie
 pub fn ConfirmEmail() -> impl IntoView {
     let i18n = crate::components::use_locale();
     let params = leptos_router::hooks::use_params_map();
-    let token: String = params
-        .read_untracked()
-        .get("token")
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
+    let token = crate::pages::signin::token_param(params);
     let error = leptos_router::hooks::use_query_map()
         .read_untracked()
         .get("error")

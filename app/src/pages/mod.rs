@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agency;
+pub mod answer;
 pub mod company;
 pub mod dev;
 pub mod home;
@@ -10,6 +11,7 @@ pub mod me;
 pub mod members;
 pub mod relay;
 pub mod requests;
+pub mod returns;
 pub mod signin;
 
 use crate::components::ErrorView;

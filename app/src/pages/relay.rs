@@ -5,7 +5,7 @@ use crate::{
     components::{FieldError, FormError, FormState, Loaded},
     i18n::*,
 };
-use career_relay::consent::{NOTICE_VERSION, RETENTION_MONTHS};
+use career_relay::consent::NoticeVersion;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_params_map;
 
@@ -29,7 +29,7 @@ pub fn Relay() -> impl IntoView {
                     }
                         .into_any()
                 } else {
-                    view! { <OptInForm company=l.company_name code /> }.into_any()
+                    view! { <OptInForm company=l.company_name code retention_months=l.retention_months notice=l.notice /> }.into_any()
                 }
             }
         />
@@ -37,7 +37,12 @@ pub fn Relay() -> impl IntoView {
 }
 
 #[component]
-fn OptInForm(company: String, code: String) -> impl IntoView {
+fn OptInForm(
+    company: String,
+    code: String,
+    retention_months: i64,
+    notice: NoticeVersion,
+) -> impl IntoView {
     let i18n = crate::components::use_locale();
     let state = FormState::of("opt_in");
     let recontact = state.value("recontact", "") == "on";
@@ -57,13 +62,14 @@ fn OptInForm(company: String, code: String) -> impl IntoView {
                     <dt>{td!(i18n, consent.items_label)}</dt>
                     <dd>{td!(i18n, consent.items)}</dd>
                     <dt>{td!(i18n, consent.retention_label)}</dt>
-                    <dd>{td!(i18n, consent.retention, months = RETENTION_MONTHS)}</dd>
+                    <dd>{td!(i18n, consent.retention, months = retention_months)}</dd>
                     <dt>{td!(i18n, consent.company_label)}</dt>
                     <dd>{td!(i18n, consent.company_text, company = company_name.clone())}</dd>
                     <dt>{td!(i18n, consent.rights_label)}</dt>
                     <dd>{td!(i18n, consent.rights)}</dd>
                 </dl>
-                <p class="version">{td!(i18n, consent.version, version = NOTICE_VERSION)}</p>
+                <crate::components::NoticeChanges notice=notice.clone() />
+                <p class="version">{td!(i18n, consent.version, version = notice.version.clone())}</p>
             </section>
             <form method="post" action=OptIn::PATH class="opt-in">
                 <FormError state=state.clone() />

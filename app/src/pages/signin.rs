@@ -48,7 +48,7 @@ pub fn CheckMail() -> impl IntoView {
 }
 
 /// The `token` of the path, reduced to the characters a token has (it goes into a form action).
-fn token_param(params: Memo<leptos_router::params::ParamsMap>) -> String {
+pub(crate) fn token_param(params: Memo<leptos_router::params::ParamsMap>) -> String {
     params
         .read_untracked()
         .get("token")

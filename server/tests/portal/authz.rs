@@ -66,7 +66,8 @@ const REFUSALS: [&str; 5] = [
 ];
 
 /// Functions whose first successful call ends what the next would act on.
-const CONSUMING: [&str; 8] = [
+const CONSUMING: [&str; 9] = [
+    "answer_ask",
     "erase_me",
     "erase_candidate",
     "release_claim",
@@ -103,6 +104,8 @@ struct World {
     empty_request: i64,
     agreed_introduction: i64,
     asked_introduction: i64,
+    /// The link of a follow-up mail to the candidate in the pool.
+    ask_token: String,
 }
 
 async fn world() -> World {
@@ -173,6 +176,12 @@ async fn world() -> World {
         .unwrap();
     let claimed_candidate = id("claimed@example.jp").await;
     let open_claim = claim::claim(&pool, agency, staff, claimed_candidate)
+        .await
+        .unwrap();
+
+    // The candidate in the pool also agreed that the company may contact them again.
+    sqlx::query("UPDATE candidates SET recontact_consent = 1 WHERE email = 'free@example.jp'")
+        .execute(&pool)
         .await
         .unwrap();
 
@@ -280,6 +289,14 @@ async fn world() -> World {
         asked_introduction,
         import,
         api_key,
+        ask_token: {
+            let mut conn = pool.acquire().await.unwrap();
+            let free = id("free@example.jp").await;
+            career_relay::ask::open(&mut conn, free, career_relay::ask::AskKind::FollowUp, 6)
+                .await
+                .unwrap()
+                .unwrap()
+        },
         free_candidate: id("free@example.jp").await,
         app,
         browsers,
@@ -366,8 +383,48 @@ fn table(w: &World) -> Vec<Line> {
             f(&[("email", "new-address@example.jp".into())]),
             CANDIDATES,
         ),
+        ("accept_notice", vec![], CANDIDATES),
+        (
+            "set_search_status",
+            f(&[("search_status", "paused".into())]),
+            CANDIDATES,
+        ),
+        // The links of follow-up and renewal mails: the token is the proof, not the session.
+        ("ask", f(&[("token", w.ask_token.clone())]), EVERYONE),
+        (
+            "answer_ask",
+            f(&[
+                ("token", w.ask_token.clone()),
+                ("answer", "looking".into()),
+                ("satisfaction", "4".into()),
+            ]),
+            EVERYONE,
+        ),
         // The company's own link and status.
+        (
+            "publish_notice",
+            f(&[
+                ("version", "2027-01".into()),
+                ("text_ja", "提供先の表記を改めました。".into()),
+                ("text_en", "We reworded the recipients.".into()),
+            ]),
+            &[PlatformAdmin],
+        ),
         ("company_page", vec![], COMPANIES),
+        // Return candidates: the company's own (another company's list is its own, empty).
+        (
+            "returns_page",
+            f(&[("query[job_type]", String::new())]),
+            COMPANIES,
+        ),
+        (
+            "mark_contacted",
+            f(&[
+                ("candidate_id", w.free_candidate.to_string()),
+                ("note", "電話しました".into()),
+            ]),
+            OWN_COMPANY,
+        ),
         ("reissue_link", vec![], COMPANIES),
         ("imports_page", vec![], COMPANIES),
         (
@@ -664,6 +721,9 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/auth/{token}".into(), public),
         ("/sso/refused".into(), public),
         ("/u/{token}".into(), public),
+        ("/a/{token}".into(), public),
+        ("/a/{token}/stop".into(), public),
+        ("/answered".into(), public),
         ("/r/{code}".into(), public),
         ("/dev/mailbox".into(), public),
         ("/me".into(), CANDIDATES),
@@ -673,6 +733,7 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/company/import".into(), COMPANIES),
         ("/company/import/{import}".into(), OWN_COMPANY),
         ("/company/requests".into(), COMPANIES),
+        ("/company/returns".into(), COMPANIES),
         ("/company/requests/{request}".into(), OWN_COMPANY),
         ("/agency".into(), APPROVED_AGENCIES),
         ("/agency/requests".into(), APPROVED_AGENCIES),
@@ -692,6 +753,7 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
     );
     for (pattern, allowed) in &pages {
         let path = pattern
+            .replace("/a/{token}", &format!("/a/{}", w.ask_token))
             .replace("{token}", "some-token")
             .replace("{code}", &w.code)
             .replace("{id}", &w.free_candidate.to_string())

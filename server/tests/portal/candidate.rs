@@ -332,3 +332,64 @@ async fn a_candidate_changes_their_address_through_a_link_mailed_to_the_new_one(
         .unwrap()
         .contains("error=sign_in_link_invalid"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_material_change_of_the_notice_is_published_by_the_admin_and_agreed_to_on_the_candidates_page(
+) {
+    let app = crate::common::TestApp::spawn().await;
+    let company = app.company("改定株式会社", "hr@notice.example").await;
+    let code = app.relay_code(company).await;
+    let candidate = app.qualified_candidate(&code, "notice@example.jp").await;
+    app.admin("root@relay.example").await;
+    let admin = app.signed_in("root@relay.example").await;
+    // A text missing in one language is refused, and nothing is published.
+    let refused = admin
+        .post(
+            "/admin",
+            "/api/publish_notice",
+            &[
+                ("version", "2027-02"),
+                ("text_ja", "提供先を追加します。"),
+                ("text_en", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.location.as_deref(), Some("/admin"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM consent_notices").await, 2);
+    let published = admin
+        .post(
+            "/admin",
+            "/api/publish_notice",
+            &[
+                ("version", "2027-02"),
+                ("text_ja", "提供先に求人広告会社を加えます。"),
+                ("text_en", "Job advertisers become recipients too."),
+                ("material", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        published.location.as_deref(),
+        Some("/admin?saved=notice_published")
+    );
+    assert_eq!(app.count("SELECT in_pool FROM candidates").await, 0);
+    // The relay page states the new version and what changed.
+    let relay = app.browser().get(&format!("/r/{code}")).await;
+    assert!(relay.body.contains("2027-02"));
+    assert!(relay.body.contains("提供先に求人広告会社を加えます。"));
+    // The candidate's page asks; agreeing brings them back into the pool.
+    let me = candidate.get("/me").await;
+    assert!(me.body.contains("data-testid=\"notice-change\""));
+    assert!(me.body.contains("data-testid=\"accept-notice\""));
+    let agreed = candidate.post("/me", "/api/accept_notice", &[]).await;
+    assert_eq!(
+        agreed.location.as_deref(),
+        Some("/me?saved=notice_accepted")
+    );
+    assert_eq!(app.count("SELECT in_pool FROM candidates").await, 1);
+    assert!(!candidate
+        .get("/me")
+        .await
+        .body
+        .contains("data-testid=\"notice-change\""));
+}

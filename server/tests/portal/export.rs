@@ -45,6 +45,10 @@ async fn a_candidate_downloads_everything_held_about_them_and_nobody_else_can() 
     assert!(export["placements"].as_array().unwrap().is_empty());
     // The confirmation mail is among the mails sent to them.
     assert!(!export["mails"].as_array().unwrap().is_empty());
+    assert_eq!(export["profile"]["search_status"], "looking");
+    assert_eq!(export["profile"]["followups"], 1);
+    assert!(export["profile"]["active_at"].is_i64());
+    assert!(export["asks"].as_array().unwrap().is_empty());
 
     let csv = candidate.get("/me/provisions.csv").await;
     assert_eq!(csv.status.as_u16(), 200);

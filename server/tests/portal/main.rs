@@ -8,6 +8,7 @@ mod common;
 
 mod admin;
 mod agency;
+mod answer;
 mod api;
 mod authz;
 mod candidate;
@@ -18,6 +19,7 @@ mod instances;
 mod members;
 mod middleware;
 mod requests;
+mod returns;
 mod roles;
 mod routes;
 mod session;
