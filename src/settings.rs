@@ -47,134 +47,187 @@ impl Default for Settings {
     }
 }
 
-/// The credit rules an admin edits, each checked against its sensible range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CreditRules {
-    pub relays_per_credit: i64,
-    pub placement_bonus: i64,
-    /// Days a free referral request stays open by default (7 to 365).
-    pub request_days: i64,
-    /// Months after which an earned credit lapses (1 to 60).
-    pub credit_months: i64,
-}
-
-impl CreditRules {
-    /// Reads the rules as typed; every field's error at once.
-    pub fn parse(
-        relays_per_credit: &str,
-        placement_bonus: &str,
-        request_days: &str,
-        credit_months: &str,
-    ) -> Result<Self, Vec<crate::FieldError>> {
-        use crate::{FieldError, UserError};
-        let parse = |field: &str, raw: &str, min: i64, max: i64| -> Result<i64, FieldError> {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return Err(FieldError::new(field, UserError::Required));
-            }
-            let n: i64 = raw
-                .parse()
-                .map_err(|_| FieldError::new(field, UserError::InvalidNumber))?;
-            if (min..=max).contains(&n) {
-                Ok(n)
-            } else {
-                Err(FieldError::new(field, UserError::OutOfRange))
-            }
-        };
-        let per = parse("relays_per_credit", relays_per_credit, 1, 1000);
-        let bonus = parse("placement_bonus", placement_bonus, 0, 100);
-        let days = parse("request_days", request_days, 7, 365);
-        let months = parse("credit_months", credit_months, 1, 60);
-        match (per, bonus, days, months) {
-            (Ok(relays_per_credit), Ok(placement_bonus), Ok(request_days), Ok(credit_months)) => {
-                Ok(Self {
-                    relays_per_credit,
-                    placement_bonus,
-                    request_days,
-                    credit_months,
-                })
-            }
-            (per, bonus, days, months) => Err([per.err(), bonus.err(), days.err(), months.err()]
-                .into_iter()
-                .flatten()
-                .collect()),
-        }
-    }
-}
+/// Every setting: its key, and the range an admin may set it to.
+pub const RANGES: [(&str, i64, i64); 11] = [
+    ("relays_per_credit", 1, 1000),
+    ("placement_bonus", 0, 100),
+    ("claim_days", 1, 365),
+    ("attribution_days", 1, 3650),
+    ("invitation_days", 1, 365),
+    ("request_days", 7, 365),
+    ("credit_months", 1, 60),
+    ("followup_first_months", 1, 60),
+    ("followup_second_months", 2, 120),
+    ("retention_months", 6, 120),
+    ("renewal_days", 7, 365),
+];
 
 impl Settings {
-    /// These settings with other credit rules.
-    pub fn with(self, rules: CreditRules) -> Self {
-        Self {
-            relays_per_credit: rules.relays_per_credit,
-            placement_bonus: rules.placement_bonus,
-            request_days: rules.request_days,
-            credit_months: rules.credit_months,
-            ..self
+    /// The value of the setting named `key` (0 for a name that is not one).
+    pub fn get(&self, key: &str) -> i64 {
+        match key {
+            "relays_per_credit" => self.relays_per_credit,
+            "placement_bonus" => self.placement_bonus,
+            "claim_days" => self.claim_days,
+            "attribution_days" => self.attribution_days,
+            "invitation_days" => self.invitation_days,
+            "request_days" => self.request_days,
+            "credit_months" => self.credit_months,
+            "followup_first_months" => self.followup_first_months,
+            "followup_second_months" => self.followup_second_months,
+            "retention_months" => self.retention_months,
+            "renewal_days" => self.renewal_days,
+            _ => 0,
         }
     }
 
-    /// Checks the settings an admin edits; each must stay in a sensible range.
-    pub fn with_credit_rules(
-        self,
-        relays_per_credit: &str,
-        placement_bonus: &str,
-        request_days: &str,
-        credit_months: &str,
-    ) -> Result<Self, Vec<crate::FieldError>> {
-        CreditRules::parse(
-            relays_per_credit,
-            placement_bonus,
-            request_days,
-            credit_months,
-        )
-        .map(|r| self.with(r))
+    /// Sets the setting named `key` (a name that is not one changes nothing).
+    pub fn set(&mut self, key: &str, value: i64) {
+        let slot = match key {
+            "relays_per_credit" => &mut self.relays_per_credit,
+            "placement_bonus" => &mut self.placement_bonus,
+            "claim_days" => &mut self.claim_days,
+            "attribution_days" => &mut self.attribution_days,
+            "invitation_days" => &mut self.invitation_days,
+            "request_days" => &mut self.request_days,
+            "credit_months" => &mut self.credit_months,
+            "followup_first_months" => &mut self.followup_first_months,
+            "followup_second_months" => &mut self.followup_second_months,
+            "retention_months" => &mut self.retention_months,
+            "renewal_days" => &mut self.renewal_days,
+            _ => return,
+        };
+        *slot = value;
+    }
+}
+
+/// The admin's settings form: every setting as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsInput {
+    #[serde(default)]
+    pub relays_per_credit: String,
+    #[serde(default)]
+    pub placement_bonus: String,
+    #[serde(default)]
+    pub claim_days: String,
+    #[serde(default)]
+    pub attribution_days: String,
+    #[serde(default)]
+    pub invitation_days: String,
+    #[serde(default)]
+    pub request_days: String,
+    #[serde(default)]
+    pub credit_months: String,
+    #[serde(default)]
+    pub followup_first_months: String,
+    #[serde(default)]
+    pub followup_second_months: String,
+    #[serde(default)]
+    pub retention_months: String,
+    #[serde(default)]
+    pub renewal_days: String,
+}
+
+impl SettingsInput {
+    /// The form filled with `s`.
+    pub fn of(s: &Settings) -> Self {
+        let mut input = Self::default();
+        for (key, _, _) in RANGES {
+            if let Some(slot) = input.field_mut(key) {
+                *slot = s.get(key).to_string();
+            }
+        }
+        input
+    }
+
+    fn field_mut(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "relays_per_credit" => &mut self.relays_per_credit,
+            "placement_bonus" => &mut self.placement_bonus,
+            "claim_days" => &mut self.claim_days,
+            "attribution_days" => &mut self.attribution_days,
+            "invitation_days" => &mut self.invitation_days,
+            "request_days" => &mut self.request_days,
+            "credit_months" => &mut self.credit_months,
+            "followup_first_months" => &mut self.followup_first_months,
+            "followup_second_months" => &mut self.followup_second_months,
+            "retention_months" => &mut self.retention_months,
+            "renewal_days" => &mut self.renewal_days,
+            _ => return None,
+        })
+    }
+
+    /// The field named `key` as typed.
+    pub fn field(&self, key: &str) -> &str {
+        match key {
+            "relays_per_credit" => &self.relays_per_credit,
+            "placement_bonus" => &self.placement_bonus,
+            "claim_days" => &self.claim_days,
+            "attribution_days" => &self.attribution_days,
+            "invitation_days" => &self.invitation_days,
+            "request_days" => &self.request_days,
+            "credit_months" => &self.credit_months,
+            "followup_first_months" => &self.followup_first_months,
+            "followup_second_months" => &self.followup_second_months,
+            "retention_months" => &self.retention_months,
+            "renewal_days" => &self.renewal_days,
+            _ => "",
+        }
+    }
+}
+
+/// Every setting checked against its range (whole numbers only), and the second follow-up after
+/// the first; every field's error at once.
+impl TryFrom<&SettingsInput> for Settings {
+    type Error = Vec<crate::FieldError>;
+
+    fn try_from(f: &SettingsInput) -> Result<Self, Self::Error> {
+        use crate::{FieldError, UserError};
+        let mut s = Settings::default();
+        let mut errors = Vec::new();
+        for (key, min, max) in RANGES {
+            let raw = f.field(key).trim();
+            let parsed = if raw.is_empty() {
+                Err(UserError::Required)
+            } else {
+                match raw.parse::<i64>() {
+                    Ok(n) if (min..=max).contains(&n) => Ok(n),
+                    Ok(_) => Err(UserError::OutOfRange),
+                    Err(_) => Err(UserError::InvalidNumber),
+                }
+            };
+            match parsed {
+                Ok(n) => s.set(key, n),
+                Err(e) => errors.push(FieldError::new(key, e)),
+            }
+        }
+        if errors.is_empty() && s.followup_second_months <= s.followup_first_months {
+            errors.push(FieldError::new(
+                "followup_second_months",
+                UserError::InvalidRange,
+            ));
+        }
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(errors)
+        }
     }
 }
 
 #[cfg(feature = "db")]
 mod store {
-    use super::Settings;
+    use super::{Settings, RANGES};
     use crate::{db::Pool, error::Result, time::now};
     use sqlx::Row;
-
-    const KEYS: [&str; 11] = [
-        "relays_per_credit",
-        "placement_bonus",
-        "claim_days",
-        "attribution_days",
-        "invitation_days",
-        "request_days",
-        "credit_months",
-        "followup_first_months",
-        "followup_second_months",
-        "retention_months",
-        "renewal_days",
-    ];
-
-    fn values(s: &Settings) -> [i64; 11] {
-        [
-            s.relays_per_credit,
-            s.placement_bonus,
-            s.claim_days,
-            s.attribution_days,
-            s.invitation_days,
-            s.request_days,
-            s.credit_months,
-            s.followup_first_months,
-            s.followup_second_months,
-            s.retention_months,
-            s.renewal_days,
-        ]
-    }
 
     /// Writes the defaults for any setting not stored yet.
     pub async fn ensure_defaults(pool: &Pool) -> Result<()> {
         let defaults = Settings::default();
-        for (key, value) in KEYS.iter().zip(values(&defaults)) {
+        for (key, _, _) in RANGES {
             sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
-                .bind(*key)
-                .bind(value)
+                .bind(key)
+                .bind(defaults.get(key))
                 .bind(now())
                 .execute(pool)
                 .await?;
@@ -191,20 +244,7 @@ mod store {
         for row in rows {
             let key: String = row.try_get("key")?;
             let value: i64 = row.try_get("value")?;
-            match key.as_str() {
-                "relays_per_credit" => s.relays_per_credit = value,
-                "placement_bonus" => s.placement_bonus = value,
-                "claim_days" => s.claim_days = value,
-                "attribution_days" => s.attribution_days = value,
-                "invitation_days" => s.invitation_days = value,
-                "request_days" => s.request_days = value,
-                "credit_months" => s.credit_months = value,
-                "followup_first_months" => s.followup_first_months = value,
-                "followup_second_months" => s.followup_second_months = value,
-                "retention_months" => s.retention_months = value,
-                "renewal_days" => s.renewal_days = value,
-                _ => {}
-            }
+            s.set(&key, value);
         }
         Ok(s)
     }
@@ -213,11 +253,11 @@ mod store {
     #[tracing::instrument(skip(pool))]
     pub async fn save(pool: &Pool, s: &Settings) -> Result<()> {
         let mut tx = crate::db::begin(pool).await?;
-        for (key, value) in KEYS.iter().zip(values(s)) {
+        for (key, _, _) in RANGES {
             sqlx::query("UPDATE settings SET value = $1, updated_at = $2 WHERE key = $3")
-                .bind(value)
+                .bind(s.get(key))
                 .bind(now())
-                .bind(*key)
+                .bind(key)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -234,32 +274,59 @@ mod tests {
     use super::*;
     use crate::UserError;
 
+    fn form(pairs: &[(&str, &str)]) -> SettingsInput {
+        let mut f = SettingsInput::of(&Settings::default());
+        for (k, v) in pairs {
+            *f.field_mut(k).unwrap() = (*v).to_owned();
+        }
+        f
+    }
+
     #[test]
-    fn credit_rules_are_range_checked() {
-        let s = Settings::default()
-            .with_credit_rules("5", "2", "60", "6")
-            .unwrap();
+    fn every_setting_is_range_checked_and_all_errors_come_at_once() {
+        let s =
+            Settings::try_from(&form(&[("relays_per_credit", "5"), ("claim_days", "45")])).unwrap();
+        assert_eq!((s.relays_per_credit, s.claim_days), (5, 45));
+        assert_eq!(s.retention_months, 24);
+        let errs = Settings::try_from(&form(&[
+            ("relays_per_credit", "0"),
+            ("placement_bonus", "x"),
+            ("request_days", "3"),
+            ("credit_months", ""),
+        ]))
+        .unwrap_err();
+        let got: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.error)).collect();
         assert_eq!(
-            (
-                s.relays_per_credit,
-                s.placement_bonus,
-                s.request_days,
-                s.credit_months
-            ),
-            (5, 2, 60, 6)
+            got,
+            [
+                ("relays_per_credit", UserError::OutOfRange),
+                ("placement_bonus", UserError::InvalidNumber),
+                ("request_days", UserError::OutOfRange),
+                ("credit_months", UserError::Required),
+            ]
         );
-        let errs = Settings::default()
-            .with_credit_rules("0", "x", "3", "")
-            .unwrap_err();
-        assert_eq!(errs[0].error, UserError::OutOfRange);
-        assert_eq!(errs[1].error, UserError::InvalidNumber);
-        assert_eq!(
-            (errs[2].field.as_str(), errs[2].error),
-            ("request_days", UserError::OutOfRange)
-        );
-        assert_eq!(
-            (errs[3].field.as_str(), errs[3].error),
-            ("credit_months", UserError::Required)
-        );
+    }
+
+    #[test]
+    fn the_second_follow_up_comes_after_the_first() {
+        let errs = Settings::try_from(&form(&[
+            ("followup_first_months", "12"),
+            ("followup_second_months", "12"),
+        ]))
+        .unwrap_err();
+        assert_eq!(errs[0].field, "followup_second_months");
+        assert_eq!(errs[0].error, UserError::InvalidRange);
+    }
+
+    #[test]
+    fn every_setting_reads_back_by_its_name() {
+        let mut s = Settings::default();
+        for (n, (key, _, _)) in RANGES.iter().enumerate() {
+            s.set(key, n as i64 + 100);
+        }
+        for (n, (key, _, _)) in RANGES.iter().enumerate() {
+            assert_eq!(s.get(key), n as i64 + 100, "{key}");
+        }
+        assert_eq!(SettingsInput::of(&s).field("renewal_days"), "110");
     }
 }

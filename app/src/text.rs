@@ -286,6 +286,25 @@ pub fn saved(i18n: I18n, what: &str) -> Option<String> {
     )
 }
 
+/// The label of a platform setting.
+pub fn setting(i18n: I18n, key: &str) -> String {
+    match key {
+        "relays_per_credit" => td_string!(i18n, admin.relays_per_credit),
+        "placement_bonus" => td_string!(i18n, admin.placement_bonus),
+        "claim_days" => td_string!(i18n, admin.claim_days),
+        "attribution_days" => td_string!(i18n, admin.attribution_days),
+        "invitation_days" => td_string!(i18n, admin.invitation_days),
+        "request_days" => td_string!(i18n, admin.request_days),
+        "credit_months" => td_string!(i18n, admin.credit_months),
+        "followup_first_months" => td_string!(i18n, admin.followup_first_months),
+        "followup_second_months" => td_string!(i18n, admin.followup_second_months),
+        "retention_months" => td_string!(i18n, admin.retention_months),
+        "renewal_days" => td_string!(i18n, admin.renewal_days),
+        other => return other.to_owned(),
+    }
+    .to_string()
+}
+
 /// Whether a candidate is looking for a job.
 pub fn search_status(i18n: I18n, s: career_relay::ask::SearchStatus) -> String {
     use career_relay::ask::SearchStatus;

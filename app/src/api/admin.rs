@@ -5,7 +5,7 @@ use career_relay::{
     audit::AuditEntry,
     org::{AgencyRow, Membership},
     placement::DisputedPlacement,
-    settings::{CreditRules, Settings},
+    settings::Settings,
     FieldError, UserError,
 };
 use leptos::prelude::*;
@@ -82,42 +82,19 @@ pub async fn set_agency_status(#[server(flatten)] form: AgencyStatusForm) -> Res
     .await
 }
 
-/// The credit rules form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsForm {
-    pub relays_per_credit: String,
-    pub placement_bonus: String,
-    #[serde(default)]
-    pub request_days: String,
-    #[serde(default)]
-    pub credit_months: String,
-}
-
-impl TryFrom<&SettingsForm> for CreditRules {
-    type Error = Vec<FieldError>;
-
-    fn try_from(f: &SettingsForm) -> Result<Self, Self::Error> {
-        CreditRules::parse(
-            &f.relays_per_credit,
-            &f.placement_bonus,
-            &f.request_days,
-            &f.credit_months,
-        )
-    }
-}
-
-/// Changes the credit rules.
+/// Changes the platform's settings: every one checked against its range, all or nothing.
 #[server(endpoint = "save_settings")]
-pub async fn save_settings(#[server(flatten)] form: SettingsForm) -> Result<(), AppError> {
+pub async fn save_settings(
+    #[server(flatten)] form: career_relay::settings::SettingsInput,
+) -> Result<(), AppError> {
     use super::ssr::{audit, submit, to};
     submit(
         "settings",
         form,
         to("/admin?saved=settings"),
         |admin: crate::guard::Admin, state, form| async move {
-            let rules = CreditRules::try_from(&form)?;
-            let current = career_relay::settings::load(&state.pool).await?;
-            career_relay::settings::save(&state.pool, &current.with(rules)).await?;
+            let settings = Settings::try_from(&form)?;
+            career_relay::settings::save(&state.pool, &settings).await?;
             audit(&state.pool, admin.user.id, "settings_changed", "settings").await
         },
     )

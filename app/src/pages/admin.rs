@@ -117,18 +117,15 @@ fn AdminView(page: Page) -> impl IntoView {
             <h2>{td!(i18n, admin.settings_title)}</h2>
             <form method="post" action=SaveSettings::PATH>
                 <FormError state=s.clone() />
-                <label for="relays_per_credit">{td!(i18n, admin.relays_per_credit)}</label>
-                <input id="relays_per_credit" name="relays_per_credit" inputmode="numeric" value=s.value("relays_per_credit", &page.settings.relays_per_credit.to_string()) />
-                <FieldError state=s.clone() field="relays_per_credit" />
-                <label for="placement_bonus">{td!(i18n, admin.placement_bonus)}</label>
-                <input id="placement_bonus" name="placement_bonus" inputmode="numeric" value=s.value("placement_bonus", &page.settings.placement_bonus.to_string()) />
-                <FieldError state=s.clone() field="placement_bonus" />
-                <label for="request_days">{td!(i18n, admin.request_days)}</label>
-                <input id="request_days" name="request_days" inputmode="numeric" value=s.value("request_days", &page.settings.request_days.to_string()) />
-                <FieldError state=s.clone() field="request_days" />
-                <label for="credit_months">{td!(i18n, admin.credit_months)}</label>
-                <input id="credit_months" name="credit_months" inputmode="numeric" value=s.value("credit_months", &page.settings.credit_months.to_string()) />
-                <FieldError state=s.clone() field="credit_months" />
+                {career_relay::settings::RANGES.iter().map(|&(key, min, max)| {
+                    let current = page.settings.get(key).to_string();
+                    view! {
+                        <label for=key>{text::setting(i18n, key)}</label>
+                        <input id=key name=key inputmode="numeric" value=s.value(key, &current) />
+                        <p class="hint">{td!(i18n, admin.range, min = min, max = max)}</p>
+                        <FieldError state=s.clone() field=key />
+                    }
+                }).collect_view()}
                 <button type="submit">{td!(i18n, admin.save)}</button>
             </form>
         </section>

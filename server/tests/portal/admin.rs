@@ -1,7 +1,7 @@
 //! The platform admin's side (`app/src/api/admin.rs`): approving agencies, the credit rules,
 //! deciding disputed placements, and the audit log.
 
-use crate::common::TestApp;
+use crate::common::{pairs, settings_form, TestApp};
 use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -30,17 +30,16 @@ async fn the_admin_approves_agencies_and_sets_valid_credit_rules_only() {
         .post(
             "/admin",
             "/api/save_settings",
-            &[
+            &pairs(&settings_form(&[
                 ("relays_per_credit", "0"),
                 ("placement_bonus", "x"),
-                ("request_days", "90"),
-                ("credit_months", "12"),
-            ],
+            ])),
         )
         .await;
     assert_eq!(bad.location.as_deref(), Some("/admin"));
     let page = admin.get("/admin").await;
     assert!(page.body.contains("入力できる範囲を超えています"));
+    assert!(page.body.contains("data-field=\"placement_bonus\""));
     assert_eq!(
         career_relay::settings::load(&app.pool)
             .await
@@ -53,17 +52,20 @@ async fn the_admin_approves_agencies_and_sets_valid_credit_rules_only() {
         .post(
             "/admin",
             "/api/save_settings",
-            &[
+            &pairs(&settings_form(&[
                 ("relays_per_credit", "5"),
                 ("placement_bonus", "2"),
                 ("request_days", "60"),
                 ("credit_months", "6"),
-            ],
+                ("claim_days", "45"),
+                ("retention_months", "36"),
+            ])),
         )
         .await;
     let s = career_relay::settings::load(&app.pool).await.unwrap();
     assert_eq!((s.relays_per_credit, s.placement_bonus), (5, 2));
     assert_eq!((s.request_days, s.credit_months), (60, 6));
+    assert_eq!((s.claim_days, s.retention_months), (45, 36));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -189,12 +191,7 @@ async fn the_audit_log_records_sign_ins_approvals_settings_and_profile_views() {
         .post(
             "/admin",
             "/api/save_settings",
-            &[
-                ("relays_per_credit", "8"),
-                ("placement_bonus", "1"),
-                ("request_days", "90"),
-                ("credit_months", "12"),
-            ],
+            &pairs(&settings_form(&[("relays_per_credit", "8")])),
         )
         .await;
     let staff = app.signed_in("staff@audit-agency.example").await;

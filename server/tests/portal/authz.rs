@@ -616,12 +616,10 @@ fn table(w: &World) -> Vec<Line> {
         ),
         (
             "save_settings",
-            f(&[
-                ("relays_per_credit", "10".into()),
-                ("placement_bonus", "1".into()),
-                ("request_days", "90".into()),
-                ("credit_months", "12".into()),
-            ]),
+            crate::common::settings_form(&[])
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
             &[PlatformAdmin],
         ),
         (

@@ -283,3 +283,24 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The admin's settings form: every setting at its default but those in `changes`.
+pub fn settings_form(changes: &[(&str, &str)]) -> Vec<(&'static str, String)> {
+    let defaults = career_relay::settings::Settings::default();
+    career_relay::settings::RANGES
+        .iter()
+        .map(|&(key, _, _)| {
+            let value = changes
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+                .unwrap_or_else(|| defaults.get(key).to_string());
+            (key, value)
+        })
+        .collect()
+}
+
+/// Pairs to post, borrowed from owned ones.
+pub fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}

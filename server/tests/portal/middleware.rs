@@ -168,12 +168,10 @@ async fn a_form_posted_from_another_site_is_refused_and_changes_nothing() {
             .client
             .post(format!("{}/api/save_settings", app.base))
             .header("accept", "text/html")
-            .form(&[
+            .form(&crate::common::settings_form(&[
                 ("relays_per_credit", "1"),
                 ("placement_bonus", "9"),
-                ("request_days", "90"),
-                ("credit_months", "12"),
-            ]);
+            ]));
         if let Some(o) = origin {
             req = req.header("origin", o);
         }
@@ -211,12 +209,10 @@ async fn a_form_posted_from_another_site_is_refused_and_changes_nothing() {
         .post(
             "/admin",
             "/api/save_settings",
-            &[
+            &crate::common::pairs(&crate::common::settings_form(&[
                 ("relays_per_credit", "12"),
                 ("placement_bonus", "2"),
-                ("request_days", "90"),
-                ("credit_months", "12"),
-            ],
+            ])),
         )
         .await;
     assert_eq!(own.location.as_deref(), Some("/admin?saved=settings"));

@@ -178,12 +178,10 @@ async fn the_platform_admin_sees_the_admin_page_and_others_do_not() {
     one.post(
         "/admin",
         "/api/save_settings",
-        &[
+        &crate::common::pairs(&crate::common::settings_form(&[
             ("relays_per_credit", "1"),
             ("placement_bonus", "9"),
-            ("request_days", "90"),
-            ("credit_months", "12"),
-        ],
+        ])),
     )
     .await;
     assert_eq!(
