@@ -147,25 +147,28 @@ mod store {
     use crate::{db, db::Pool, error::Result, qualify, time::now, token};
     use sqlx::Row;
 
-    /// Opens the candidate's ask of `kind` for `round`, unless one exists (whichever instance
-    /// asks first); returns the link's token when this call opened it.
+    /// Opens the candidate's ask of `kind` for `round` (with the deadline a renewal names),
+    /// unless one exists (whichever instance asks first); returns the link's token when this
+    /// call opened it.
     pub async fn open(
         conn: &mut sqlx::AnyConnection,
         candidate_id: i64,
         kind: AskKind,
         round: i64,
+        deadline_at: Option<i64>,
     ) -> Result<Option<String>> {
         let secret = token::random_token(32);
         let t = now();
         let r = sqlx::query(
-            "INSERT INTO candidate_asks (candidate_id, kind, round, token_hash, asked_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $5, $5) ON CONFLICT (candidate_id, kind, round) DO NOTHING",
+            "INSERT INTO candidate_asks (candidate_id, kind, round, token_hash, asked_at, deadline_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $5, $5) ON CONFLICT (candidate_id, kind, round) DO NOTHING",
         )
         .bind(candidate_id)
         .bind(kind.code())
         .bind(round)
         .bind(token::hash(&secret))
         .bind(t)
+        .bind(deadline_at)
         .execute(conn)
         .await?;
         Ok((r.rows_affected() == 1).then_some(secret))

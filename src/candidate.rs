@@ -38,6 +38,8 @@ pub struct CandidateDetail {
     pub my_claim_id: Option<i64>,
     /// Whether another agency holds the candidate.
     pub claimed_by_other: bool,
+    /// Days a claim lasts without recorded progress (the platform's setting).
+    pub claim_days: i64,
 }
 
 /// Contact details, given only to the agency that holds the claim.
@@ -84,7 +86,8 @@ mod store {
     use sqlx::Row;
 
     /// Opts a candidate in through a relay link, recording hand-off (and optional re-contact) consent.
-    /// An address that is already known changes nothing: its owner is simply sent a sign-in link.
+    /// An address that is already known keeps what it has: its owner is sent a sign-in link, and
+    /// the opt-in is a relay event of this company (see `relayed_again`).
     #[tracing::instrument(skip_all)]
     pub async fn opt_in(
         pool: &Pool,
@@ -99,6 +102,11 @@ mod store {
             .fetch_optional(&mut *tx)
             .await?
         {
+            // A person known already, relayed by this company (perhaps another one's link
+            // brought them first): the relay event is recorded once per company, and may
+            // qualify for it (see `qualify::relay_again`).
+            relayed_again(&mut tx, id, company_id, link_id).await?;
+            tx.commit().await?;
             return Ok(OptIn {
                 candidate_id: id,
                 existing: true,
@@ -138,6 +146,15 @@ mod store {
                 });
             }
         };
+        sqlx::query(
+            "INSERT INTO relay_events (candidate_id, company_id, relay_link_id, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(company_id)
+        .bind(link_id)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
         record_consent(&mut tx, id, ConsentKind::Handoff).await?;
         if recontact {
             record_consent(&mut tx, id, ConsentKind::Recontact).await?;
@@ -149,6 +166,35 @@ mod store {
             candidate_id: id,
             existing: false,
         })
+    }
+
+    /// A known person opted in through `company_id`'s link: the first time for this company it
+    /// is an opt-in the company sees, and a relay that qualifies for it when the person's last
+    /// qualifying relay is older than the attribution window.
+    async fn relayed_again(
+        conn: &mut sqlx::AnyConnection,
+        candidate_id: i64,
+        company_id: i64,
+        link_id: i64,
+    ) -> Result<()> {
+        let new = sqlx::query(
+            "INSERT INTO relay_events (candidate_id, company_id, relay_link_id, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (candidate_id, company_id) DO NOTHING",
+        )
+        .bind(candidate_id)
+        .bind(company_id)
+        .bind(link_id)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+        if new.rows_affected() == 1 {
+            sqlx::query("UPDATE companies SET opt_ins = opt_ins + 1 WHERE id = $1")
+                .bind(company_id)
+                .execute(&mut *conn)
+                .await?;
+            qualify::relay_again(conn, candidate_id, company_id).await?;
+        }
+        Ok(())
     }
 
     async fn record_consent(
@@ -377,7 +423,9 @@ mod store {
         candidate_id: i64,
     ) -> Result<CandidateDetail> {
         let r = sqlx::query(
-            "SELECT c.*, k.id AS claim_id, k.agency_id AS claim_agency FROM candidates c
+            "SELECT c.*, k.id AS claim_id, k.agency_id AS claim_agency,
+                 (SELECT s.value FROM settings s WHERE s.key = 'claim_days') AS claim_days
+             FROM candidates c
              LEFT JOIN claims k ON k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > $1
              WHERE c.id = $2",
         )
@@ -415,6 +463,9 @@ mod store {
             }),
             my_claim_id: if mine { r.try_get("claim_id")? } else { None },
             claimed_by_other: claim_agency.is_some() && !mine,
+            claim_days: r
+                .try_get::<Option<i64>, _>("claim_days")?
+                .unwrap_or(crate::settings::Settings::default().claim_days),
         })
     }
 }

@@ -120,7 +120,8 @@ impl TryFrom<&NoticeInput> for NewNotice {
 /// material change came since.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeChange {
-    pub notice: NoticeVersion,
+    /// Every version published since the one they agreed to, oldest first.
+    pub notices: Vec<NoticeVersion>,
     /// A material change came since their consent: they are out of the pool until they agree.
     pub must_agree: bool,
 }
@@ -178,6 +179,7 @@ mod store {
     #[tracing::instrument(skip(pool, n))]
     pub async fn publish(pool: &Pool, admin_user_id: i64, n: &NewNotice) -> Result<i64> {
         let mut tx = db::begin(pool).await?;
+        db::lock_notices(&mut tx, true).await?;
         let t = now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO consent_notices (version, text_ja, text_en, material, published_at, created_at, updated_at)
@@ -207,19 +209,28 @@ mod store {
         Ok(id)
     }
 
-    /// The position of the version the candidate's open hand-off consent was given under (0
-    /// for none, or one the portal does not know).
-    const AGREED_ID: &str = "COALESCE((SELECT n.id FROM consents k JOIN consent_notices n ON n.version = k.notice_version
-         WHERE k.candidate_id = $1 AND k.kind = 'handoff' AND k.withdrawn_at IS NULL ORDER BY k.id DESC LIMIT 1), 0)";
+    /// The position of the version the open hand-off consent of the candidate `candidate` (an
+    /// SQL expression) was given under (0 for none, or one the portal does not know).
+    fn agreed_id(candidate: &str) -> String {
+        format!(
+            "COALESCE((SELECT n.id FROM consents k JOIN consent_notices n ON n.version = k.notice_version
+                 WHERE k.candidate_id = {candidate} AND k.kind = 'handoff' AND k.withdrawn_at IS NULL ORDER BY k.id DESC LIMIT 1), 0)"
+        )
+    }
+
+    /// The position of the newest material change (0 for none).
+    const MATERIAL_ID: &str =
+        "COALESCE((SELECT MAX(id) FROM consent_notices WHERE material = 1), 0)";
 
     /// Whether the candidate's hand-off consent covers every material change published.
     pub async fn covers_material(
         conn: &mut sqlx::AnyConnection,
         candidate_id: i64,
     ) -> Result<bool> {
+        db::lock_notices(&mut *conn, false).await?;
         let ok: i64 = sqlx::query_scalar(&format!(
-            "SELECT CASE WHEN {AGREED_ID} >= COALESCE((SELECT MAX(id) FROM consent_notices WHERE material = 1), 0)
-                 THEN 1 ELSE 0 END"
+            "SELECT CASE WHEN {} >= {MATERIAL_ID} THEN 1 ELSE 0 END",
+            agreed_id("$1")
         ))
         .bind(candidate_id)
         .fetch_one(conn)
@@ -227,26 +238,33 @@ mod store {
         Ok(ok == 1)
     }
 
-    /// The newer notice the candidate has not agreed to, if any (only while they consent to
-    /// the hand-off: someone who gives consent again does so under the notice in force).
+    /// The versions published since the one the candidate agreed to, if any (only while they
+    /// consent to the hand-off: someone who gives consent again does so under the notice in
+    /// force), and whether a material change is among them.
     pub async fn change_for(pool: &Pool, candidate_id: i64) -> Result<Option<NoticeChange>> {
         let row = sqlx::query(&format!(
-            "SELECT {AGREED_ID} AS agreed,
-                 (SELECT MAX(id) FROM consent_notices WHERE material = 1) AS material_id,
-                 (SELECT handoff_consent FROM candidates WHERE id = $1) AS handoff"
+            "SELECT {} AS agreed, {MATERIAL_ID} AS material_id,
+                 (SELECT handoff_consent FROM candidates WHERE id = $1) AS handoff",
+            agreed_id("$1")
         ))
         .bind(candidate_id)
         .fetch_one(pool)
         .await?;
-        let agreed: i64 = row.try_get("agreed")?;
-        let latest = current(pool).await?;
-        if row.try_get::<Option<i64>, _>("handoff")? != Some(1) || agreed >= latest.id {
+        if row.try_get::<Option<i64>, _>("handoff")? != Some(1) {
             return Ok(None);
         }
-        let material_id: Option<i64> = row.try_get("material_id")?;
-        Ok(Some(NoticeChange {
-            must_agree: material_id.is_some_and(|m| m > agreed),
-            notice: latest,
+        let agreed: i64 = row.try_get("agreed")?;
+        let material_id: i64 = row.try_get("material_id")?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM consent_notices WHERE id > $1 AND published_at > 0 ORDER BY id"
+        ))
+        .bind(agreed)
+        .fetch_all(pool)
+        .await?;
+        let notices = rows.iter().map(version_of).collect::<Result<Vec<_>>>()?;
+        Ok((!notices.is_empty()).then_some(NoticeChange {
+            notices,
+            must_agree: material_id > agreed,
         }))
     }
 
@@ -308,13 +326,15 @@ mod store {
         loop {
             let mut tx = db::begin(pool).await?;
             let mark = notice::take_mark(&mut tx, &mark_name).await?;
-            let rows = sqlx::query(
-                "SELECT c.id, c.email, c.language FROM candidates c
+            let rows = sqlx::query(&format!(
+                "SELECT c.id, c.email, c.language, CASE WHEN {} < {MATERIAL_ID} THEN 1 ELSE 0 END AS must_agree
+                 FROM candidates c
                  WHERE c.id > $1 AND c.handoff_consent = 1 AND c.erased_at IS NULL AND c.email IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM consents k WHERE k.candidate_id = c.id AND k.kind = 'handoff'
                                      AND k.withdrawn_at IS NULL AND k.notice_version = $2)
                  ORDER BY c.id LIMIT 500",
-            )
+                agreed_id("c.id")
+            ))
             .bind(mark)
             .bind(&latest.version)
             .fetch_all(&mut *tx)
@@ -326,9 +346,11 @@ mod store {
                     email: r.try_get("email")?,
                     language: r.try_get("language")?,
                 }];
+                // Whether they must agree again: a material change since their consent, which
+                // may be an earlier version than this one.
                 let n = Notice::NoticeChanged {
                     version: latest.version.clone(),
-                    material: latest.material,
+                    material: r.try_get::<i64, _>("must_agree")? == 1,
                 };
                 notice::send(&mut tx, wording, &to, &n).await?;
                 told += 1;

@@ -231,6 +231,22 @@ async fn lock_row(conn: &mut sqlx::AnyConnection, lock: &'static str, id: i64) -
     Ok(())
 }
 
+/// Serialises publishing a consent notice with the checks that put candidates in the pool under
+/// it: publishing holds the first version's row exclusively, a check holds it shared, so a check
+/// that read the old notice commits before a material change takes everyone out of the pool
+/// (PostgreSQL; SQLite's transaction already holds the write lock).
+pub async fn lock_notices(conn: &mut sqlx::AnyConnection, publishing: bool) -> Result<()> {
+    if conn.backend_name() == "PostgreSQL" {
+        let sql = if publishing {
+            "SELECT id FROM consent_notices WHERE id = (SELECT MIN(id) FROM consent_notices) FOR UPDATE"
+        } else {
+            "SELECT id FROM consent_notices WHERE id = (SELECT MIN(id) FROM consent_notices) FOR SHARE"
+        };
+        sqlx::query(sql).execute(conn).await?;
+    }
+    Ok(())
+}
+
 /// Serialises writers about one person across companies (the first company to relay a person
 /// keeps the relay): on PostgreSQL a transaction-scoped advisory lock on a number derived from
 /// `key` (a hex hash); SQLite's transaction already holds the write lock. Callers lock persons

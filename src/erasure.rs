@@ -37,17 +37,20 @@ mod store {
     /// the candidate's id only. Erasing twice changes nothing more; returns whether this call
     /// erased.
     pub async fn erase(pool: &Pool, candidate_id: i64, actor: &str) -> Result<bool> {
-        erase_unless_active(pool, candidate_id, actor, None).await
+        erase_unless_active(pool, candidate_id, actor, None, true).await
     }
 
     /// Erases as `erase` does, but only while the candidate's last activity is still
     /// `active_at` when given (retention: someone who signed in meanwhile keeps their data).
+    /// Without `suppress` the address and phone do not go on the suppression list (an address
+    /// never confirmed may be someone else's, who must still be invitable).
     #[tracing::instrument(skip(pool))]
     pub async fn erase_unless_active(
         pool: &Pool,
         candidate_id: i64,
         actor: &str,
         active_at: Option<i64>,
+        suppress: bool,
     ) -> Result<bool> {
         let mut tx = db::begin(pool).await?;
         let t = now();
@@ -94,7 +97,11 @@ mod store {
             .and_then(|e| crate::Email::parse(e).ok())
             .map(|e| person::email_key(&pepper, &e));
         let phone_key = phone.as_deref().and_then(|p| person::phone_key(&pepper, p));
-        for key in email_key.iter().chain(phone_key.iter()) {
+        for key in email_key
+            .iter()
+            .chain(phone_key.iter())
+            .filter(|_| suppress)
+        {
             sqlx::query(
                 "INSERT INTO email_suppressions (person_key, reason, created_at) VALUES ($1, 'erased', $2)
                  ON CONFLICT (person_key) DO NOTHING",

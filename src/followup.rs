@@ -28,23 +28,25 @@ mod store {
         let first = s.followup_first_months.min(s.followup_second_months);
         let second = s.followup_first_months.max(s.followup_second_months);
         // The first round only for those not yet due for the second.
-        let mut sent = send_round(pool, wording, first, months_before(t, second)).await?;
-        sent += send_round(pool, wording, second, i64::MIN).await?;
+        let mut sent = send_round(pool, wording, 1, first, months_before(t, second)).await?;
+        sent += send_round(pool, wording, 2, second, i64::MIN).await?;
         Ok(sent)
     }
 
-    /// Asks every candidate who opted in between `after` and `months` ago and has not had this
-    /// round. The job's mark (per round) remembers up to when all were asked, so a round reads
-    /// only the candidates that came due since; the transaction holds the mark, so instances
-    /// take turns, and the ask's uniqueness keeps each to one mail.
+    /// Asks round `round` (1 or 2, `months` after opting in) of every candidate who opted in
+    /// between `after` and `months` ago and has not had it. The job's mark (per round) remembers
+    /// up to when all were asked, so a round reads only the candidates that came due since; the
+    /// transaction holds the mark, so instances take turns, and the ask's uniqueness (per
+    /// candidate and round, whatever the settings say later) keeps each to one mail.
     async fn send_round(
         pool: &Pool,
         wording: &dyn Wording,
+        round: i64,
         months: i64,
         after: i64,
     ) -> Result<u64> {
         let due = months_before(now(), months);
-        let mark_name = format!("followup:{months}");
+        let mark_name = format!("followup:{round}");
         let mut sent = 0;
         loop {
             let mut tx = crate::db::begin(pool).await?;
@@ -53,20 +55,21 @@ mod store {
                 "SELECT c.id, c.email, c.language FROM candidates c
                  WHERE c.opted_in_at > $1 AND c.opted_in_at <= $2 AND c.erased_at IS NULL
                    AND c.status = 'active' AND c.handoff_consent = 1 AND c.followups = 1
+                   AND c.email_confirmed_at IS NOT NULL
                    AND c.search_status <> 'found' AND c.email IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM candidate_asks a WHERE a.candidate_id = c.id AND a.kind = 'followup' AND a.round = $3)
                  ORDER BY c.opted_in_at, c.id LIMIT $4",
             )
             .bind(mark.max(after))
             .bind(due)
-            .bind(months)
+            .bind(round)
             .bind(BATCH)
             .fetch_all(&mut *tx)
             .await?;
             for r in &rows {
                 let candidate_id: i64 = r.try_get("id")?;
                 let Some(token) =
-                    ask::open(&mut tx, candidate_id, AskKind::FollowUp, months).await?
+                    ask::open(&mut tx, candidate_id, AskKind::FollowUp, round, None).await?
                 else {
                     continue;
                 };

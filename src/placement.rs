@@ -207,10 +207,20 @@ mod store {
             .into());
         };
         let candidate_id: i64 = row.try_get("candidate_id")?;
-        let company_id: i64 = sqlx::query_scalar("SELECT company_id FROM candidates WHERE id = $1")
-            .bind(candidate_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        // The company the person's qualifying relay belongs to gets the bonus (a person relayed
+        // again after the attribution window belongs to the newer company); without one, the
+        // company that relayed them first is named and nobody gets a bonus.
+        let attributed = crate::qualify::attributed_company(&mut *tx, candidate_id).await?;
+        let company_id: i64 = match attributed {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar("SELECT company_id FROM candidates WHERE id = $1")
+                    .bind(candidate_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
+        let bonus = bonus && attributed.is_some();
         let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO placements (claim_id, candidate_id, agency_id, company_id, employer, position, start_date, fee, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",

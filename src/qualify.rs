@@ -12,9 +12,10 @@ use crate::{
 };
 use sqlx::Row;
 
-/// Recomputes whether the candidate is in the pool (confirmed, consenting under the notice's
-/// last material change, profile complete, active, looking for a job, not placed) and, the first time they qualify,
-/// counts the relay for their company and awards any credit it completes.
+/// Recomputes whether the candidate is in the pool (qualified, looking for a job, not placed,
+/// consenting under the notice's last material change) and, the first time they qualify
+/// (confirmed, consenting, profile complete, active), counts the relay for their company and
+/// awards any credit it completes.
 pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Result<()> {
     let row = sqlx::query(
         "SELECT company_id, email, phone, email_confirmed_at, handoff_consent, profile_completed_at, qualified_at, status, search_status FROM candidates WHERE id = $1",
@@ -22,14 +23,18 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
     .bind(candidate_id)
     .fetch_one(&mut *conn)
     .await?;
-    let eligible = row
+    // The relay qualifies (the design's rule) ...
+    let qualifies = row
         .try_get::<Option<i64>, _>("email_confirmed_at")?
         .is_some()
         && row.try_get::<i64, _>("handoff_consent")? == 1
         && row
             .try_get::<Option<i64>, _>("profile_completed_at")?
             .is_some()
-        && row.try_get::<String, _>("status")? == "active"
+        && row.try_get::<String, _>("status")? == "active";
+    // ... and agencies may claim them only while they are looking, not hired, and agreed to the
+    // notice's last material change.
+    let eligible = qualifies
         && row.try_get::<String, _>("search_status")? == "looking"
         && !placed(&mut *conn, candidate_id).await?
         && crate::consent::covers_material(&mut *conn, candidate_id).await?;
@@ -39,7 +44,7 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
         .bind(candidate_id)
         .execute(&mut *conn)
         .await?;
-    if !eligible || row.try_get::<Option<i64>, _>("qualified_at")?.is_some() {
+    if !qualifies || row.try_get::<Option<i64>, _>("qualified_at")?.is_some() {
         return Ok(());
     }
     sqlx::query("UPDATE candidates SET qualified_at = $1 WHERE id = $2")
@@ -48,8 +53,59 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
         .execute(&mut *conn)
         .await?;
     let company_id: i64 = row.try_get("company_id")?;
-    let email: Option<String> = row.try_get("email")?;
-    let phone: Option<String> = row.try_get("phone")?;
+    count_relay(
+        conn,
+        candidate_id,
+        company_id,
+        row.try_get("email")?,
+        row.try_get("phone")?,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A person who already qualified opted in again through another company's link: that relay
+/// qualifies for that company when no relay of the person qualified within the attribution
+/// window before it (a second company cannot farm a person the first one relayed, but can
+/// relay them again once the window has passed). Returns whether it counted.
+pub async fn relay_again(
+    conn: &mut sqlx::AnyConnection,
+    candidate_id: i64,
+    company_id: i64,
+) -> Result<bool> {
+    let row =
+        sqlx::query("SELECT email, phone, qualified_at, in_pool FROM candidates WHERE id = $1")
+            .bind(candidate_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    // Only a relay of someone who qualified and is in the pool now can qualify: the others
+    // count for the first company when they qualify.
+    if row.try_get::<Option<i64>, _>("qualified_at")?.is_none()
+        || row.try_get::<i64, _>("in_pool")? != 1
+    {
+        return Ok(false);
+    }
+    count_relay(
+        conn,
+        candidate_id,
+        company_id,
+        row.try_get("email")?,
+        row.try_get("phone")?,
+    )
+    .await
+}
+
+/// Counts the person's relay for `company_id` unless a relay of the same person (address or
+/// phone) qualified within the attribution window, and awards any credit it completes; returns
+/// whether it counted. Holds the person and the company while it decides.
+async fn count_relay(
+    conn: &mut sqlx::AnyConnection,
+    candidate_id: i64,
+    company_id: i64,
+    email: Option<String>,
+    phone: Option<String>,
+) -> Result<bool> {
+    let t = now();
     // Keyed hashes of the canonical address and phone: they outlive erasure, so without the
     // secret key they must not lead back to the person.
     let pepper = person::pepper(conn).await?;
@@ -73,8 +129,10 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
     .fetch_optional(&mut *conn)
     .await?;
     if earlier.is_some() {
-        return Ok(());
+        return Ok(false);
     }
+    // A company relays a person once: after the window, the same company's relay does not
+    // count again.
     let inserted = sqlx::query(
         "INSERT INTO relays (company_id, candidate_id, person_key, phone_key, qualified_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5)
          ON CONFLICT (company_id, person_key) DO NOTHING",
@@ -86,13 +144,43 @@ pub async fn refresh(conn: &mut sqlx::AnyConnection, candidate_id: i64) -> Resul
     .bind(t)
     .execute(&mut *conn)
     .await?;
-    if inserted.rows_affected() == 1 {
-        sqlx::query("UPDATE companies SET qualified = qualified + 1 WHERE id = $1")
-            .bind(company_id)
-            .execute(&mut *conn)
-            .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(false);
     }
-    credit::award_relay_credits(conn, company_id, s.relays_per_credit).await
+    sqlx::query("UPDATE companies SET qualified = qualified + 1 WHERE id = $1")
+        .bind(company_id)
+        .execute(&mut *conn)
+        .await?;
+    credit::award_relay_credits(conn, company_id, s.relays_per_credit).await?;
+    Ok(true)
+}
+
+/// The company a placement of the candidate credits: the one the person's newest qualifying
+/// relay belongs to (found by address or phone), if any.
+pub async fn attributed_company(
+    conn: &mut sqlx::AnyConnection,
+    candidate_id: i64,
+) -> Result<Option<i64>> {
+    let row = sqlx::query("SELECT email, phone FROM candidates WHERE id = $1")
+        .bind(candidate_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let pepper = person::pepper(conn).await?;
+    let email = row
+        .try_get::<Option<String>, _>("email")?
+        .and_then(|e| Email::parse(&e).ok());
+    let person_key = person::email_key_of(&pepper, email.as_ref());
+    let phone_key = row
+        .try_get::<Option<String>, _>("phone")?
+        .and_then(|p| person::phone_key(&pepper, &p));
+    Ok(sqlx::query_scalar(
+        "SELECT company_id FROM relays WHERE person_key = $1 OR phone_key = $2
+         ORDER BY qualified_at DESC, id DESC LIMIT 1",
+    )
+    .bind(&person_key)
+    .bind(phone_key.unwrap_or_else(|| person_key.clone()))
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Whether the candidate was placed (a placement that was not withdrawn): they are hired and

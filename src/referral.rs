@@ -33,6 +33,9 @@ pub struct Outcome {
     pub ended_at: Option<i64>,
     pub end_reason: Option<String>,
     pub placed_at: Option<i64>,
+    /// Where the placement stands, when one was reported: `reported`, `confirmed`, `disputed`,
+    /// `upheld`, or `rejected` (withdrawn by the platform admin: it no longer counts as placed).
+    pub placement_status: Option<String>,
 }
 
 #[cfg(feature = "db")]
@@ -59,7 +62,7 @@ mod store {
         .await?
         .ok_or(UserError::NotFound)?;
         let outcomes = sqlx::query_as(
-            "SELECT k.id AS claim_id, a.name AS agency_name, k.claimed_at, k.ended_at, k.end_reason, p.created_at AS placed_at
+            "SELECT k.id AS claim_id, a.name AS agency_name, k.claimed_at, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
              FROM claims k JOIN agencies a ON a.id = k.agency_id
              LEFT JOIN placements p ON p.claim_id = k.id
              WHERE k.company_id = $1 ORDER BY k.id DESC LIMIT 50",

@@ -1,7 +1,9 @@
 //! Retention (docs/design.md "Privacy and law"): a candidate with no activity of their own
 //! (signing in, the profile, a consent, an answer) for the retention period (24 months, setting)
 //! is asked by mail to keep their profile or delete it (see `ask`); without an answer or any
-//! activity within the renewal days (30, setting) they are anonymised as in erasure. The jobs run
+//! activity by the day the mail names (30 days on, setting) they are anonymised as in erasure.
+//! Someone who never confirmed their address is not asked (it may not be theirs): after the
+//! retention period their data is anonymised. The jobs run
 //! on every instance and act exactly once per candidate: one ask per period of inactivity (its
 //! round is the last activity it asks about), and erasure happens once.
 
@@ -13,7 +15,7 @@ mod store {
         error::Result,
         notice::{self, Notice, Recipient, Wording},
         settings,
-        time::{months_before, now, DAY},
+        time::{months_before, now},
     };
     use sqlx::Row;
 
@@ -27,13 +29,17 @@ mod store {
         let s = settings::load(pool).await?;
         let t = now();
         let due = months_before(t, s.retention_months);
-        let deadline = crate::time::date(t + s.renewal_days * DAY);
+        // The mail names a day; the data stays until that day has ended, whatever the setting
+        // says later.
+        let last_day = crate::time::today() + chrono::Days::new(s.renewal_days.max(0) as u64);
+        let deadline_at = crate::time::end_of_day(last_day);
+        let deadline = last_day.format("%Y-%m-%d").to_string();
         let mut asked = 0;
         loop {
             let mut tx = crate::db::begin(pool).await?;
             let rows = sqlx::query(
                 "SELECT c.id, c.email, c.language, c.active_at FROM candidates c
-                 WHERE c.active_at <= $1 AND c.erased_at IS NULL
+                 WHERE c.active_at <= $1 AND c.erased_at IS NULL AND c.email_confirmed_at IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM candidate_asks a WHERE a.candidate_id = c.id AND a.kind = 'renewal' AND a.round = c.active_at)
                  ORDER BY c.active_at, c.id LIMIT $2",
             )
@@ -44,7 +50,14 @@ mod store {
             for r in &rows {
                 let candidate_id: i64 = r.try_get("id")?;
                 let round: i64 = r.try_get("active_at")?;
-                let Some(token) = ask::open(&mut tx, candidate_id, AskKind::Renewal, round).await?
+                let Some(token) = ask::open(
+                    &mut tx,
+                    candidate_id,
+                    AskKind::Renewal,
+                    round,
+                    Some(deadline_at),
+                )
+                .await?
                 else {
                     continue;
                 };
@@ -72,14 +85,15 @@ mod store {
         }
     }
 
-    /// Anonymises every candidate whose renewal went unanswered for the renewal days with no
-    /// activity since it was asked, and closes the renewals of candidates who were active again
-    /// (or erased meanwhile); returns how many were anonymised.
+    /// Anonymises every candidate whose renewal went unanswered past the day its mail named with
+    /// no activity since it was asked, and every candidate who never confirmed their address and
+    /// has been inactive for the retention period (there is nobody to ask); closes the renewals
+    /// of candidates who were active again (or erased meanwhile); returns how many were
+    /// anonymised.
     #[tracing::instrument(skip_all)]
     pub async fn anonymise_due(pool: &Pool) -> Result<u64> {
         let s = settings::load(pool).await?;
         let t = now();
-        let lapsed = t - s.renewal_days * DAY;
         // Renewals that no longer ask anything: the candidate did something, or is gone.
         sqlx::query(
             "UPDATE candidate_asks SET closed_at = $1, updated_at = $1
@@ -94,11 +108,11 @@ mod store {
         loop {
             let rows = sqlx::query(
                 "SELECT a.candidate_id, a.round FROM candidate_asks a JOIN candidates c ON c.id = a.candidate_id
-                 WHERE a.kind = 'renewal' AND a.closed_at IS NULL AND a.asked_at <= $1
+                 WHERE a.kind = 'renewal' AND a.closed_at IS NULL AND a.asked_at <= $1 AND a.deadline_at <= $1
                    AND c.erased_at IS NULL AND c.active_at = a.round
                  ORDER BY a.asked_at LIMIT $2",
             )
-            .bind(lapsed)
+            .bind(t)
             .bind(BATCH)
             .fetch_all(pool)
             .await?;
@@ -112,6 +126,7 @@ mod store {
                     candidate_id,
                     "job:retention",
                     Some(round),
+                    true,
                 )
                 .await?
                 {
@@ -126,6 +141,40 @@ mod store {
                 .await?;
             }
             if (rows.len() as i64) < BATCH {
+                break;
+            }
+        }
+        let due = months_before(t, s.retention_months);
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, active_at FROM candidates
+                 WHERE active_at <= $1 AND erased_at IS NULL AND email_confirmed_at IS NULL
+                 ORDER BY active_at LIMIT $2",
+            )
+            .bind(due)
+            .bind(BATCH)
+            .fetch_all(pool)
+            .await?;
+            let mut erased_now = 0;
+            for r in &rows {
+                let candidate_id: i64 = r.try_get("id")?;
+                let active_at: i64 = r.try_get("active_at")?;
+                if crate::erasure::erase_unless_active(
+                    pool,
+                    candidate_id,
+                    "job:retention",
+                    Some(active_at),
+                    false,
+                )
+                .await?
+                {
+                    erased_now += 1;
+                }
+            }
+            anonymised += erased_now;
+            // A round that erased nothing (others got there first, or all were active again)
+            // ends the loop; the next round of the job looks again.
+            if (rows.len() as i64) < BATCH || erased_now == 0 {
                 return Ok(anonymised);
             }
         }

@@ -169,9 +169,12 @@ pub fn ledger_kind(i18n: I18n, kind: &str) -> String {
 }
 
 /// What became of a claim.
-pub fn outcome(i18n: I18n, end_reason: Option<&str>) -> String {
+pub fn outcome(i18n: I18n, end_reason: Option<&str>, placement: Option<&str>) -> String {
     match end_reason {
         None => td_string!(i18n, outcomes.active),
+        Some("placed") if placement == Some("rejected") => {
+            td_string!(i18n, outcomes.placement_withdrawn)
+        }
         Some("placed") => td_string!(i18n, outcomes.placed),
         Some("released") => td_string!(i18n, outcomes.released),
         Some("expired") => td_string!(i18n, outcomes.expired),

@@ -16,8 +16,8 @@ ALTER TABLE candidates ADD COLUMN search_status TEXT NOT NULL DEFAULT 'looking'
 ALTER TABLE candidates ADD COLUMN followups INTEGER NOT NULL DEFAULT 1;
 
 -- What the portal asks a candidate by mail, answered through a single-use link without signing
--- in: a follow-up (round: the month after opting in) or a retention renewal (round: the last
--- activity it asks about). One ask per candidate, kind and round, whichever instance asks.
+-- in: a follow-up (round: 1 or 2) or a retention renewal (round: the last activity it asks
+-- about). One ask per candidate, kind and round, whichever instance asks.
 CREATE TABLE candidate_asks (
     id INTEGER PRIMARY KEY,
     candidate_id INTEGER NOT NULL REFERENCES candidates (id),
@@ -25,6 +25,8 @@ CREATE TABLE candidate_asks (
     round INTEGER NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
     asked_at INTEGER NOT NULL,
+    -- A renewal: the end of the day the mail names, after which the data is anonymised.
+    deadline_at INTEGER,
     -- When it was answered, or closed unanswered (the candidate was anonymised or active again).
     closed_at INTEGER,
     answer TEXT CHECK (answer IN ('looking', 'paused', 'found', 'keep', 'delete')),

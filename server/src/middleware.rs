@@ -132,11 +132,13 @@ fn origin_of(url: &str) -> Option<String> {
 async fn refuse_cross_site(State(origins): State<Origins>, req: Request, next: Next) -> Response {
     use axum::http::Method;
     // The JSON API authenticates with a key in a header, never a cookie: a forged request
-    // from another site carries no key. Unsubscribing (`/u/…`) needs only the mailed token, and
-    // mail programs post it without an origin (RFC 8058).
+    // from another site carries no key. Unsubscribing (`/u/…`, `/a/…/stop`) needs only the
+    // mailed token, and mail programs post it without an origin (RFC 8058).
+    let path = req.uri().path();
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || req.uri().path().starts_with("/api/v1/")
-        || req.uri().path().starts_with("/u/")
+        || path.starts_with("/api/v1/")
+        || path.starts_with("/u/")
+        || (path.starts_with("/a/") && path.ends_with("/stop"))
     {
         return next.run(req).await;
     }
@@ -154,7 +156,9 @@ async fn refuse_cross_site(State(origins): State<Origins>, req: Request, next: N
     if from.is_some_and(|o| origins.allows(&o, host)) {
         return next.run(req).await;
     }
-    tracing::warn!(path = req.uri().path(), "cross-site request refused");
+    // The first segment only: a path may carry a token.
+    let section = req.uri().path().split('/').nth(1).unwrap_or_default();
+    tracing::warn!(section, "cross-site request refused");
     let text = app::api::ssr::cross_site_refusal(headers);
     (
         StatusCode::FORBIDDEN,

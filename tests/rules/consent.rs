@@ -43,7 +43,8 @@ async fn a_material_change_takes_everyone_out_of_the_pool_until_they_agree() {
         .unwrap();
     let shown = consent::change_for(&w.pool, c).await.unwrap().unwrap();
     assert!(!shown.must_agree);
-    assert_eq!(shown.notice.version, "2027-01");
+    assert_eq!(shown.notices.len(), 1);
+    assert_eq!(shown.notices[0].version, "2027-01");
     assert_eq!(count(&w, &in_pool).await, 1);
 
     // Material: out of the pool at once; no agency can claim them.
@@ -51,12 +52,13 @@ async fn a_material_change_takes_everyone_out_of_the_pool_until_they_agree() {
         .await
         .unwrap();
     assert_eq!(count(&w, &in_pool).await, 0);
-    assert!(
-        consent::change_for(&w.pool, c)
-            .await
-            .unwrap()
-            .unwrap()
-            .must_agree
+    let asked = consent::change_for(&w.pool, c).await.unwrap().unwrap();
+    assert!(asked.must_agree);
+    let versions: Vec<_> = asked.notices.iter().map(|n| n.version.as_str()).collect();
+    assert_eq!(
+        versions,
+        ["2027-01", "2027-02"],
+        "every change since their consent"
     );
     let refused = claim::claim(&w.pool, agency, staff, c).await;
     assert_eq!(refused.unwrap_err().user_error(), UserError::NotInPool);
@@ -131,6 +133,10 @@ async fn a_new_version_is_announced_once_to_those_who_agreed_to_an_older_one() {
     assert_eq!(consent::announce(&w.pool, &Words).await.unwrap(), 0);
     let admin = admin(&w).await;
     consent::publish(&w.pool, admin, &notice("2027-02", true))
+        .await
+        .unwrap();
+    // A minor version on top, before anyone agreed: they must still be told to agree.
+    consent::publish(&w.pool, admin, &notice("2027-03", false))
         .await
         .unwrap();
     let told = three_at_once(&w, |pool| async move {

@@ -134,3 +134,40 @@ async fn those_who_stopped_the_mails_or_found_a_job_are_not_asked_again() {
         .unwrap();
     assert_eq!(followup::send_due(&w.pool, &Words).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn each_round_of_the_job_asks_only_those_who_came_due_since_it_last_looked() {
+    use career_relay::time::{months_before, now};
+    let w = world(0).await;
+    let newly_due = qualified_candidate(&w, 1).await;
+    let passed = qualified_candidate(&w, 2).await;
+    // The job last looked a day ago: it asked everyone due by then.
+    let looked = months_before(now(), 6) - DAY;
+    sqlx::query("INSERT INTO job_marks (name, value) VALUES ('followup:1', $1)")
+        .bind(looked)
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    for (c, opted_in) in [(newly_due, looked + DAY / 2), (passed, looked - DAY)] {
+        sqlx::query("UPDATE candidates SET opted_in_at = $1 WHERE id = $2")
+            .bind(opted_in)
+            .bind(c)
+            .execute(&w.pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(followup::send_due(&w.pool, &Words).await.unwrap(), 1);
+    assert_eq!(
+        count(
+            &w,
+            &format!("SELECT COUNT(*) FROM candidate_asks WHERE candidate_id = {newly_due}")
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&w, "SELECT value FROM job_marks WHERE name = 'followup:1'").await,
+        months_before(now(), 6),
+        "the mark moves to where this round looked"
+    );
+}

@@ -130,3 +130,136 @@ async fn one_person_qualifying_at_two_companies_at_once_counts_for_one() {
         "each phone counts once, for whichever company was first"
     );
 }
+
+/// Moves every qualifying relay back `days` days, as if time passed.
+async fn relays_days_ago(w: &crate::common::World, days: i64) {
+    sqlx::query("UPDATE relays SET qualified_at = qualified_at - $1")
+        .bind(days * career_relay::time::DAY)
+        .execute(&w.pool)
+        .await
+        .unwrap();
+}
+
+/// The company's numbers: (opt-ins, qualified relays).
+async fn numbers(w: &crate::common::World, company: i64) -> (i64, i64) {
+    (
+        count(
+            w,
+            &format!("SELECT opt_ins FROM companies WHERE id = {company}"),
+        )
+        .await,
+        count(
+            w,
+            &format!("SELECT qualified FROM companies WHERE id = {company}"),
+        )
+        .await,
+    )
+}
+
+#[tokio::test]
+async fn a_person_relayed_again_within_the_window_stays_with_the_first_company() {
+    let w = world(0).await;
+    let (second, second_code) = org::create_company(&w.pool, "後発株式会社").await.unwrap();
+    let c = qualified_candidate(&w, 1).await;
+    let again = candidate::opt_in(
+        &w.pool,
+        &second_code,
+        &Email::parse("person1@example.jp").unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.candidate_id, again.existing), (c, true));
+    assert_eq!(
+        numbers(&w, second).await,
+        (1, 0),
+        "an opt-in it sees, not a relay"
+    );
+    assert_eq!(numbers(&w, w.company).await, (1, 1));
+    // The same link again is not another opt-in.
+    candidate::opt_in(
+        &w.pool,
+        &second_code,
+        &Email::parse("person1@example.jp").unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(numbers(&w, second).await, (1, 0));
+}
+
+#[tokio::test]
+async fn after_the_window_another_companys_relay_qualifies_and_its_placement_credits_it() {
+    let w = world(1).await;
+    let (agency, staff) = w.agencies[0];
+    let (second, second_code) = org::create_company(&w.pool, "後発株式会社").await.unwrap();
+    let c = qualified_candidate(&w, 1).await;
+    relays_days_ago(&w, 181).await;
+    candidate::opt_in(
+        &w.pool,
+        &second_code,
+        &Email::parse("person1@example.jp").unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        numbers(&w, second).await,
+        (1, 1),
+        "the window passed: it counts"
+    );
+    assert_eq!(
+        numbers(&w, w.company).await,
+        (1, 1),
+        "the first relay stays counted"
+    );
+    // The placement's bonus goes to the company the newest qualifying relay belongs to.
+    let k = career_relay::claim::claim(&w.pool, agency, staff, c)
+        .await
+        .unwrap();
+    career_relay::placement::report(&w.pool, agency, k, &crate::common::a_report(""))
+        .await
+        .unwrap();
+    let bonus = |company: i64| {
+        let w = &w;
+        async move {
+            count(w, &format!("SELECT COUNT(*) FROM credit_ledger WHERE company_id = {company} AND kind = 'placement_bonus'")).await
+        }
+    };
+    assert_eq!(bonus(second).await, 1);
+    assert_eq!(bonus(w.company).await, 0);
+}
+
+#[tokio::test]
+async fn within_the_window_the_placement_credits_the_first_company_only() {
+    let w = world(1).await;
+    let (agency, staff) = w.agencies[0];
+    let (second, second_code) = org::create_company(&w.pool, "後発株式会社").await.unwrap();
+    let c = qualified_candidate(&w, 1).await;
+    candidate::opt_in(
+        &w.pool,
+        &second_code,
+        &Email::parse("person1@example.jp").unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    let k = career_relay::claim::claim(&w.pool, agency, staff, c)
+        .await
+        .unwrap();
+    career_relay::placement::report(&w.pool, agency, k, &crate::common::a_report(""))
+        .await
+        .unwrap();
+    assert_eq!(
+        count(&w, &format!("SELECT COUNT(*) FROM credit_ledger WHERE kind = 'placement_bonus' AND company_id = {}", w.company)).await,
+        1
+    );
+    assert_eq!(
+        count(
+            &w,
+            &format!("SELECT COUNT(*) FROM credit_ledger WHERE company_id = {second}")
+        )
+        .await,
+        0
+    );
+}

@@ -16,7 +16,9 @@ const MONTH: i64 = 31 * DAY;
 
 /// Moves every renewal's asking back `days` days.
 async fn asked_days_ago(w: &crate::common::World, days: i64) {
-    sqlx::query("UPDATE candidate_asks SET asked_at = asked_at - $1 WHERE kind = 'renewal'")
+    sqlx::query(
+        "UPDATE candidate_asks SET asked_at = asked_at - $1, deadline_at = deadline_at - $1 WHERE kind = 'renewal'",
+    )
         .bind(days * DAY)
         .execute(&w.pool)
         .await
@@ -129,4 +131,30 @@ async fn keeping_starts_the_period_again_and_deleting_erases_at_once() {
     );
     // The period starts again: not asked again until another 24 months pass.
     assert_eq!(retention::ask_due(&w.pool, &Words).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn an_address_never_confirmed_is_not_asked_and_its_data_goes_after_the_period() {
+    let w = world(0).await;
+    let email = career_relay::Email::parse("typo@example.jp").unwrap();
+    let c = candidate::opt_in(&w.pool, &w.code, &email, false)
+        .await
+        .unwrap()
+        .candidate_id;
+    age(&w, c, "active_at", 25 * MONTH).await;
+    assert_eq!(retention::ask_due(&w.pool, &Words).await.unwrap(), 0);
+    assert!(mail_to(&w, "typo@example.jp")
+        .await
+        .iter()
+        .all(|(_, body)| !body.contains("Renewal")));
+    assert_eq!(retention::anonymise_due(&w.pool).await.unwrap(), 1);
+    assert_eq!(
+        count(&w, &format!("SELECT COUNT(*) FROM candidates WHERE id = {c} AND erased_at IS NOT NULL AND email IS NULL")).await,
+        1
+    );
+    // The address may be someone else's: it stays invitable.
+    assert_eq!(
+        count(&w, "SELECT COUNT(*) FROM email_suppressions").await,
+        0
+    );
 }

@@ -262,6 +262,8 @@ pub mod ssr {
     pub struct InvitationMail {
         locale: Locale,
         company: String,
+        /// Days the applicant has to answer before name and address are deleted (the setting).
+        days: i64,
     }
 
     impl InvitationMail {
@@ -275,6 +277,7 @@ pub mod ssr {
             Ok(Self {
                 locale: locale_of_code(&language),
                 company,
+                days: career_relay::settings::load(pool).await?.invitation_days,
             })
         }
 
@@ -289,7 +292,8 @@ pub mod ssr {
                 company = company,
                 name = name,
                 url = url,
-                unsubscribe = unsubscribe
+                unsubscribe = unsubscribe,
+                days = self.days
             )
             .to_string();
             (subject, body)

@@ -148,7 +148,7 @@ fn Detail(d: CandidateDetail) -> impl IntoView {
             (None, false) => view! {
                 <form method="post" action=ClaimCandidate::PATH>
                     <input type="hidden" name="candidate_id" value=d.id />
-                    <p class="hint">{td!(i18n, pool.claim_explain)}</p>
+                    <p class="hint">{td!(i18n, pool.claim_explain, days = d.claim_days)}</p>
                     <button type="submit" data-testid="claim">{td!(i18n, pool.claim)}</button>
                 </form>
             }.into_any(),

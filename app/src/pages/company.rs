@@ -113,7 +113,7 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
                                     <td>{format!("R-{:06}", o.claim_id)}</td>
                                     <td>{o.agency_name}</td>
                                     <td>{date(o.claimed_at)}</td>
-                                    <td>{text::outcome(i18n, o.end_reason.as_deref())}</td>
+                                    <td>{text::outcome(i18n, o.end_reason.as_deref(), o.placement_status.as_deref())}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

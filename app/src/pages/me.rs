@@ -137,12 +137,13 @@ fn MyView(page: MyPage) -> impl IntoView {
 #[component]
 fn NoticePanel(change: career_relay::consent::NoticeChange) -> impl IntoView {
     let i18n = crate::components::use_locale();
-    let n = change.notice;
     view! {
         <section class="panel notice" data-testid="notice-change">
             <h2>{td!(i18n, me.notice_title)}</h2>
-            <p class="meta">{td!(i18n, me.notice_version, version = n.version.clone(), date = date(n.published_at))}</p>
-            <crate::components::NoticeChanges notice=n.clone() />
+            {change.notices.into_iter().map(|n| view! {
+                <p class="meta">{td!(i18n, me.notice_version, version = n.version.clone(), date = date(n.published_at))}</p>
+                <crate::components::NoticeChanges notice=n />
+            }).collect_view()}
             {if change.must_agree {
                 view! {
                     <p>{td!(i18n, me.notice_material)}</p>

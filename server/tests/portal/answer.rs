@@ -49,7 +49,7 @@ async fn a_follow_up_is_answered_from_its_mail_without_signing_in_and_only_once(
         .await
         .unwrap();
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM candidate_asks WHERE kind = 'followup' AND round = 6")
+        app.count("SELECT COUNT(*) FROM candidate_asks WHERE kind = 'followup' AND round = 1")
             .await,
         1
     );
@@ -157,6 +157,21 @@ async fn a_follow_up_is_answered_from_its_mail_without_signing_in_and_only_once(
     );
     let stopped = visitor.post(&stop, &stop, &[]).await;
     assert_eq!(stopped.location, Some(format!("{stop}?done=1")));
+    // Mail programs post the one-click unsubscribe with neither Origin nor Referer (RFC 8058).
+    let one_click = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{stop}", app.base))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        one_click.status().is_redirection(),
+        "{}",
+        one_click.status()
+    );
     assert_eq!(app.count("SELECT followups FROM candidates").await, 0);
 }
 

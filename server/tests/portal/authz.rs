@@ -292,10 +292,16 @@ async fn world() -> World {
         ask_token: {
             let mut conn = pool.acquire().await.unwrap();
             let free = id("free@example.jp").await;
-            career_relay::ask::open(&mut conn, free, career_relay::ask::AskKind::FollowUp, 6)
-                .await
-                .unwrap()
-                .unwrap()
+            career_relay::ask::open(
+                &mut conn,
+                free,
+                career_relay::ask::AskKind::FollowUp,
+                1,
+                None,
+            )
+            .await
+            .unwrap()
+            .unwrap()
         },
         free_candidate: id("free@example.jp").await,
         app,
