@@ -244,6 +244,7 @@ mod store {
     pub async fn change_for(pool: &Pool, candidate_id: i64) -> Result<Option<NoticeChange>> {
         let row = sqlx::query(&format!(
             "SELECT {} AS agreed, {MATERIAL_ID} AS material_id,
+                 COALESCE((SELECT MAX(id) FROM consent_notices WHERE published_at > 0), 0) AS published_id,
                  (SELECT handoff_consent FROM candidates WHERE id = $1) AS handoff",
             agreed_id("$1")
         ))
@@ -255,6 +256,10 @@ mod store {
         }
         let agreed: i64 = row.try_get("agreed")?;
         let material_id: i64 = row.try_get("material_id")?;
+        // Most visits: nothing published since their consent, and one statement answers.
+        if row.try_get::<i64, _>("published_id")? <= agreed {
+            return Ok(None);
+        }
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM consent_notices WHERE id > $1 AND published_at > 0 ORDER BY id"
         ))
