@@ -30,6 +30,7 @@ pub mod limit;
 pub mod mail;
 pub mod matching;
 pub mod notice;
+pub mod numbers;
 pub mod org;
 pub mod person;
 pub mod placement;

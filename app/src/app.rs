@@ -136,6 +136,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/company/import/:import") view=pages::import::ImportDetail ssr=SsrMode::Async />
                     <Route path=path!("/company/requests") view=pages::requests::CompanyRequests ssr=SsrMode::Async />
                     <Route path=path!("/company/returns") view=pages::returns::Returns ssr=SsrMode::Async />
+                    <Route path=path!("/company/numbers") view=pages::numbers::Numbers ssr=SsrMode::Async />
                     <Route path=path!("/company/requests/:request") view=pages::requests::CompanyRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/agency") view=pages::agency::Pool ssr=SsrMode::Async />
                     <Route path=path!("/agency/requests") view=pages::requests::AgencyRequests ssr=SsrMode::Async />

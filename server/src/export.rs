@@ -1,8 +1,12 @@
-//! The candidate's downloads: everything the portal holds about them as JSON, and their
-//! provision records as CSV. Never cached, for the signed-in candidate only.
+//! Downloads: the candidate's (everything the portal holds about them as JSON, and their
+//! provision records as CSV, for the signed-in candidate only) and the company's numbers by month
+//! (for its members). Never cached.
 
 use crate::error::HandlerError;
-use app::{guard::Candidate, state::AppState};
+use app::{
+    guard::{Candidate, CompanyMember},
+    state::AppState,
+};
 use axum::{
     extract::State,
     http::header,
@@ -15,6 +19,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/me/export.json", get(export_json))
         .route("/me/provisions.csv", get(provisions_csv))
+        .route("/company/numbers.csv", get(numbers_csv))
         .with_state(state)
 }
 
@@ -48,6 +53,19 @@ async fn export_json(
         "application/json",
         "career-relay-export.json",
         body,
+    ))
+}
+
+/// `GET /company/numbers.csv`: the company's funnel by month, for a member of the company.
+async fn numbers_csv(
+    State(state): State<AppState>,
+    member: CompanyMember,
+) -> Result<Response, HandlerError> {
+    let months = career_relay::numbers::funnel(&state.pool, member.company_id).await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        "career-relay-numbers.csv",
+        career_relay::numbers::csv(&months),
     ))
 }
 

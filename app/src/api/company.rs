@@ -257,3 +257,11 @@ pub async fn mark_contacted(
     )
     .await
 }
+
+/// The company's funnel by month for the last twelve months (one statement).
+#[server(endpoint = "numbers_page")]
+pub async fn get_numbers_page() -> Result<Vec<career_relay::numbers::MonthNumbers>, AppError> {
+    use crate::guard::{CompanyMember, Guard};
+    let (member, state) = CompanyMember::require().await?;
+    Ok(career_relay::numbers::funnel(&state.pool, member.company_id).await?)
+}

@@ -30,6 +30,8 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
             <a href="/company/import" data-testid="import-link">{td!(i18n, import.link)}</a>
             " · "
             <a href="/company/returns" data-testid="returns-link">{td!(i18n, returns.link)}</a>
+            " · "
+            <a href="/company/numbers" data-testid="numbers-link">{td!(i18n, numbers.title)}</a>
         </p>
         <SavedNotice />
         <section class="panel">

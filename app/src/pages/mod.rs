@@ -9,6 +9,7 @@ pub mod home;
 pub mod import;
 pub mod me;
 pub mod members;
+pub mod numbers;
 pub mod relay;
 pub mod requests;
 pub mod returns;

@@ -417,6 +417,7 @@ fn table(w: &World) -> Vec<Line> {
             &[PlatformAdmin],
         ),
         ("company_page", vec![], COMPANIES),
+        ("numbers_page", vec![], COMPANIES),
         // Return candidates: the company's own (another company's list is its own, empty).
         (
             "returns_page",
@@ -738,6 +739,7 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/company/import/{import}".into(), OWN_COMPANY),
         ("/company/requests".into(), COMPANIES),
         ("/company/returns".into(), COMPANIES),
+        ("/company/numbers".into(), COMPANIES),
         ("/company/requests/{request}".into(), OWN_COMPANY),
         ("/agency".into(), APPROVED_AGENCIES),
         ("/agency/requests".into(), APPROVED_AGENCIES),

@@ -18,6 +18,7 @@ mod import;
 mod instances;
 mod members;
 mod middleware;
+mod numbers;
 mod requests;
 mod returns;
 mod roles;

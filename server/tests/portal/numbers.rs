@@ -1,0 +1,86 @@
+//! `/company/numbers` and `/company/numbers.csv`: the funnel by month equals what the database
+//! holds, for the company's members only.
+
+use crate::common::TestApp;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
+    let app = TestApp::spawn().await;
+    let company = app.company("実績株式会社", "hr@numbers.example").await;
+    app.agency("実績紹介", "staff@numbers-agency.example", true)
+        .await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "one@example.jp").await;
+    app.qualified_candidate(&code, "two@example.jp").await;
+    // A third opts in and never confirms: an opt-in, not a qualified relay.
+    app.browser()
+        .post(
+            &format!("/r/{code}"),
+            "/api/opt_in",
+            &[
+                ("code", code.as_str()),
+                ("email", "three@example.jp"),
+                ("handoff", "on"),
+            ],
+        )
+        .await;
+    let first = app
+        .count("SELECT MIN(id) FROM candidates")
+        .await
+        .to_string();
+    let staff = app.signed_in("staff@numbers-agency.example").await;
+    staff
+        .post(
+            "/agency",
+            "/api/claim_candidate",
+            &[("candidate_id", &first)],
+        )
+        .await;
+    // An opt-in of last year stays out of the last twelve months.
+    sqlx::query("UPDATE relay_events SET created_at = created_at - 400 * 86400 WHERE candidate_id = (SELECT MAX(id) FROM candidates)")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let month = career_relay::time::date(career_relay::time::now())[..7].to_owned();
+    let hr = app.signed_in("hr@numbers.example").await;
+    let page = hr.get("/company/numbers").await;
+    assert_eq!(page.status.as_u16(), 200);
+    assert!(page.body.contains(&format!("data-month=\"{month}\"")));
+    let csv = hr.get("/company/numbers.csv").await;
+    assert_eq!(csv.status.as_u16(), 200);
+    let mut lines = csv.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some("\u{feff}month,invitations,opt_ins,qualified,claimed,introduced,placed")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 12, "twelve months");
+    let (months, _) = career_relay::numbers::month_starts(career_relay::time::now(), 12);
+    let since = months[11].1;
+    let mut expected = vec![month.clone()];
+    for sql in [
+        "SELECT COUNT(*) FROM invitations WHERE created_at >= $1",
+        "SELECT COUNT(*) FROM relay_events WHERE created_at >= $1",
+        "SELECT COUNT(*) FROM relays WHERE qualified_at >= $1",
+        "SELECT COUNT(*) FROM claims WHERE claimed_at >= $1",
+        "SELECT COUNT(*) FROM introductions WHERE created_at >= $1",
+        "SELECT COUNT(*) FROM placements WHERE created_at >= $1",
+    ] {
+        let n: i64 = sqlx::query_scalar(sql)
+            .bind(since)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        expected.push(n.to_string());
+    }
+    let expected = expected.join(",");
+    assert_eq!(rows[11], expected);
+    assert_eq!(expected, format!("{month},0,2,2,1,0,0"));
+    // Nobody else gets them.
+    for b in [staff, app.browser()] {
+        let res = b.get("/company/numbers.csv").await;
+        assert!(!res.body.starts_with('\u{feff}'), "{}", res.status);
+        assert!(matches!(res.status.as_u16(), 302 | 401 | 403));
+    }
+}
