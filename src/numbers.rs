@@ -8,14 +8,18 @@ use serde::{Deserialize, Serialize};
 /// How many months the numbers cover.
 pub const MONTHS: usize = 12;
 
-/// The funnel's steps, in order: the column names of `MonthNumbers` and of the CSV.
-pub const STEPS: [&str; 6] = [
+/// The funnel's steps and the month's credits, in order: the columns of `MonthNumbers` and of
+/// the CSV. Credits spent are net of refunds and released holds.
+pub const STEPS: [&str; 9] = [
     "invitations",
     "opt_ins",
     "qualified",
     "claimed",
     "introduced",
     "placed",
+    "credits_earned",
+    "credits_spent",
+    "credits_expired",
 ];
 
 /// One month of a company's funnel.
@@ -23,8 +27,8 @@ pub const STEPS: [&str; 6] = [
 pub struct MonthNumbers {
     /// `YYYY-MM`, Japan time.
     pub month: String,
-    /// The counts of each step of `STEPS`, in that order.
-    pub counts: [i64; 6],
+    /// The numbers of `STEPS`, in that order.
+    pub counts: [i64; 9],
 }
 
 /// The first moment of each of the `n` months up to the one `now` falls in (Japan time), oldest
@@ -52,7 +56,7 @@ pub fn month_starts(now: i64, n: usize) -> (Vec<(String, i64)>, i64) {
     (months, end)
 }
 
-/// The numbers as CSV (UTF-8 with a BOM): `month,invitations,opt_ins,qualified,claimed,introduced,placed`.
+/// The numbers as CSV (UTF-8 with a BOM): `month,` and the `STEPS`.
 pub fn csv(months: &[MonthNumbers]) -> String {
     let mut out = format!("\u{feff}month,{}\r\n", STEPS.join(","));
     for m in months {
@@ -68,19 +72,37 @@ mod store {
     use crate::{db::Pool, error::Result, time::now};
     use sqlx::Row;
 
-    /// Each step's rows: (table and condition naming the company as `$1`, the time column).
-    const SOURCES: [(&str, &str); 6] = [
-        ("invitations t WHERE t.company_id = $1", "t.created_at"),
-        ("relay_events t WHERE t.company_id = $1", "t.created_at"),
-        ("relays t WHERE t.company_id = $1", "t.qualified_at"),
-        ("claims t WHERE t.company_id = $1", "t.claimed_at"),
+    /// Each step's rows: (table and condition naming the company as `$1`, the time column, what
+    /// a row adds).
+    const SOURCES: [(&str, &str, &str); 9] = [
+        ("invitations t WHERE t.company_id = $1", "t.created_at", "1"),
+        ("relay_events t WHERE t.company_id = $1", "t.created_at", "1"),
+        ("relays t WHERE t.company_id = $1", "t.qualified_at", "1"),
+        ("claims t WHERE t.company_id = $1", "t.claimed_at", "1"),
         (
             "introductions t JOIN candidates c ON c.id = t.candidate_id WHERE c.company_id = $1",
             "t.created_at",
+            "1",
         ),
         (
             "placements t WHERE t.company_id = $1 AND t.status <> 'rejected'",
             "t.created_at",
+            "1",
+        ),
+        (
+            "credit_ledger t WHERE t.company_id = $1 AND t.kind IN ('earned', 'placement_bonus')",
+            "t.created_at",
+            "t.amount",
+        ),
+        (
+            "credit_ledger t WHERE t.company_id = $1 AND t.kind IN ('redeemed', 'refunded', 'placement_held', 'placement_released')",
+            "t.created_at",
+            "-t.amount",
+        ),
+        (
+            "credit_ledger t WHERE t.company_id = $1 AND t.kind = 'expired'",
+            "t.created_at",
+            "-t.amount",
         ),
     ];
 
@@ -92,7 +114,7 @@ mod store {
         let sums: Vec<String> = (0..MONTHS)
             .map(|i| {
                 format!(
-                    "CAST(COALESCE(SUM(CASE WHEN {{t}} >= ${} AND {{t}} < ${} THEN 1 ELSE 0 END), 0) AS BIGINT) AS m{i}",
+                    "CAST(COALESCE(SUM(CASE WHEN {{t}} >= ${} AND {{t}} < ${} THEN {{v}} ELSE 0 END), 0) AS BIGINT) AS m{i}",
                     i + 2,
                     i + 3
                 )
@@ -101,10 +123,10 @@ mod store {
         let sql = SOURCES
             .iter()
             .enumerate()
-            .map(|(step, (from, time))| {
+            .map(|(step, (from, time, value))| {
                 format!(
                     "SELECT CAST({step} AS BIGINT) AS step, {} FROM {from} AND {time} >= $2 AND {time} < $14",
-                    sums.join(", ").replace("{t}", time)
+                    sums.join(", ").replace("{t}", time).replace("{v}", value)
                 )
             })
             .collect::<Vec<_>>()
@@ -118,13 +140,13 @@ mod store {
             .into_iter()
             .map(|(month, _)| MonthNumbers {
                 month,
-                counts: [0; 6],
+                counts: [0; 9],
             })
             .collect();
         for r in &rows {
             let step = usize::try_from(r.try_get::<i64, _>("step")?).unwrap_or(0);
             for (i, m) in out.iter_mut().enumerate() {
-                m.counts[step.min(5)] = r.try_get(format!("m{i}").as_str())?;
+                m.counts[step.min(STEPS.len() - 1)] = r.try_get(format!("m{i}").as_str())?;
             }
         }
         Ok(out)
@@ -153,11 +175,11 @@ mod tests {
     fn the_csv_names_every_step() {
         let csv = csv(&[MonthNumbers {
             month: "2026-11".into(),
-            counts: [1, 2, 3, 4, 5, 6],
+            counts: [1, 2, 3, 4, 5, 6, 7, 8, 9],
         }]);
         assert_eq!(
             csv,
-            "\u{feff}month,invitations,opt_ins,qualified,claimed,introduced,placed\r\n2026-11,1,2,3,4,5,6\r\n"
+            "\u{feff}month,invitations,opt_ins,qualified,claimed,introduced,placed,credits_earned,credits_spent,credits_expired\r\n2026-11,1,2,3,4,5,6,7,8,9\r\n"
         );
     }
 }

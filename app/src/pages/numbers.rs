@@ -30,6 +30,9 @@ fn NumbersTable(months: Vec<MonthNumbers>) -> impl IntoView {
                 <th class="num">{td!(i18n, numbers.claimed)}</th>
                 <th class="num">{td!(i18n, numbers.introduced)}</th>
                 <th class="num">{td!(i18n, numbers.placed)}</th>
+                <th class="num">{td!(i18n, numbers.credits_earned)}</th>
+                <th class="num">{td!(i18n, numbers.credits_spent)}</th>
+                <th class="num">{td!(i18n, numbers.credits_expired)}</th>
             </tr></thead>
             <tbody>
                 {months.into_iter().map(|m| view! {

@@ -42,6 +42,18 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
         .await
         .unwrap();
 
+    // Credits: three earned, one spent.
+    {
+        let mut conn = app.pool.acquire().await.unwrap();
+        for n in 0..3 {
+            career_relay::credit::append(&mut conn, company, "earned", 1, &format!("numbers:{n}"))
+                .await
+                .unwrap();
+        }
+        career_relay::credit::append(&mut conn, company, "redeemed", -1, "numbers:spent")
+            .await
+            .unwrap();
+    }
     let month = career_relay::time::date(career_relay::time::now())[..7].to_owned();
     let hr = app.signed_in("hr@numbers.example").await;
     let page = hr.get("/company/numbers").await;
@@ -52,7 +64,7 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
     let mut lines = csv.body.lines();
     assert_eq!(
         lines.next(),
-        Some("\u{feff}month,invitations,opt_ins,qualified,claimed,introduced,placed")
+        Some("\u{feff}month,invitations,opt_ins,qualified,claimed,introduced,placed,credits_earned,credits_spent,credits_expired")
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 12, "twelve months");
@@ -66,6 +78,9 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
         "SELECT COUNT(*) FROM claims WHERE claimed_at >= $1",
         "SELECT COUNT(*) FROM introductions WHERE created_at >= $1",
         "SELECT COUNT(*) FROM placements WHERE created_at >= $1",
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM credit_ledger WHERE kind = 'earned' AND created_at >= $1",
+        "SELECT CAST(COALESCE(SUM(-amount), 0) AS BIGINT) FROM credit_ledger WHERE kind = 'redeemed' AND created_at >= $1",
+        "SELECT CAST(COALESCE(SUM(-amount), 0) AS BIGINT) FROM credit_ledger WHERE kind = 'expired' AND created_at >= $1",
     ] {
         let n: i64 = sqlx::query_scalar(sql)
             .bind(since)
@@ -76,7 +91,7 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
     }
     let expected = expected.join(",");
     assert_eq!(rows[11], expected);
-    assert_eq!(expected, format!("{month},0,2,2,1,0,0"));
+    assert_eq!(expected, format!("{month},0,2,2,1,0,0,3,1,0"));
     // Nobody else gets them.
     for b in [staff, app.browser()] {
         let res = b.get("/company/numbers.csv").await;
