@@ -106,12 +106,7 @@ async fn count_relay(
     phone: Option<String>,
 ) -> Result<bool> {
     let t = now();
-    // Keyed hashes of the canonical address and phone: they outlive erasure, so without the
-    // secret key they must not lead back to the person.
-    let pepper = person::pepper(conn).await?;
-    let email = email.and_then(|e| Email::parse(&e).ok());
-    let person_key = person::email_key_of(&pepper, email.as_ref());
-    let phone_key = phone.and_then(|p| person::phone_key(&pepper, &p));
+    let (person_key, phone_key) = keys(conn, email, phone).await?;
     let mut persons: Vec<&String> = std::iter::once(&person_key).chain(&phone_key).collect();
     persons.sort();
     for key in persons {
@@ -165,14 +160,7 @@ pub async fn attributed_company(
         .bind(candidate_id)
         .fetch_one(&mut *conn)
         .await?;
-    let pepper = person::pepper(conn).await?;
-    let email = row
-        .try_get::<Option<String>, _>("email")?
-        .and_then(|e| Email::parse(&e).ok());
-    let person_key = person::email_key_of(&pepper, email.as_ref());
-    let phone_key = row
-        .try_get::<Option<String>, _>("phone")?
-        .and_then(|p| person::phone_key(&pepper, &p));
+    let (person_key, phone_key) = keys(conn, row.try_get("email")?, row.try_get("phone")?).await?;
     Ok(sqlx::query_scalar(
         "SELECT company_id FROM relays WHERE person_key = $1 OR phone_key = $2
          ORDER BY qualified_at DESC, id DESC LIMIT 1",
@@ -181,6 +169,21 @@ pub async fn attributed_company(
     .bind(phone_key.unwrap_or_else(|| person_key.clone()))
     .fetch_optional(conn)
     .await?)
+}
+
+/// The person's keys: keyed hashes of the canonical address and of the phone. They outlive
+/// erasure, so without the installation's secret they must not lead back to the person.
+async fn keys(
+    conn: &mut sqlx::AnyConnection,
+    email: Option<String>,
+    phone: Option<String>,
+) -> Result<(String, Option<String>)> {
+    let pepper = person::pepper(conn).await?;
+    let email = email.and_then(|e| Email::parse(&e).ok());
+    Ok((
+        person::email_key_of(&pepper, email.as_ref()),
+        phone.and_then(|p| person::phone_key(&pepper, &p)),
+    ))
 }
 
 /// Whether the candidate was placed (a placement that was not withdrawn): they are hired and

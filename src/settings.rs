@@ -62,44 +62,59 @@ pub const RANGES: [(&str, i64, i64); 11] = [
     ("renewal_days", 7, 365),
 ];
 
-impl Settings {
-    /// The value of the setting named `key` (0 for a name that is not one).
-    pub fn get(&self, key: &str) -> i64 {
-        match key {
-            "relays_per_credit" => self.relays_per_credit,
-            "placement_bonus" => self.placement_bonus,
-            "claim_days" => self.claim_days,
-            "attribution_days" => self.attribution_days,
-            "invitation_days" => self.invitation_days,
-            "request_days" => self.request_days,
-            "credit_months" => self.credit_months,
-            "followup_first_months" => self.followup_first_months,
-            "followup_second_months" => self.followup_second_months,
-            "retention_months" => self.retention_months,
-            "renewal_days" => self.renewal_days,
-            _ => 0,
-        }
-    }
+/// Reads and writes a setting, and its form field, by name: one list of the names for both.
+macro_rules! by_name {
+    ($($name:ident),+ $(,)?) => {
+        impl Settings {
+            /// The value of the setting named `key` (0 for a name that is not one).
+            pub fn get(&self, key: &str) -> i64 {
+                match key {
+                    $(stringify!($name) => self.$name,)+
+                    _ => 0,
+                }
+            }
 
-    /// Sets the setting named `key` (a name that is not one changes nothing).
-    pub fn set(&mut self, key: &str, value: i64) {
-        let slot = match key {
-            "relays_per_credit" => &mut self.relays_per_credit,
-            "placement_bonus" => &mut self.placement_bonus,
-            "claim_days" => &mut self.claim_days,
-            "attribution_days" => &mut self.attribution_days,
-            "invitation_days" => &mut self.invitation_days,
-            "request_days" => &mut self.request_days,
-            "credit_months" => &mut self.credit_months,
-            "followup_first_months" => &mut self.followup_first_months,
-            "followup_second_months" => &mut self.followup_second_months,
-            "retention_months" => &mut self.retention_months,
-            "renewal_days" => &mut self.renewal_days,
-            _ => return,
-        };
-        *slot = value;
-    }
+            /// Sets the setting named `key` (a name that is not one changes nothing).
+            pub fn set(&mut self, key: &str, value: i64) {
+                match key {
+                    $(stringify!($name) => self.$name = value,)+
+                    _ => {}
+                }
+            }
+        }
+
+        impl SettingsInput {
+            fn field_mut(&mut self, key: &str) -> Option<&mut String> {
+                match key {
+                    $(stringify!($name) => Some(&mut self.$name),)+
+                    _ => None,
+                }
+            }
+
+            /// The field named `key` as typed.
+            pub fn field(&self, key: &str) -> &str {
+                match key {
+                    $(stringify!($name) => &self.$name,)+
+                    _ => "",
+                }
+            }
+        }
+    };
 }
+
+by_name!(
+    relays_per_credit,
+    placement_bonus,
+    claim_days,
+    attribution_days,
+    invitation_days,
+    request_days,
+    credit_months,
+    followup_first_months,
+    followup_second_months,
+    retention_months,
+    renewal_days,
+);
 
 /// The admin's settings form: every setting as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,41 +153,6 @@ impl SettingsInput {
             }
         }
         input
-    }
-
-    fn field_mut(&mut self, key: &str) -> Option<&mut String> {
-        Some(match key {
-            "relays_per_credit" => &mut self.relays_per_credit,
-            "placement_bonus" => &mut self.placement_bonus,
-            "claim_days" => &mut self.claim_days,
-            "attribution_days" => &mut self.attribution_days,
-            "invitation_days" => &mut self.invitation_days,
-            "request_days" => &mut self.request_days,
-            "credit_months" => &mut self.credit_months,
-            "followup_first_months" => &mut self.followup_first_months,
-            "followup_second_months" => &mut self.followup_second_months,
-            "retention_months" => &mut self.retention_months,
-            "renewal_days" => &mut self.renewal_days,
-            _ => return None,
-        })
-    }
-
-    /// The field named `key` as typed.
-    pub fn field(&self, key: &str) -> &str {
-        match key {
-            "relays_per_credit" => &self.relays_per_credit,
-            "placement_bonus" => &self.placement_bonus,
-            "claim_days" => &self.claim_days,
-            "attribution_days" => &self.attribution_days,
-            "invitation_days" => &self.invitation_days,
-            "request_days" => &self.request_days,
-            "credit_months" => &self.credit_months,
-            "followup_first_months" => &self.followup_first_months,
-            "followup_second_months" => &self.followup_second_months,
-            "retention_months" => &self.retention_months,
-            "renewal_days" => &self.renewal_days,
-            _ => "",
-        }
     }
 }
 
