@@ -131,6 +131,21 @@ async fn one_person_qualifying_at_two_companies_at_once_counts_for_one() {
     );
 }
 
+/// The first candidate (`person1@example.jp`) opts in again through another company's link.
+async fn opt_in_again(
+    w: &crate::common::World,
+    code: &career_relay::relay::RelayCode,
+) -> candidate::OptIn {
+    candidate::opt_in(
+        &w.pool,
+        code,
+        &Email::parse("person1@example.jp").unwrap(),
+        false,
+    )
+    .await
+    .unwrap()
+}
+
 /// Moves every qualifying relay back `days` days, as if time passed.
 async fn relays_days_ago(w: &crate::common::World, days: i64) {
     sqlx::query("UPDATE relays SET qualified_at = qualified_at - $1")
@@ -161,14 +176,7 @@ async fn a_person_relayed_again_within_the_window_stays_with_the_first_company()
     let w = world(0).await;
     let (second, second_code) = org::create_company(&w.pool, "後発株式会社").await.unwrap();
     let c = qualified_candidate(&w, 1).await;
-    let again = candidate::opt_in(
-        &w.pool,
-        &second_code,
-        &Email::parse("person1@example.jp").unwrap(),
-        false,
-    )
-    .await
-    .unwrap();
+    let again = opt_in_again(&w, &second_code).await;
     assert_eq!((again.candidate_id, again.existing), (c, true));
     assert_eq!(
         numbers(&w, second).await,
@@ -177,14 +185,7 @@ async fn a_person_relayed_again_within_the_window_stays_with_the_first_company()
     );
     assert_eq!(numbers(&w, w.company).await, (1, 1));
     // The same link again is not another opt-in.
-    candidate::opt_in(
-        &w.pool,
-        &second_code,
-        &Email::parse("person1@example.jp").unwrap(),
-        false,
-    )
-    .await
-    .unwrap();
+    opt_in_again(&w, &second_code).await;
     assert_eq!(numbers(&w, second).await, (1, 0));
 }
 
@@ -195,14 +196,7 @@ async fn after_the_window_another_companys_relay_qualifies_and_its_placement_cre
     let (second, second_code) = org::create_company(&w.pool, "後発株式会社").await.unwrap();
     let c = qualified_candidate(&w, 1).await;
     relays_days_ago(&w, 181).await;
-    candidate::opt_in(
-        &w.pool,
-        &second_code,
-        &Email::parse("person1@example.jp").unwrap(),
-        false,
-    )
-    .await
-    .unwrap();
+    opt_in_again(&w, &second_code).await;
     assert_eq!(
         numbers(&w, second).await,
         (1, 1),
@@ -236,14 +230,7 @@ async fn within_the_window_the_placement_credits_the_first_company_only() {
     let (agency, staff) = w.agencies[0];
     let (second, second_code) = org::create_company(&w.pool, "後発株式会社").await.unwrap();
     let c = qualified_candidate(&w, 1).await;
-    candidate::opt_in(
-        &w.pool,
-        &second_code,
-        &Email::parse("person1@example.jp").unwrap(),
-        false,
-    )
-    .await
-    .unwrap();
+    opt_in_again(&w, &second_code).await;
     let k = career_relay::claim::claim(&w.pool, agency, staff, c)
         .await
         .unwrap();

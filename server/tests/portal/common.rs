@@ -151,14 +151,23 @@ impl TestApp {
 
     /// A candidate who opted in through `code`, confirmed, and completed the profile; signed in.
     pub async fn qualified_candidate(&self, code: &str, email: &str) -> Browser {
+        self.qualified_candidate_with(code, email, false).await
+    }
+
+    /// `qualified_candidate`, agreeing at opt-in that the company may contact them again when
+    /// `recontact`.
+    pub async fn qualified_candidate_with(
+        &self,
+        code: &str,
+        email: &str,
+        recontact: bool,
+    ) -> Browser {
         let b = self.browser();
-        let page = b
-            .post(
-                &format!("/r/{code}"),
-                "/api/opt_in",
-                &[("code", code), ("email", email), ("handoff", "on")],
-            )
-            .await;
+        let mut fields = vec![("code", code), ("email", email), ("handoff", "on")];
+        if recontact {
+            fields.push(("recontact", "on"));
+        }
+        let page = b.post(&format!("/r/{code}"), "/api/opt_in", &fields).await;
         assert_eq!(page.location.as_deref(), Some("/check-mail"));
         let link = self.mailed_link(email).await;
         assert_eq!(b.use_link(&link).await.location.as_deref(), Some("/me"));

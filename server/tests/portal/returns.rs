@@ -1,22 +1,7 @@
 //! `/company/returns`: a company sees its own rejected candidates who agreed that it may contact
 //! them again, each view is a provision they see, and withdrawing the consent ends it at once.
 
-use crate::common::{profile_form, Browser, TestApp};
-
-/// A candidate who opts in through `code` (agreeing to re-contact when `recontact`), confirms
-/// the address and completes the profile; signed in.
-async fn candidate(app: &TestApp, code: &str, email: &str, recontact: bool) -> Browser {
-    let b = app.browser();
-    let mut fields = vec![("code", code), ("email", email), ("handoff", "on")];
-    if recontact {
-        fields.push(("recontact", "on"));
-    }
-    b.post(&format!("/r/{code}"), "/api/opt_in", &fields).await;
-    let link = app.mailed_link(email).await;
-    b.use_link(&link).await;
-    b.post("/me", "/api/save_profile", &profile_form()).await;
-    b
-}
+use crate::common::TestApp;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_company_sees_only_its_candidates_who_agreed_to_be_contacted_again() {
@@ -24,8 +9,10 @@ async fn a_company_sees_only_its_candidates_who_agreed_to_be_contacted_again() {
     let company = app.company("再会株式会社", "hr@return.example").await;
     app.company("他社株式会社", "hr@other.example").await;
     let code = app.relay_code(company).await;
-    let returning = candidate(&app, &code, "again@example.jp", true).await;
-    candidate(&app, &code, "never@example.jp", false).await;
+    let returning = app
+        .qualified_candidate_with(&code, "again@example.jp", true)
+        .await;
+    app.qualified_candidate(&code, "never@example.jp").await;
     let again = app
         .count("SELECT id FROM candidates WHERE email = 'again@example.jp'")
         .await;
