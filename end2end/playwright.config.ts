@@ -56,6 +56,9 @@ export default defineConfig({
       // Every browser test signs in from this one address, many times within a quarter hour;
       // the limit itself is tested in server/tests/portal/middleware.rs.
       CAREER_RELAY_LIMIT_SIGN_IN_PER_CLIENT: '1000',
+      // The farming test sends opt-ins from a network of its own through this header; the
+      // others come from 127.0.0.1, which is on no network.
+      CAREER_RELAY_CLIENT_IP_HEADER: 'x-forwarded-for',
     },
   }],
 });

@@ -95,6 +95,19 @@ mod store {
         email: &Email,
         recontact: bool,
     ) -> Result<OptIn> {
+        opt_in_from(pool, code, email, recontact, None).await
+    }
+
+    /// `opt_in` from a network (its prefix, see `farming::network`), which the farming rules
+    /// read.
+    #[tracing::instrument(skip_all)]
+    pub async fn opt_in_from(
+        pool: &Pool,
+        code: &RelayCode,
+        email: &Email,
+        recontact: bool,
+        network: Option<&str>,
+    ) -> Result<OptIn> {
         let mut tx = db::begin(pool).await?;
         let (link_id, company_id) = relay::resolve_live(&mut *tx, code).await?;
         if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM candidates WHERE email = $1")
@@ -105,7 +118,7 @@ mod store {
             // A person known already, relayed by this company (perhaps another one's link
             // brought them first): the relay event is recorded once per company, and may
             // qualify for it (see `qualify::relay_again`).
-            relayed_again(&mut tx, id, company_id, link_id).await?;
+            relayed_again(&mut tx, id, company_id, link_id, network).await?;
             tx.commit().await?;
             return Ok(OptIn {
                 candidate_id: id,
@@ -147,11 +160,12 @@ mod store {
             }
         };
         sqlx::query(
-            "INSERT INTO relay_events (candidate_id, company_id, relay_link_id, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO relay_events (candidate_id, company_id, relay_link_id, network, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(company_id)
         .bind(link_id)
+        .bind(network)
         .bind(t)
         .execute(&mut *tx)
         .await?;
@@ -176,14 +190,16 @@ mod store {
         candidate_id: i64,
         company_id: i64,
         link_id: i64,
+        network: Option<&str>,
     ) -> Result<()> {
         let new = sqlx::query(
-            "INSERT INTO relay_events (candidate_id, company_id, relay_link_id, created_at) VALUES ($1, $2, $3, $4)
+            "INSERT INTO relay_events (candidate_id, company_id, relay_link_id, network, created_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (candidate_id, company_id) DO NOTHING",
         )
         .bind(candidate_id)
         .bind(company_id)
         .bind(link_id)
+        .bind(network)
         .bind(now())
         .execute(&mut *conn)
         .await?;
@@ -471,4 +487,6 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{confirm_email, detail_for_agency, home, opt_in, save_profile, set_consent};
+pub use store::{
+    confirm_email, detail_for_agency, home, opt_in, opt_in_from, save_profile, set_consent,
+};

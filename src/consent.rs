@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the consent notice shown now. Change it whenever the notice text changes;
 /// each consent record keeps the version it was given under.
-pub const NOTICE_VERSION: &str = "2026-11-v2";
+pub const NOTICE_VERSION: &str = "2026-11-v3";
 
 /// The data items an agency receives when it claims a candidate (APPI Art. 29 records these).
 pub const HANDOFF_ITEMS: &str = "name,name_kana,email,phone,prefecture,job_types,skills,years_experience,desired_salary,languages,summary";

@@ -134,6 +134,9 @@ mod store {
             // And what the rejecting company noted on contacting them again.
             "DELETE FROM return_contacts WHERE candidate_id = $1",
             "UPDATE introductions SET recommendation = '' WHERE candidate_id = $1",
+            // Where their opt-ins came from and their profile's shape (the farming rules').
+            "UPDATE relay_events SET network = NULL WHERE candidate_id = $1",
+            "UPDATE relays SET network = NULL, fingerprint = NULL WHERE candidate_id = $1",
         ] {
             sqlx::query(sql).bind(candidate_id).execute(&mut *tx).await?;
         }

@@ -23,6 +23,7 @@ pub mod claim;
 pub mod credit;
 pub mod erasure;
 pub mod export;
+pub mod farming;
 pub mod followup;
 pub mod import;
 pub mod invitation;
@@ -43,6 +44,7 @@ pub mod relay;
 pub mod request;
 pub mod retention;
 pub mod returns;
+pub mod review;
 pub mod settings;
 pub mod sso;
 

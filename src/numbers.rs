@@ -1,26 +1,49 @@
 //! The company's numbers by month (docs/design.md, the seeds' 実績): for each of the last twelve
-//! months in Japan time, invitations sent, opt-ins (relay events), qualified relays, claims,
-//! introductions of its relayed candidates and placements (without those the platform
-//! withdrew). One statement over indexed columns gives them all, whatever the history's length.
+//! months in Japan time, invitations sent, link visits, opt-ins (relay events), qualified relays
+//! (counted ones: not those held for review), claims, introductions of its relayed candidates,
+//! placements (without those the platform withdrew), placements withdrawn, claims that ended
+//! without one, and credits. One statement over indexed columns gives them all, whatever the
+//! history's length; the platform's are the same over every company. With them: the conversion
+//! between the steps and the median times from opt-in to claim and to placement.
 
 use serde::{Deserialize, Serialize};
 
 /// How many months the numbers cover.
 pub const MONTHS: usize = 12;
 
-/// The funnel's steps and the month's credits, in order: the columns of `MonthNumbers` and of
-/// the CSV. Credits spent are net of refunds and released holds.
-pub const STEPS: [&str; 9] = [
+/// The funnel's steps, the outcomes and the month's credits, in order: the columns of
+/// `MonthNumbers` and of the CSV. Credits spent are net of refunds and released holds.
+pub const STEPS: [&str; 12] = [
     "invitations",
+    "visits",
     "opt_ins",
     "qualified",
     "claimed",
     "introduced",
     "placed",
+    "withdrawn",
+    "claims_ended",
     "credits_earned",
     "credits_spent",
     "credits_expired",
 ];
+
+/// The funnel's steps (indexes into `STEPS`), in the order people go through them.
+pub const FUNNEL: [usize; 7] = [0, 1, 2, 3, 4, 5, 6];
+/// The outcomes of claims: placed, placement withdrawn by the admin, claim ended without one.
+pub const OUTCOMES: [usize; 3] = [6, 7, 8];
+/// The credit columns.
+pub const CREDITS: [usize; 3] = [9, 10, 11];
+
+/// The conversions shown: (from step, to step), as indexes into `STEPS`.
+pub const CONVERSIONS: [(usize, usize); 4] = [(1, 2), (2, 3), (3, 4), (4, 6)];
+
+/// Whose numbers: one company's or the platform's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    Company(i64),
+    Platform,
+}
 
 /// One month of a company's funnel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +51,71 @@ pub struct MonthNumbers {
     /// `YYYY-MM`, Japan time.
     pub month: String,
     /// The numbers of `STEPS`, in that order.
-    pub counts: [i64; 9],
+    pub counts: [i64; 12],
+}
+
+/// A company's (or the platform's) numbers: the months, and what the page derives from them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Numbers {
+    pub months: Vec<MonthNumbers>,
+    /// Median days from opt-in to claim and to placement over the months, when there were any.
+    pub days_to_claim: Option<i64>,
+    pub days_to_placement: Option<i64>,
+}
+
+impl Numbers {
+    /// Each step's total over the months.
+    pub fn totals(&self) -> [i64; 12] {
+        let mut t = [0; 12];
+        for m in &self.months {
+            for (sum, n) in t.iter_mut().zip(m.counts) {
+                *sum += n;
+            }
+        }
+        t
+    }
+
+    /// The share of `from` that reached `to` over the months, in whole percent (none without
+    /// any `from`).
+    pub fn conversion(&self, from: usize, to: usize) -> Option<i64> {
+        let t = self.totals();
+        (t[from] > 0).then(|| t[to] * 100 / t[from])
+    }
+}
+
+/// A company's figures on the admin's analytics: kept counters, and placements that stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyFigures {
+    pub company_id: i64,
+    pub name: String,
+    pub opt_ins: i64,
+    pub qualified: i64,
+    pub held: i64,
+    pub placed: i64,
+    pub balance: i64,
+}
+
+/// An agency's figures over the last twelve months: claims, placements that stand, and the
+/// median days from claim to placement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyFigures {
+    pub agency_id: i64,
+    pub name: String,
+    pub claims: i64,
+    pub placements: i64,
+    pub median_days: Option<i64>,
+}
+
+/// How many companies the analytics lists (the most qualified relays first).
+pub const COMPANIES_LISTED: i64 = 200;
+
+/// The median of some durations in seconds, in whole days (the lower middle for an even count).
+pub fn median_days(mut seconds: Vec<i64>) -> Option<i64> {
+    if seconds.is_empty() {
+        return None;
+    }
+    seconds.sort_unstable();
+    Some(seconds[(seconds.len() - 1) / 2] / 86_400)
 }
 
 /// The first moment of each of the `n` months up to the one `now` falls in (Japan time), oldest
@@ -72,43 +159,187 @@ mod store {
     use crate::{db::Pool, error::Result, time::now};
     use sqlx::Row;
 
-    /// Each step's rows: (table and condition naming the company as `$1`, the time column, what
-    /// a row adds).
-    const SOURCES: [(&str, &str, &str); 9] = [
-        ("invitations t WHERE t.company_id = $1", "t.created_at", "1"),
-        ("relay_events t WHERE t.company_id = $1", "t.created_at", "1"),
-        ("relays t WHERE t.company_id = $1", "t.qualified_at", "1"),
-        ("claims t WHERE t.company_id = $1", "t.claimed_at", "1"),
+    /// Each step's rows: (table and condition naming the company column as `{c}`, the time
+    /// column, what a row adds).
+    const SOURCES: [(&str, &str, &str); 12] = [
+        ("invitations t WHERE {c}", "t.created_at", "1"),
+        ("link_visits t WHERE {c}", "t.month_start", "t.visits"),
+        ("relay_events t WHERE {c}", "t.created_at", "1"),
+        ("relays t WHERE {c} AND t.status = 'counted'", "t.qualified_at", "1"),
+        ("claims t WHERE {c}", "t.claimed_at", "1"),
         (
-            "introductions t JOIN candidates c ON c.id = t.candidate_id WHERE c.company_id = $1",
+            "introductions t JOIN candidates c ON c.id = t.candidate_id WHERE {cc}",
             "t.created_at",
             "1",
         ),
         (
-            "placements t WHERE t.company_id = $1 AND t.status <> 'rejected'",
+            "placements t WHERE {c} AND t.status <> 'rejected'",
             "t.created_at",
             "1",
         ),
         (
-            "credit_ledger t WHERE t.company_id = $1 AND t.kind IN ('earned', 'placement_bonus')",
+            "placements t WHERE {c} AND t.status = 'rejected'",
+            "t.created_at",
+            "1",
+        ),
+        (
+            "claims t WHERE {c} AND t.end_reason IN ('released', 'expired', 'withdrawn')",
+            "t.ended_at",
+            "1",
+        ),
+        (
+            "credit_ledger t WHERE {c} AND t.kind IN ('earned', 'placement_bonus')",
             "t.created_at",
             "t.amount",
         ),
         (
-            "credit_ledger t WHERE t.company_id = $1 AND t.kind IN ('redeemed', 'refunded', 'placement_held', 'placement_released')",
+            "credit_ledger t WHERE {c} AND t.kind IN ('redeemed', 'refunded', 'placement_held', 'placement_released')",
             "t.created_at",
             "-t.amount",
         ),
         (
-            "credit_ledger t WHERE t.company_id = $1 AND t.kind = 'expired'",
+            "credit_ledger t WHERE {c} AND t.kind = 'expired'",
             "t.created_at",
             "-t.amount",
         ),
     ];
 
-    /// The company's funnel for the last twelve months, oldest first, in one statement.
+    /// The condition on a table's company column, with the company (or 0) as `$1`.
+    fn scoped(sql: &str, scope: Scope) -> String {
+        let op = match scope {
+            Scope::Company(_) => "=",
+            Scope::Platform => ">",
+        };
+        sql.replace("{c}", &format!("t.company_id {op} $1"))
+            .replace("{cc}", &format!("c.company_id {op} $1"))
+    }
+
+    fn scope_id(scope: Scope) -> i64 {
+        match scope {
+            Scope::Company(id) => id,
+            Scope::Platform => 0,
+        }
+    }
+
+    /// The last twelve months, oldest first, in one statement, and the median times in another.
     #[tracing::instrument(skip(pool))]
-    pub async fn funnel(pool: &Pool, company_id: i64) -> Result<Vec<MonthNumbers>> {
+    pub async fn numbers(pool: &Pool, scope: Scope) -> Result<Numbers> {
+        let months = funnel(pool, scope).await?;
+        let from = month_starts(now(), MONTHS).0.first().map_or(0, |m| m.1);
+        let sql = scoped(
+            "SELECT CAST(0 AS BIGINT) AS kind, t.claimed_at - e.created_at AS took FROM claims t
+                 JOIN relay_events e ON e.candidate_id = t.candidate_id AND e.company_id = t.company_id
+             WHERE {c} AND t.claimed_at >= $2
+             UNION ALL
+             SELECT CAST(1 AS BIGINT), t.created_at - e.created_at FROM placements t
+                 JOIN relay_events e ON e.candidate_id = t.candidate_id AND e.company_id = t.company_id
+             WHERE {c} AND t.status <> 'rejected' AND t.created_at >= $2",
+            scope,
+        );
+        let rows = sqlx::query(&sql)
+            .bind(scope_id(scope))
+            .bind(from)
+            .fetch_all(pool)
+            .await?;
+        let (mut to_claim, mut to_placement) = (Vec::new(), Vec::new());
+        for r in &rows {
+            let took: i64 = r.try_get("took")?;
+            if r.try_get::<i64, _>("kind")? == 0 {
+                to_claim.push(took);
+            } else {
+                to_placement.push(took);
+            }
+        }
+        Ok(Numbers {
+            months,
+            days_to_claim: median_days(to_claim),
+            days_to_placement: median_days(to_placement),
+        })
+    }
+
+    /// The companies with the most qualified relays, with their figures, in one statement.
+    pub async fn companies(pool: &Pool) -> Result<Vec<CompanyFigures>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.name, c.opt_ins, c.qualified, c.held, c.credit_balance,
+                 (SELECT CAST(COUNT(*) AS BIGINT) FROM placements p WHERE p.company_id = c.id AND p.status <> 'rejected') AS placed
+             FROM companies c ORDER BY c.qualified DESC, c.id LIMIT $1",
+        )
+        .bind(COMPANIES_LISTED)
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CompanyFigures {
+                    company_id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    opt_ins: r.try_get("opt_ins")?,
+                    qualified: r.try_get("qualified")?,
+                    held: r.try_get("held")?,
+                    placed: r.try_get("placed")?,
+                    balance: r.try_get("credit_balance")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every agency's claims and placements over the last twelve months, ranked by placements,
+    /// then claims, then the shorter median time to placement: one statement for the counts,
+    /// one for the times.
+    pub async fn agencies(pool: &Pool) -> Result<Vec<AgencyFigures>> {
+        let from = month_starts(now(), MONTHS).0.first().map_or(0, |m| m.1);
+        let rows = sqlx::query(
+            "SELECT a.id, a.name, CAST(COUNT(k.id) AS BIGINT) AS claims,
+                 CAST(COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND p.status <> 'rejected' THEN 1 ELSE 0 END), 0) AS BIGINT) AS placements
+             FROM agencies a
+             LEFT JOIN claims k ON k.agency_id = a.id AND k.claimed_at >= $1
+             LEFT JOIN placements p ON p.claim_id = k.id
+             GROUP BY a.id, a.name",
+        )
+        .bind(from)
+        .fetch_all(pool)
+        .await?;
+        let times = sqlx::query(
+            "SELECT p.agency_id, p.created_at - k.claimed_at AS took FROM placements p JOIN claims k ON k.id = p.claim_id
+             WHERE p.status <> 'rejected' AND k.claimed_at >= $1",
+        )
+        .bind(from)
+        .fetch_all(pool)
+        .await?;
+        let mut took: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for t in &times {
+            took.entry(t.try_get("agency_id")?)
+                .or_default()
+                .push(t.try_get("took")?);
+        }
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                Ok(AgencyFigures {
+                    agency_id: id,
+                    name: r.try_get("name")?,
+                    claims: r.try_get("claims")?,
+                    placements: r.try_get("placements")?,
+                    median_days: median_days(took.remove(&id).unwrap_or_default()),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by(|a, b| {
+            (b.placements, b.claims)
+                .cmp(&(a.placements, a.claims))
+                .then(
+                    a.median_days
+                        .unwrap_or(i64::MAX)
+                        .cmp(&b.median_days.unwrap_or(i64::MAX)),
+                )
+                .then(a.agency_id.cmp(&b.agency_id))
+        });
+        Ok(out)
+    }
+
+    /// The funnel for the last twelve months, oldest first, in one statement.
+    #[tracing::instrument(skip(pool))]
+    pub async fn funnel(pool: &Pool, scope: Scope) -> Result<Vec<MonthNumbers>> {
         let (months, end) = month_starts(now(), MONTHS);
         // $2 … $13 are the months' starts, $14 the end.
         let sums: Vec<String> = (0..MONTHS)
@@ -125,13 +356,14 @@ mod store {
             .enumerate()
             .map(|(step, (from, time, value))| {
                 format!(
-                    "SELECT CAST({step} AS BIGINT) AS step, {} FROM {from} AND {time} >= $2 AND {time} < $14",
-                    sums.join(", ").replace("{t}", time).replace("{v}", value)
+                    "SELECT CAST({step} AS BIGINT) AS step, {} FROM {} AND {time} >= $2 AND {time} < $14",
+                    sums.join(", ").replace("{t}", time).replace("{v}", value),
+                    scoped(from, scope)
                 )
             })
             .collect::<Vec<_>>()
             .join(" UNION ALL ");
-        let mut query = sqlx::query(&sql).bind(company_id);
+        let mut query = sqlx::query(&sql).bind(scope_id(scope));
         for (_, start) in &months {
             query = query.bind(*start);
         }
@@ -140,7 +372,7 @@ mod store {
             .into_iter()
             .map(|(month, _)| MonthNumbers {
                 month,
-                counts: [0; 9],
+                counts: [0; 12],
             })
             .collect();
         for r in &rows {
@@ -154,7 +386,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::funnel;
+pub use store::{agencies, companies, funnel, numbers};
 
 #[cfg(test)]
 mod tests {
@@ -175,11 +407,37 @@ mod tests {
     fn the_csv_names_every_step() {
         let csv = csv(&[MonthNumbers {
             month: "2026-11".into(),
-            counts: [1, 2, 3, 4, 5, 6, 7, 8, 9],
+            counts: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
         }]);
         assert_eq!(
             csv,
-            "\u{feff}month,invitations,opt_ins,qualified,claimed,introduced,placed,credits_earned,credits_spent,credits_expired\r\n2026-11,1,2,3,4,5,6,7,8,9\r\n"
+            "\u{feff}month,invitations,visits,opt_ins,qualified,claimed,introduced,placed,withdrawn,claims_ended,credits_earned,credits_spent,credits_expired\r\n2026-11,1,2,3,4,5,6,7,8,9,10,11,12\r\n"
         );
+    }
+
+    #[test]
+    fn conversions_and_medians_come_from_the_months() {
+        let month = |counts: [i64; 12]| MonthNumbers {
+            month: "2026-11".into(),
+            counts,
+        };
+        let n = Numbers {
+            months: vec![
+                month([0, 10, 4, 2, 1, 0, 0, 0, 0, 0, 0, 0]),
+                month([0, 10, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0]),
+            ],
+            days_to_claim: None,
+            days_to_placement: None,
+        };
+        assert_eq!(n.totals()[1], 20);
+        assert_eq!(n.conversion(1, 2), Some(25));
+        assert_eq!(n.conversion(4, 6), Some(50));
+        assert_eq!(n.conversion(0, 1), None);
+        assert_eq!(median_days(vec![]), None);
+        assert_eq!(
+            median_days(vec![5 * 86_400, 86_400, 3 * 86_400 + 5]),
+            Some(3)
+        );
+        assert_eq!(median_days(vec![2 * 86_400, 4 * 86_400]), Some(2));
     }
 }

@@ -7,7 +7,7 @@ use crate::{
     credit, db,
     email::Email,
     error::Result,
-    person, settings,
+    farming, person, settings,
     time::{now, DAY},
 };
 use sqlx::Row;
@@ -115,8 +115,9 @@ async fn count_relay(
     db::lock_company(conn, company_id).await?;
     let s = settings::load(&mut *conn).await?;
     // The first company that relayed this person within the window keeps the relay.
+    // A rejected relay never counted, so it keeps no one from counting.
     let earlier: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM relays WHERE qualified_at > $1 AND (person_key = $2 OR phone_key = $3) LIMIT 1",
+        "SELECT id FROM relays WHERE qualified_at > $1 AND (person_key = $2 OR phone_key = $3) AND status <> 'rejected' LIMIT 1",
     )
     .bind(t - s.attribution_days * DAY)
     .bind(&person_key)
@@ -127,19 +128,33 @@ async fn count_relay(
         return Ok(false);
     }
     // A company relays a person once: after the window, the same company's relay does not
-    // count again.
-    let inserted = sqlx::query(
-        "INSERT INTO relays (company_id, candidate_id, person_key, phone_key, qualified_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5)
-         ON CONFLICT (company_id, person_key) DO NOTHING",
+    // count again. A relay that trips a farming rule is held for the admin instead.
+    let examined = farming::examine(conn, candidate_id, company_id, &s, t).await?;
+    let status = if examined.signals.is_empty() {
+        "counted"
+    } else {
+        "held"
+    };
+    let relay_id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO relays (company_id, candidate_id, person_key, phone_key, qualified_at, status, network, fingerprint, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $5)
+         ON CONFLICT (company_id, person_key) DO NOTHING RETURNING id",
     )
     .bind(company_id)
     .bind(candidate_id)
     .bind(&person_key)
     .bind(phone_key)
     .bind(t)
-    .execute(&mut *conn)
+    .bind(status)
+    .bind(&examined.network)
+    .bind(&examined.fingerprint)
+    .fetch_optional(&mut *conn)
     .await?;
-    if inserted.rows_affected() == 0 {
+    let Some(relay_id) = relay_id else {
+        return Ok(false);
+    };
+    if !examined.signals.is_empty() {
+        crate::review::hold(conn, relay_id, company_id, &examined.signals, t).await?;
         return Ok(false);
     }
     sqlx::query("UPDATE companies SET qualified = qualified + 1 WHERE id = $1")
@@ -162,7 +177,7 @@ pub async fn attributed_company(
         .await?;
     let (person_key, phone_key) = keys(conn, row.try_get("email")?, row.try_get("phone")?).await?;
     Ok(sqlx::query_scalar(
-        "SELECT company_id FROM relays WHERE person_key = $1 OR phone_key = $2
+        "SELECT company_id FROM relays WHERE (person_key = $1 OR phone_key = $2) AND status <> 'rejected'
          ORDER BY qualified_at DESC, id DESC LIMIT 1",
     )
     .bind(&person_key)

@@ -11,6 +11,9 @@ pub struct ReferralStatus {
     pub link_visits: i64,
     pub opt_ins: i64,
     pub qualified: i64,
+    /// Relays waiting for the platform's review (they tripped a farming rule); they count once
+    /// approved. Which ones, and why, is not shown.
+    pub held: i64,
     pub relays_per_credit: i64,
     pub balance: i64,
     /// The next credits to lapse, when any are left.
@@ -50,7 +53,7 @@ mod store {
     #[tracing::instrument(skip(pool))]
     pub async fn status(pool: &Pool, company_id: i64) -> Result<ReferralStatus> {
         let row = sqlx::query(
-            "SELECT c.name, c.credit_balance, c.opt_ins, c.qualified, c.next_lapse_at, c.next_lapse_count, c.lapse_known,
+            "SELECT c.name, c.credit_balance, c.opt_ins, c.qualified, c.held, c.next_lapse_at, c.next_lapse_count, c.lapse_known,
                  c.satisfaction_sum, c.satisfaction_count,
                  (SELECT CAST(COALESCE(SUM(l.visits), 0) AS BIGINT) FROM relay_links l WHERE l.company_id = c.id) AS link_visits,
                  (SELECT l.code FROM relay_links l WHERE l.company_id = c.id AND l.revoked_at IS NULL) AS relay_code,
@@ -77,6 +80,7 @@ mod store {
             link_visits: row.try_get("link_visits")?,
             opt_ins: row.try_get("opt_ins")?,
             qualified: row.try_get("qualified")?,
+            held: row.try_get("held")?,
             relays_per_credit: row
                 .try_get::<Option<i64>, _>("relays_per_credit")?
                 .unwrap_or(Settings::default().relays_per_credit),

@@ -119,7 +119,7 @@ mod store {
     #[tracing::instrument(skip_all)]
     pub async fn visit(pool: &Pool, code: &RelayCode) -> Result<RelayLanding> {
         let row = sqlx::query(
-            "SELECT l.id, l.revoked_at, c.name, (SELECT s.value FROM settings s WHERE s.key = 'retention_months') AS retention_months
+            "SELECT l.id, l.company_id, l.revoked_at, c.name, (SELECT s.value FROM settings s WHERE s.key = 'retention_months') AS retention_months
              FROM relay_links l JOIN companies c ON c.id = l.company_id WHERE l.code = $1",
         )
         .bind(code.as_str())
@@ -128,10 +128,25 @@ mod store {
         .ok_or(UserError::UnknownRelayLink)?;
         let revoked = row.get::<Option<i64>, _>("revoked_at").is_some();
         if !revoked {
+            // The link's count, and the company's for this month (its numbers by month).
+            let month = crate::numbers::month_starts(now(), 1)
+                .0
+                .first()
+                .map_or(0, |m| m.1);
+            let mut tx = crate::db::begin(pool).await?;
             sqlx::query("UPDATE relay_links SET visits = visits + 1 WHERE id = $1")
                 .bind(row.get::<i64, _>("id"))
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            sqlx::query(
+                "INSERT INTO link_visits (company_id, month_start, visits) VALUES ($1, $2, 1)
+                 ON CONFLICT (company_id, month_start) DO UPDATE SET visits = link_visits.visits + 1",
+            )
+            .bind(row.get::<i64, _>("company_id"))
+            .bind(month)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
         }
         Ok(RelayLanding {
             company_name: row.get("name"),

@@ -27,6 +27,17 @@ pub struct Settings {
     pub retention_months: i64,
     /// Days a candidate has to answer the renewal before their data is anonymised.
     pub renewal_days: i64,
+    /// Opt-ins for one company from one network (/24, /64) within an hour that hold a relay.
+    pub hold_network_optins: i64,
+    /// Whether a relay from a disposable address domain is held (1) or not (0).
+    pub hold_disposable: i64,
+    /// Percentage points by which a company's share of never-confirmed opt-ins may exceed the
+    /// platform's before its relays are held.
+    pub hold_unconfirmed_points: i64,
+    /// Opt-ins a company needs in the 30 days looked at before that share is judged.
+    pub hold_unconfirmed_min: i64,
+    /// Near-identical profiles for one company within a day that hold a relay.
+    pub hold_similar_profiles: i64,
 }
 
 impl Default for Settings {
@@ -43,12 +54,17 @@ impl Default for Settings {
             followup_second_months: 12,
             retention_months: 24,
             renewal_days: 30,
+            hold_network_optins: 5,
+            hold_disposable: 1,
+            hold_unconfirmed_points: 30,
+            hold_unconfirmed_min: 20,
+            hold_similar_profiles: 5,
         }
     }
 }
 
 /// Every setting: its key, and the range an admin may set it to.
-pub const RANGES: [(&str, i64, i64); 11] = [
+pub const RANGES: [(&str, i64, i64); 16] = [
     ("relays_per_credit", 1, 1000),
     ("placement_bonus", 0, 100),
     ("claim_days", 1, 365),
@@ -60,6 +76,11 @@ pub const RANGES: [(&str, i64, i64); 11] = [
     ("followup_second_months", 2, 120),
     ("retention_months", 6, 120),
     ("renewal_days", 7, 365),
+    ("hold_network_optins", 2, 10_000),
+    ("hold_disposable", 0, 1),
+    ("hold_unconfirmed_points", 1, 100),
+    ("hold_unconfirmed_min", 1, 100_000),
+    ("hold_similar_profiles", 2, 10_000),
 ];
 
 /// Reads and writes a setting, and its form field, by name: one list of the names for both.
@@ -114,6 +135,11 @@ by_name!(
     followup_second_months,
     retention_months,
     renewal_days,
+    hold_network_optins,
+    hold_disposable,
+    hold_unconfirmed_points,
+    hold_unconfirmed_min,
+    hold_similar_profiles,
 );
 
 /// The admin's settings form: every setting as typed.
@@ -141,6 +167,16 @@ pub struct SettingsInput {
     pub retention_months: String,
     #[serde(default)]
     pub renewal_days: String,
+    #[serde(default)]
+    pub hold_network_optins: String,
+    #[serde(default)]
+    pub hold_disposable: String,
+    #[serde(default)]
+    pub hold_unconfirmed_points: String,
+    #[serde(default)]
+    pub hold_unconfirmed_min: String,
+    #[serde(default)]
+    pub hold_similar_profiles: String,
 }
 
 impl SettingsInput {

@@ -144,6 +144,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agency/candidates/:id") view=pages::agency::CandidatePage ssr=SsrMode::Async />
                     <Route path=path!("/agency/claims") view=pages::agency::Claims ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/review") view=pages::review::Review ssr=SsrMode::Async />
+                    <Route path=path!("/admin/analytics") view=pages::analytics::Analytics ssr=SsrMode::Async />
                     <Route path=path!("/members") view=pages::members::Members ssr=SsrMode::Async />
                     <Route path=path!("/dev/mailbox") view=pages::dev::Mailbox ssr=SsrMode::Async />
                 </Routes>

@@ -11,6 +11,8 @@ pub mod pages;
 pub mod text;
 
 #[cfg(feature = "ssr")]
+pub mod chart;
+#[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -202,6 +202,8 @@ pub fn audit_action(i18n: I18n, action: &str) -> String {
         "agency_approved" => td_string!(i18n, audit.agency_approved),
         "agency_suspended" => td_string!(i18n, audit.agency_suspended),
         "settings_changed" => td_string!(i18n, audit.settings_changed),
+        "relay_approved" => td_string!(i18n, audit.relay_approved),
+        "relay_rejected" => td_string!(i18n, audit.relay_rejected),
         "placement_upheld" => td_string!(i18n, audit.placement_upheld),
         "placement_withdrawn" => td_string!(i18n, audit.placement_withdrawn),
         "profile_viewed" => td_string!(i18n, audit.profile_viewed),
@@ -303,6 +305,11 @@ pub fn setting(i18n: I18n, key: &str) -> String {
         "followup_second_months" => td_string!(i18n, admin.followup_second_months),
         "retention_months" => td_string!(i18n, admin.retention_months),
         "renewal_days" => td_string!(i18n, admin.renewal_days),
+        "hold_network_optins" => td_string!(i18n, admin.hold_network_optins),
+        "hold_disposable" => td_string!(i18n, admin.hold_disposable),
+        "hold_unconfirmed_points" => td_string!(i18n, admin.hold_unconfirmed_points),
+        "hold_unconfirmed_min" => td_string!(i18n, admin.hold_unconfirmed_min),
+        "hold_similar_profiles" => td_string!(i18n, admin.hold_similar_profiles),
         other => return other.to_owned(),
     }
     .to_string()
@@ -398,5 +405,91 @@ pub fn location(i18n: I18n, prefecture: Option<i64>) -> String {
     match prefecture {
         Some(p) => self::prefecture(i18n, p),
         None => td_string!(i18n, requests.remote).to_string(),
+    }
+}
+
+/// The name of a farming rule.
+pub fn farming_rule(i18n: I18n, rule: career_relay::farming::Rule) -> String {
+    use career_relay::farming::Rule;
+    match rule {
+        Rule::Network => td_string!(i18n, review.rule_network),
+        Rule::Disposable => td_string!(i18n, review.rule_disposable),
+        Rule::Unconfirmed => td_string!(i18n, review.rule_unconfirmed),
+        Rule::Similar => td_string!(i18n, review.rule_similar),
+    }
+    .to_string()
+}
+
+/// What tripped a farming rule, in words: the numbers against the threshold or the platform's.
+pub fn farming_numbers(
+    i18n: I18n,
+    rule: career_relay::farming::Rule,
+    amount: i64,
+    baseline: i64,
+) -> String {
+    use career_relay::farming::Rule;
+    match rule {
+        Rule::Network => td_string!(
+            i18n,
+            review.numbers_network,
+            amount = amount,
+            baseline = baseline
+        )
+        .to_string(),
+        Rule::Disposable => td_string!(i18n, review.numbers_disposable).to_string(),
+        Rule::Unconfirmed => td_string!(
+            i18n,
+            review.numbers_unconfirmed,
+            amount = amount,
+            baseline = baseline
+        )
+        .to_string(),
+        Rule::Similar => td_string!(
+            i18n,
+            review.numbers_similar,
+            amount = amount,
+            baseline = baseline
+        )
+        .to_string(),
+    }
+}
+
+/// The name of a column of the numbers by month (`career_relay::numbers::STEPS`).
+pub fn step(i18n: I18n, index: usize) -> String {
+    match career_relay::numbers::STEPS
+        .get(index)
+        .copied()
+        .unwrap_or_default()
+    {
+        "invitations" => td_string!(i18n, numbers.invitations),
+        "visits" => td_string!(i18n, numbers.visits),
+        "opt_ins" => td_string!(i18n, numbers.opt_ins),
+        "qualified" => td_string!(i18n, numbers.qualified),
+        "claimed" => td_string!(i18n, numbers.claimed),
+        "introduced" => td_string!(i18n, numbers.introduced),
+        "placed" => td_string!(i18n, numbers.placed),
+        "withdrawn" => td_string!(i18n, numbers.withdrawn),
+        "claims_ended" => td_string!(i18n, numbers.claims_ended),
+        "credits_earned" => td_string!(i18n, numbers.credits_earned),
+        "credits_spent" => td_string!(i18n, numbers.credits_spent),
+        _ => td_string!(i18n, numbers.credits_expired),
+    }
+    .to_string()
+}
+
+/// A month (`YYYY-MM`) as a chart's axis names it: `11月`, `Nov`.
+pub fn month_label(i18n: I18n, month: &str) -> String {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let m: usize = month
+        .rsplit('-')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .filter(|m| (1..=12).contains(m))
+        .unwrap_or(1);
+    match i18n {
+        Locale::ja => format!("{m}月"),
+        Locale::en => EN[m - 1].to_owned(),
     }
 }

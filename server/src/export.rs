@@ -61,7 +61,11 @@ async fn numbers_csv(
     State(state): State<AppState>,
     member: CompanyMember,
 ) -> Result<Response, HandlerError> {
-    let months = career_relay::numbers::funnel(&state.pool, member.company_id).await?;
+    let months = career_relay::numbers::funnel(
+        &state.pool,
+        career_relay::numbers::Scope::Company(member.company_id),
+    )
+    .await?;
     Ok(download(
         "text/csv; charset=utf-8",
         "career-relay-numbers.csv",

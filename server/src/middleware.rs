@@ -248,7 +248,12 @@ async fn rate_limit(State(limiter): State<Limiter>, req: Request, next: Next) ->
         return next.run(req).await;
     }
     let client = limiter.client(&req);
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    // The farming rules read the network an opt-in came from (a prefix, never the address).
+    let network = client.parse().ok().and_then(career_relay::farming::network);
+    parts
+        .extensions
+        .insert(app::api::ssr::ClientNetwork(network));
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };

@@ -255,3 +255,73 @@ pub async fn publish_notice(
     )
     .await
 }
+
+/// The review of held relays, and what the last decision did (from its redirect).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewPage {
+    pub groups: Vec<career_relay::review::HeldGroup>,
+    /// `(decided, already decided by someone else)` after a decision.
+    pub last: Option<(i64, i64)>,
+}
+
+#[server(endpoint = "review_page")]
+pub async fn get_review_page(
+    decided: Option<i64>,
+    already: Option<i64>,
+) -> Result<ReviewPage, AppError> {
+    use crate::guard::{Admin, Guard};
+    let (_, state) = Admin::require().await?;
+    Ok(ReviewPage {
+        groups: career_relay::review::held(&state.pool).await?,
+        last: decided.map(|d| (d, already.unwrap_or(0))),
+    })
+}
+
+/// Approves or rejects the checked held relays: approved ones count now (once, however many
+/// admins press at once), rejected ones never. Each decision is audited.
+#[server(endpoint = "decide_relays")]
+pub async fn decide_relays(
+    #[server(flatten)] form: career_relay::review::ReviewInput,
+) -> Result<career_relay::review::Decided, AppError> {
+    use super::ssr::submit;
+    use career_relay::review::{Decided, Review};
+    submit(
+        "review",
+        form,
+        |d: &Decided| format!("/admin/review?decided={}&already={}", d.decided, d.already),
+        |admin: crate::guard::Admin, state, form| async move {
+            let review = Review::try_from(&form)?;
+            Ok(career_relay::review::decide(&state.pool, admin.user.id, &review).await?)
+        },
+    )
+    .await
+}
+
+/// The platform's analytics: its numbers and charts, the companies' and agencies' figures, and
+/// held relays by rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalyticsPage {
+    pub platform: super::company::NumbersPage,
+    pub companies: Vec<career_relay::numbers::CompanyFigures>,
+    pub agencies: Vec<career_relay::numbers::AgencyFigures>,
+    pub held_by_rule: Vec<(career_relay::farming::Rule, i64)>,
+}
+
+#[server(endpoint = "analytics_page")]
+pub async fn get_analytics_page() -> Result<AnalyticsPage, AppError> {
+    use crate::guard::{Admin, Guard};
+    use career_relay::numbers::{self, Scope};
+    let (_, state) = Admin::require().await?;
+    let pool = &state.pool;
+    let platform = numbers::numbers(pool, Scope::Platform).await?;
+    let charts = crate::chart::numbers_charts(super::ssr::locale(), &platform);
+    Ok(AnalyticsPage {
+        platform: super::company::NumbersPage {
+            numbers: platform,
+            charts,
+        },
+        companies: numbers::companies(pool).await?,
+        agencies: numbers::agencies(pool).await?,
+        held_by_rule: career_relay::review::held_by_rule(pool).await?,
+    })
+}

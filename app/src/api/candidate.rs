@@ -75,14 +75,21 @@ impl TryFrom<&OptInForm> for OptInRequest {
 pub async fn opt_in(#[server(flatten)] form: OptInForm) -> Result<(), AppError> {
     use super::ssr::{submit, to};
     let locale = super::ssr::locale();
+    let network = super::ssr::client_network();
     submit(
         "opt_in",
         form,
         to("/check-mail"),
         |_: crate::guard::Public, state, form| async move {
             let r = OptInRequest::try_from(&form)?;
-            let opt = career_relay::candidate::opt_in(&state.pool, &r.code, &r.email, r.recontact)
-                .await?;
+            let opt = career_relay::candidate::opt_in_from(
+                &state.pool,
+                &r.code,
+                &r.email,
+                r.recontact,
+                network.as_deref(),
+            )
+            .await?;
             super::session::send_sign_in_mail(
                 &state,
                 locale,

@@ -258,10 +258,30 @@ pub async fn mark_contacted(
     .await
 }
 
-/// The company's funnel by month for the last twelve months (one statement).
+/// A chart drawn on the server: which one, and its SVG.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chart {
+    /// `funnel`, `outcomes` or `credits`.
+    pub key: String,
+    pub svg: String,
+}
+
+/// A numbers page: the months with their conversions and median times, and the charts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumbersPage {
+    pub numbers: career_relay::numbers::Numbers,
+    pub charts: Vec<Chart>,
+}
+
+/// The company's numbers for the last twelve months (one statement for the months, one for the
+/// median times), with the charts in the page's language.
 #[server(endpoint = "numbers_page")]
-pub async fn get_numbers_page() -> Result<Vec<career_relay::numbers::MonthNumbers>, AppError> {
+pub async fn get_numbers_page() -> Result<NumbersPage, AppError> {
     use crate::guard::{CompanyMember, Guard};
+    use career_relay::numbers::Scope;
     let (member, state) = CompanyMember::require().await?;
-    Ok(career_relay::numbers::funnel(&state.pool, member.company_id).await?)
+    let numbers =
+        career_relay::numbers::numbers(&state.pool, Scope::Company(member.company_id)).await?;
+    let charts = crate::chart::numbers_charts(super::ssr::locale(), &numbers);
+    Ok(NumbersPage { numbers, charts })
 }

@@ -44,6 +44,21 @@ pub mod ssr {
 
     pub const FLASH_KEY: &str = "flash";
 
+    /// The network (a prefix, see `career_relay::farming::network`) a request came from, put
+    /// on the request by the rate limiter, which knows the client's address; none for addresses
+    /// off the internet.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ClientNetwork(pub Option<String>);
+
+    /// The network the current request came from.
+    pub fn client_network() -> Option<String> {
+        use_context::<Parts>()?
+            .extensions
+            .get::<ClientNetwork>()?
+            .0
+            .clone()
+    }
+
     /// The language the person chose (the cookie the language switch sets), Japanese by default.
     pub fn locale() -> Locale {
         use_context::<Parts>()

@@ -39,6 +39,11 @@ fn AdminView(page: Page) -> impl IntoView {
     view! {
         <h1>{td!(i18n, admin.title)}</h1>
         <SavedNotice />
+        <p>
+            <a href="/admin/review" data-testid="review-link">{td!(i18n, admin.review_link)}</a>
+            " · "
+            <a href="/admin/analytics" data-testid="analytics-link">{td!(i18n, admin.analytics_link)}</a>
+        </p>
         <p data-testid="platform-satisfaction">
             {td!(i18n, company.satisfaction)} ": "
             {match page.satisfaction.average() {

@@ -68,6 +68,9 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
                     }}</dd>
                 </div>
             </dl>
+            {(s.held > 0).then(|| view! {
+                <p class="notice" data-testid="held">{td!(i18n, company.held, count = s.held)}</p>
+            })}
             {s.expiring.map(|e| view! {
                 <p class="notice" data-testid="expiring">{td!(i18n, requests.expiring, count = e.count, date = date(e.at))}</p>
             })}

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agency;
+pub mod analytics;
 pub mod answer;
 pub mod company;
 pub mod dev;
@@ -13,6 +14,7 @@ pub mod numbers;
 pub mod relay;
 pub mod requests;
 pub mod returns;
+pub mod review;
 pub mod signin;
 
 use crate::components::ErrorView;

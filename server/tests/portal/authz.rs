@@ -603,6 +603,13 @@ fn table(w: &World) -> Vec<Line> {
         ),
         // The platform.
         ("admin_page", vec![], &[PlatformAdmin]),
+        ("review_page", vec![], &[PlatformAdmin]),
+        ("analytics_page", vec![], &[PlatformAdmin]),
+        (
+            "decide_relays",
+            f(&[("relays[]", "1".into()), ("decision", "approve".into())]),
+            &[PlatformAdmin],
+        ),
         (
             "bind_sso",
             f(&[
@@ -748,6 +755,8 @@ async fn every_page_refuses_every_role_the_design_does_not_allow() {
         ("/agency/candidates/{id}".into(), APPROVED_AGENCIES),
         ("/members".into(), ORG_ADMINS),
         ("/admin".into(), &[PlatformAdmin]),
+        ("/admin/review".into(), &[PlatformAdmin]),
+        ("/admin/analytics".into(), &[PlatformAdmin]),
     ];
     let listed: BTreeSet<String> = pages.iter().map(|(p, _)| p.clone()).collect();
     let registered: BTreeSet<String> = career_relay_server::routes::page_paths()

@@ -21,6 +21,7 @@ mod middleware;
 mod numbers;
 mod requests;
 mod returns;
+mod review;
 mod roles;
 mod routes;
 mod session;

@@ -10,6 +10,8 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
     app.agency("実績紹介", "staff@numbers-agency.example", true)
         .await;
     let code = app.relay_code(company).await;
+    // One visit of the link this month.
+    app.browser().get(&format!("/r/{code}")).await;
     app.qualified_candidate(&code, "one@example.jp").await;
     app.qualified_candidate(&code, "two@example.jp").await;
     // A third opts in and never confirms: an opt-in, not a qualified relay.
@@ -64,7 +66,7 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
     let mut lines = csv.body.lines();
     assert_eq!(
         lines.next(),
-        Some("\u{feff}month,invitations,opt_ins,qualified,claimed,introduced,placed,credits_earned,credits_spent,credits_expired")
+        Some("\u{feff}month,invitations,visits,opt_ins,qualified,claimed,introduced,placed,withdrawn,claims_ended,credits_earned,credits_spent,credits_expired")
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 12, "twelve months");
@@ -73,11 +75,14 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
     let mut expected = vec![month.clone()];
     for sql in [
         "SELECT COUNT(*) FROM invitations WHERE created_at >= $1",
+        "SELECT CAST(COALESCE(SUM(visits), 0) AS BIGINT) FROM link_visits WHERE month_start >= $1",
         "SELECT COUNT(*) FROM relay_events WHERE created_at >= $1",
-        "SELECT COUNT(*) FROM relays WHERE qualified_at >= $1",
+        "SELECT COUNT(*) FROM relays WHERE qualified_at >= $1 AND status = 'counted'",
         "SELECT COUNT(*) FROM claims WHERE claimed_at >= $1",
         "SELECT COUNT(*) FROM introductions WHERE created_at >= $1",
-        "SELECT COUNT(*) FROM placements WHERE created_at >= $1",
+        "SELECT COUNT(*) FROM placements WHERE created_at >= $1 AND status <> 'rejected'",
+        "SELECT COUNT(*) FROM placements WHERE created_at >= $1 AND status = 'rejected'",
+        "SELECT COUNT(*) FROM claims WHERE ended_at >= $1 AND end_reason <> 'placed'",
         "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM credit_ledger WHERE kind = 'earned' AND created_at >= $1",
         "SELECT CAST(COALESCE(SUM(-amount), 0) AS BIGINT) FROM credit_ledger WHERE kind = 'redeemed' AND created_at >= $1",
         "SELECT CAST(COALESCE(SUM(-amount), 0) AS BIGINT) FROM credit_ledger WHERE kind = 'expired' AND created_at >= $1",
@@ -91,7 +96,18 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
     }
     let expected = expected.join(",");
     assert_eq!(rows[11], expected);
-    assert_eq!(expected, format!("{month},0,2,2,1,0,0,3,1,0"));
+    assert_eq!(expected, format!("{month},0,1,2,2,1,0,0,0,0,3,1,0"));
+    // The charts are drawn on the server, in the page's language, beside the same numbers.
+    for chart in ["funnel", "outcomes", "credits"] {
+        let at = page
+            .body
+            .find(&format!("data-testid=\"chart-{chart}\""))
+            .unwrap_or_else(|| panic!("{chart} chart missing"));
+        assert!(page.body[at..].contains("<svg"), "{chart} is SVG");
+    }
+    for legend in ["登録", "引き受け", "獲得した枠"] {
+        assert!(page.body.contains(legend), "{legend}");
+    }
     // Nobody else gets them.
     for b in [staff, app.browser()] {
         let res = b.get("/company/numbers.csv").await;
