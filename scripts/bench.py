@@ -254,6 +254,8 @@ def bench(backend, args):
         company = {"Cookie": sign_in(db, base, seeded["company_member"])}
         agency = {"Cookie": sign_in(db, base, seeded["agency_member"])}
         candidate = {"Cookie": sign_in(db, base, seeded["candidate"])}
+        cli(db, "admin", "create-admin", "--email", "bench-admin@career-relay.example")
+        admin = {"Cookie": sign_in(db, base, "bench-admin@career-relay.example")}
         keys = [json.loads(cli(db, "admin", "create-api-key", "--agency", str(a), "--json"))["key"]
                 for a in seeded["agencies"]]
         api = {"Authorization": f"Bearer {keys[0]}"}
@@ -276,6 +278,11 @@ def bench(backend, args):
         name = db.one(f"SELECT name FROM candidates WHERE email = '{seeded['candidate']}'")
         status, _, body = http("GET", base + "/me", candidate)
         check(status == 200 and name in body, "the candidate sees their name")
+        status, _, body = http("GET", base + "/company/numbers", company)
+        check(status == 200 and 'data-testid="chart-funnel"' in body and "<svg" in body,
+              "the company's numbers are charted")
+        status, _, body = http("GET", base + "/admin/analytics", admin)
+        check(status == 200 and 'data-testid="analytics-agencies"' in body, "the admin sees the analytics")
         status, _, body = http("GET", base + "/api/v1/pool", api)
         check(status == 200 and json.loads(body)["entries"][0]["id"] == int(newest), "the API's pool starts with the newest")
 
@@ -286,6 +293,8 @@ def bench(backend, args):
             ("`/agency?q=鰻丼` (matches nothing)", "/agency?q=%E9%B0%BB%E4%B8%BC", agency),
             ("`/company` referral status", "/company", company),
             ("`/me`", "/me", candidate),
+            ("`/company/numbers` (12 months, 3 charts)", "/company/numbers", company),
+            ("`/admin/analytics` (the platform's)", "/admin/analytics", admin),
             ("`GET /api/v1/pool`", "/api/v1/pool", api),
         ]
         connections = 64 // len(instances)
