@@ -21,6 +21,37 @@ pub struct AppState {
     pub sso_origins: Vec<String>,
     /// Bytes done of the CSV imports this instance is running, by import id.
     pub import_progress: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, i64>>>,
+    /// The platform's numbers by month, as this instance last read them: summing a year of every
+    /// company's history on each view of the analytics would not stay fast at a million ledger
+    /// rows, and a minute old is fresh enough for them.
+    pub platform_numbers: Kept<career_relay::numbers::Numbers>,
+}
+
+/// A value kept for a while by one instance.
+#[derive(Clone, Debug)]
+pub struct Kept<T>(std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, T)>>>);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Self(Default::default())
+    }
+}
+
+impl<T: Clone> Kept<T> {
+    /// The value, if it was kept less than `max_age` ago.
+    pub fn fresh(&self, max_age: std::time::Duration) -> Option<T> {
+        let kept = self.0.lock().ok()?;
+        kept.as_ref()
+            .filter(|(at, _)| at.elapsed() < max_age)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Keeps `value` from now on.
+    pub fn keep(&self, value: T) {
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = Some((std::time::Instant::now(), value));
+        }
+    }
 }
 
 /// The site's content-hashed files under `pkg/`, found when the server starts: a file's name

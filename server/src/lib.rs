@@ -64,6 +64,7 @@ impl Application {
             sso_providers: sso.as_ref().map(|s| s.list()).unwrap_or_default(),
             sso_origins: sso.as_ref().map(|s| s.origins()).unwrap_or_default(),
             import_progress: Default::default(),
+            platform_numbers: Default::default(),
         };
         let store = sessions::Store::open(config).await?;
         let router = routes::router(config, state.clone(), sso)

@@ -307,13 +307,25 @@ pub struct AnalyticsPage {
     pub held_by_rule: Vec<(career_relay::farming::Rule, i64)>,
 }
 
+/// How old the platform's numbers on the analytics may be.
+#[cfg(feature = "ssr")]
+const PLATFORM_NUMBERS_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[server(endpoint = "analytics_page")]
 pub async fn get_analytics_page() -> Result<AnalyticsPage, AppError> {
     use crate::guard::{Admin, Guard};
     use career_relay::numbers::{self, Scope};
     let (_, state) = Admin::require().await?;
     let pool = &state.pool;
-    let platform = numbers::numbers(pool, Scope::Platform).await?;
+    // Read at most once a minute by each instance (see `AppState::platform_numbers`).
+    let platform = match state.platform_numbers.fresh(PLATFORM_NUMBERS_AGE) {
+        Some(kept) => kept,
+        None => {
+            let read = numbers::numbers(pool, Scope::Platform).await?;
+            state.platform_numbers.keep(read.clone());
+            read
+        }
+    };
     let charts = crate::chart::numbers_charts(super::ssr::locale(), &platform);
     Ok(AnalyticsPage {
         platform: super::company::NumbersPage {
