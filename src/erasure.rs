@@ -137,6 +137,7 @@ mod store {
             // Where their opt-ins came from and their profile's shape (the farming rules').
             "UPDATE relay_events SET network = NULL WHERE candidate_id = $1",
             "UPDATE relays SET network = NULL, fingerprint = NULL WHERE candidate_id = $1",
+            "UPDATE relay_holds SET detail = '' WHERE relay_id IN (SELECT id FROM relays WHERE candidate_id = $1)",
         ] {
             sqlx::query(sql).bind(candidate_id).execute(&mut *tx).await?;
         }

@@ -12,7 +12,7 @@ use std::net::IpAddr;
 /// A farming rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Rule {
-    /// Many opt-ins for one company from one network within an hour.
+    /// Many opt-ins for one company from one network within an hour before or after a relay's.
     Network,
     /// An address at a disposable mail domain.
     Disposable,
@@ -76,15 +76,21 @@ pub fn network(ip: IpAddr) -> Option<String> {
     };
     match ip {
         IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            // Also shared address space (carrier-grade NAT, 100.64.0.0/10), the protocol
+            // assignments (192.0.0.0/24) and benchmarking (198.18.0.0/15).
+            let shared = a == 100 && (64..128).contains(&b);
+            let special = (a, b, c) == (192, 0, 0) || (a == 198 && (b == 18 || b == 19));
             if v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
                 || v4.is_unspecified()
                 || v4.is_broadcast()
+                || shared
+                || special
             {
                 return None;
             }
-            let [a, b, c, _] = v4.octets();
             Some(format!("{a}.{b}.{c}.0/24"))
         }
         IpAddr::V6(v6) => {
@@ -219,8 +225,10 @@ mod store {
         .bind(now - SIMILAR_WINDOW)
         .fetch_one(&mut *conn)
         .await?;
-        // This relay is one of them.
-        if alike + 1 >= s.hold_similar_profiles {
+        // This relay is one of them. A profile without skills or a summary has too little of
+        // its own to call a copy: many real people are "Tokyo, sales, 3 years".
+        let worded = !text("skills")?.trim().is_empty() || !text("summary")?.trim().is_empty();
+        if worded && alike + 1 >= s.hold_similar_profiles {
             signals.push(Signal {
                 rule: Rule::Similar,
                 detail: String::new(),
@@ -309,6 +317,9 @@ mod tests {
             "10.1.2.3",
             "192.168.0.5",
             "169.254.1.1",
+            "100.64.0.9",
+            "100.127.1.1",
+            "198.18.0.1",
             "::1",
             "fd00::1",
             "fe80::1",

@@ -165,8 +165,8 @@ async fn count_relay(
     Ok(true)
 }
 
-/// The company a placement of the candidate credits: the one the person's newest qualifying
-/// relay belongs to (found by address or phone), if any.
+/// The company a placement of the candidate credits: the one the person's newest counted relay
+/// belongs to (found by address or phone), if any; a relay held for review earns nothing yet.
 pub async fn attributed_company(
     conn: &mut sqlx::AnyConnection,
     candidate_id: i64,
@@ -177,7 +177,7 @@ pub async fn attributed_company(
         .await?;
     let (person_key, phone_key) = keys(conn, row.try_get("email")?, row.try_get("phone")?).await?;
     Ok(sqlx::query_scalar(
-        "SELECT company_id FROM relays WHERE (person_key = $1 OR phone_key = $2) AND status <> 'rejected'
+        "SELECT company_id FROM relays WHERE (person_key = $1 OR phone_key = $2) AND status = 'counted'
          ORDER BY qualified_at DESC, id DESC LIMIT 1",
     )
     .bind(&person_key)

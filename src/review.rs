@@ -248,6 +248,18 @@ mod store {
     pub async fn decide(pool: &Pool, admin_user_id: i64, review: &Review) -> Result<Decided> {
         let mut tx = db::begin(pool).await?;
         let t = now();
+        // The companies first, in order, as counting a relay does (company, then its relays):
+        // the ids are whole numbers checked by `Review`.
+        let list: Vec<String> = review.relays.iter().map(i64::to_string).collect();
+        let companies: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT DISTINCT company_id FROM relays WHERE id IN ({}) ORDER BY company_id",
+            list.join(", ")
+        ))
+        .fetch_all(&mut *tx)
+        .await?;
+        for &company in &companies {
+            db::lock_company(&mut tx, company).await?;
+        }
         let mut per_company: BTreeMap<i64, i64> = BTreeMap::new();
         let actor = format!("user:{admin_user_id}");
         for &id in &review.relays {
@@ -272,7 +284,6 @@ mod store {
         }
         let s = settings::load(&mut *tx).await?;
         for (&company, &n) in &per_company {
-            db::lock_company(&mut tx, company).await?;
             let counted = if review.decision == Decision::Approve {
                 n
             } else {

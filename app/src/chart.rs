@@ -55,15 +55,22 @@ fn draw_into(
         .max()
         .unwrap_or(0)
         .max(1);
-    // Whole numbers on the axis: a little headroom above the largest.
+    // Whole numbers on the axis: a little headroom above the largest, and below zero when a
+    // month went negative (credits spent net of refunds).
     let top = top + (top / 10).max(1);
+    let bottom = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .min()
+        .unwrap_or(0)
+        .min(0);
     let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(28)
         .y_label_area_size(44)
-        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0i64..top)?;
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), bottom..top)?;
     let label = |x: &f64| {
         let i = x.round();
         if (x - i).abs() < 0.01 && i >= 0.0 {

@@ -36,12 +36,14 @@ ALTER TABLE companies ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX candidates_company_created ON candidates (company_id, created_at, email_confirmed_at);
 CREATE INDEX candidates_created ON candidates (created_at, email_confirmed_at);
 
--- The notice says that the network is kept (not a material change).
+-- The notice says that the network is kept (not a material change); where the platform admin
+-- has published a version already, theirs stays in force and they publish the next.
 INSERT INTO consent_notices (version, text_ja, text_en, material, published_at, created_at, updated_at)
-    VALUES ('2026-11-v3',
+    SELECT '2026-11-v3',
         'クレジットの不正取得を防ぐため、同意の送信元ネットワーク（IP アドレスの前半部分のみ。アドレスそのものは保存しません）を記録し、不審な紹介は運営者が確認するまで数えません。この情報は第三者に提供しません。',
         'To keep credits fair, we record the network your consent was sent from (only the first part of the IP address, never the address itself) and do not count suspicious relays until the platform checks them. This is never given to anyone.',
-        0, 0, 0, 0);
+        0, 0, 0, 0
+    WHERE NOT EXISTS (SELECT 1 FROM consent_notices WHERE published_at > 0);
 
 -- The numbers by month: link visits per company and month (the month's first moment, Japan
 -- time), and claims that ended without a placement, by when they ended.

@@ -157,7 +157,7 @@ async fn two_admins_approving_the_same_relays_at_once_count_them_once() {
 }
 
 #[tokio::test]
-async fn a_rejected_relay_leaves_the_person_free_for_another_company() {
+async fn a_relay_under_review_or_rejected_earns_no_placement_bonus() {
     let w = world(0).await;
     let email = Email::parse("someone@mailinator.com").unwrap();
     let opt = candidate::opt_in(&w.pool, &w.code, &email, false)
@@ -173,22 +173,31 @@ async fn a_rejected_relay_leaves_the_person_free_for_another_company() {
         .fetch_all(&w.pool)
         .await
         .unwrap();
+    assert_eq!(held.len(), 1);
+    let attributed = || async {
+        let mut conn = w.pool.acquire().await.unwrap();
+        career_relay::qualify::attributed_company(&mut conn, opt.candidate_id)
+            .await
+            .unwrap()
+    };
+    assert_eq!(attributed().await, None, "held: nothing yet");
     review::decide(
         &w.pool,
         1,
         &Review {
-            relays: held,
+            relays: held.clone(),
             decision: Decision::Reject,
         },
     )
     .await
     .unwrap();
-    // A placement of the person credits no one through the rejected relay.
-    let mut conn = w.pool.acquire().await.unwrap();
+    assert_eq!(attributed().await, None, "rejected: never");
+    // The evidence of an erased person goes with them.
+    career_relay::erasure::erase(&w.pool, opt.candidate_id, "test")
+        .await
+        .unwrap();
     assert_eq!(
-        career_relay::qualify::attributed_company(&mut conn, opt.candidate_id)
-            .await
-            .unwrap(),
-        None
+        count(&w, "SELECT COUNT(*) FROM relay_holds WHERE detail <> ''").await,
+        0
     );
 }

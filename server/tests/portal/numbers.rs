@@ -103,7 +103,11 @@ async fn the_months_numbers_equal_the_database_and_only_members_see_them() {
             .body
             .find(&format!("data-testid=\"chart-{chart}\""))
             .unwrap_or_else(|| panic!("{chart} chart missing"));
-        assert!(page.body[at..].contains("<svg"), "{chart} is SVG");
+        let figure = &page.body[at..at + page.body[at..].find("</figure>").unwrap()];
+        assert!(figure.contains("<svg"), "{chart} is drawn");
+        if chart == "funnel" {
+            assert!(figure.contains("<polyline"), "the funnel's lines");
+        }
     }
     for legend in ["登録", "引き受け", "獲得した枠"] {
         assert!(page.body.contains(legend), "{legend}");
