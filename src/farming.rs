@@ -206,14 +206,15 @@ mod store {
                 .try_get::<Option<i64>, _>(name)?
                 .map_or(String::new(), |n| n.to_string()))
         };
+        let (skills, summary) = (text("skills")?, text("summary")?);
         let shape = profile_shape(&[
             &number("prefecture")?,
             &text("job_types")?,
-            &text("skills")?,
+            &skills,
             &number("years_experience")?,
             &number("desired_salary")?,
             &text("languages")?,
-            &text("summary")?,
+            &summary,
         ]);
         let pepper = crate::person::pepper(conn).await?;
         let fingerprint = crate::token::keyed_hash(&pepper, &format!("profile:{shape}"));
@@ -227,7 +228,7 @@ mod store {
         .await?;
         // This relay is one of them. A profile without skills or a summary has too little of
         // its own to call a copy: many real people are "Tokyo, sales, 3 years".
-        let worded = !text("skills")?.trim().is_empty() || !text("summary")?.trim().is_empty();
+        let worded = !skills.trim().is_empty() || !summary.trim().is_empty();
         if worded && alike + 1 >= s.hold_similar_profiles {
             signals.push(Signal {
                 rule: Rule::Similar,

@@ -143,6 +143,11 @@ pub fn month_starts(now: i64, n: usize) -> (Vec<(String, i64)>, i64) {
     (months, end)
 }
 
+/// The first moment of the oldest of the `n` months up to the one `now` falls in (Japan time).
+pub fn first_month_start(now: i64, n: usize) -> i64 {
+    month_starts(now, n).0.first().map_or(0, |m| m.1)
+}
+
 /// The numbers as CSV (UTF-8 with a BOM): `month,` and the `STEPS`.
 pub fn csv(months: &[MonthNumbers]) -> String {
     let mut out = format!("\u{feff}month,{}\r\n", STEPS.join(","));
@@ -225,7 +230,7 @@ mod store {
     #[tracing::instrument(skip(pool))]
     pub async fn numbers(pool: &Pool, scope: Scope) -> Result<Numbers> {
         let months = funnel(pool, scope).await?;
-        let from = month_starts(now(), MONTHS).0.first().map_or(0, |m| m.1);
+        let from = first_month_start(now(), MONTHS);
         let sql = scoped(
             "SELECT CAST(0 AS BIGINT) AS kind, t.claimed_at - e.created_at AS took FROM claims t
                  JOIN relay_events e ON e.candidate_id = t.candidate_id AND e.company_id = t.company_id
@@ -286,7 +291,7 @@ mod store {
     /// then claims, then the shorter median time to placement: one statement for the counts,
     /// one for the times.
     pub async fn agencies(pool: &Pool) -> Result<Vec<AgencyFigures>> {
-        let from = month_starts(now(), MONTHS).0.first().map_or(0, |m| m.1);
+        let from = first_month_start(now(), MONTHS);
         let rows = sqlx::query(
             "SELECT a.id, a.name, CAST(COUNT(k.id) AS BIGINT) AS claims,
                  CAST(COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND p.status <> 'rejected' THEN 1 ELSE 0 END), 0) AS BIGINT) AS placements

@@ -129,10 +129,7 @@ mod store {
         let revoked = row.get::<Option<i64>, _>("revoked_at").is_some();
         if !revoked {
             // The link's count, and the company's for this month (its numbers by month).
-            let month = crate::numbers::month_starts(now(), 1)
-                .0
-                .first()
-                .map_or(0, |m| m.1);
+            let month = crate::numbers::first_month_start(now(), 1);
             let mut tx = crate::db::begin(pool).await?;
             sqlx::query("UPDATE relay_links SET visits = visits + 1 WHERE id = $1")
                 .bind(row.get::<i64, _>("id"))
