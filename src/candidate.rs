@@ -19,6 +19,22 @@ pub struct CandidateHome {
     pub search_status: crate::ask::SearchStatus,
     /// The agency holding the data now, and since when.
     pub holder: Option<(String, i64)>,
+    /// Which of the candidate's other records exist: the page reads only those.
+    pub on_file: OnFile,
+}
+
+/// What the candidate's page has to show besides the profile, read with it in one statement so
+/// that a page with nothing more to show asks nothing more.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnFile {
+    /// Provision records (someone was given their data).
+    pub provisions: bool,
+    /// Placements reported for them.
+    pub placements: bool,
+    /// Introductions to a company's referral request.
+    pub introductions: bool,
+    /// A consent notice published after the one their hand-off consent was given under.
+    pub newer_notice: bool,
 }
 
 /// What an agency sees of one candidate: the summary, and contact details only while it holds the claim.
@@ -368,20 +384,36 @@ mod store {
 
     /// The candidate's own page.
     pub async fn home(pool: &Pool, candidate_id: i64) -> Result<CandidateHome> {
-        let r = sqlx::query(
-            "SELECT c.*, co.name AS company_name FROM candidates c JOIN companies co ON co.id = c.company_id WHERE c.id = $1",
-        )
+        let found = |table: &str| {
+            format!("CASE WHEN EXISTS (SELECT 1 FROM {table} t WHERE t.candidate_id = c.id) THEN 1 ELSE 0 END")
+        };
+        let r = sqlx::query(&format!(
+            "SELECT c.*, co.name AS company_name, a.name AS holder_name, k.claimed_at AS holder_since,
+                 {} AS has_provisions, {} AS has_placements, {} AS has_introductions, {} AS newer_notice
+             FROM candidates c JOIN companies co ON co.id = c.company_id
+             LEFT JOIN claims k ON k.candidate_id = c.id AND k.ended_at IS NULL
+             LEFT JOIN agencies a ON a.id = k.agency_id
+             WHERE c.id = $1",
+            found("provision_records"),
+            found("placements"),
+            found("introductions"),
+            crate::consent::newer_notice("c"),
+        ))
         .bind(candidate_id)
         .fetch_optional(pool)
         .await?
         .ok_or(UserError::NotFound)?;
-        let holder = sqlx::query(
-            "SELECT a.name, k.claimed_at FROM claims k JOIN agencies a ON a.id = k.agency_id WHERE k.candidate_id = $1 AND k.ended_at IS NULL",
-        )
-        .bind(candidate_id)
-        .fetch_optional(pool)
-        .await?
-        .map(|h| (h.get::<String, _>("name"), h.get::<i64, _>("claimed_at")));
+        let holder = match r.try_get::<Option<String>, _>("holder_name")? {
+            Some(agency) => Some((agency, r.try_get::<i64, _>("holder_since")?)),
+            None => None,
+        };
+        let flag = |col: &str| r.try_get::<i64, _>(col).map(|v| v == 1);
+        let on_file = OnFile {
+            provisions: flag("has_provisions")?,
+            placements: flag("has_placements")?,
+            introductions: flag("has_introductions")?,
+            newer_notice: flag("newer_notice")?,
+        };
         let s = |col: &str| {
             r.try_get::<Option<String>, _>(col)
                 .ok()
@@ -429,6 +461,7 @@ mod store {
                 r.try_get::<String, _>("search_status")?,
             )?,
             holder,
+            on_file,
         })
     }
 

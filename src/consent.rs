@@ -218,6 +218,16 @@ mod store {
         )
     }
 
+    /// An SQL expression, 1 or 0: whether a version was published after the one the open
+    /// hand-off consent of the candidate row `c` was given under (what [`change_for`] reads in
+    /// full, asked along with the candidate's row).
+    pub fn newer_notice(c: &str) -> String {
+        format!(
+            "CASE WHEN {c}.handoff_consent = 1 AND COALESCE((SELECT MAX(id) FROM consent_notices WHERE published_at > 0), 0) > {} THEN 1 ELSE 0 END",
+            agreed_id(&format!("{c}.id"))
+        )
+    }
+
     /// The position of the newest material change (0 for none).
     const MATERIAL_ID: &str =
         "COALESCE((SELECT MAX(id) FROM consent_notices WHERE material = 1), 0)";
@@ -370,4 +380,6 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{agree, announce, change_for, covers_material, current, publish, versions};
+pub use store::{
+    agree, announce, change_for, covers_material, current, newer_notice, publish, versions,
+};

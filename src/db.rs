@@ -54,6 +54,9 @@ pub async fn connect(url: &str) -> Result<Pool> {
     let options = AnyConnectOptions::from_str(&url)?;
     let pool = AnyPoolOptions::new()
         .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        // A connection to a file in this process does not go stale the way a network one can:
+        // pinging it on every checkout would only add a round trip to its worker thread.
+        .test_before_acquire(backend != Backend::Sqlite)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -136,8 +139,25 @@ impl<T> OnUnique<T> for std::result::Result<T, sqlx::Error> {
 
 /// Gathers the statistics the query planner chooses indexes by (both backends know `ANALYZE`);
 /// after a bulk load, before the planner has seen the data.
+///
+/// On SQLite only the summary statistics stay (`sqlite_stat1`: rows per index and per key). The
+/// per-value samples (`sqlite_stat4`) would make every cached statement that compares a bound
+/// value with an indexed column plan itself anew on each execution, since the plan might depend
+/// on the value: parsing and planning the pool's statement again cost more than running it.
 pub async fn analyze(pool: &Pool) -> Result<()> {
     sqlx::query("ANALYZE").execute(pool).await?;
+    if backend(pool) == Backend::Sqlite {
+        let samples: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat4'",
+        )
+        .fetch_optional(pool)
+        .await?;
+        if samples.is_some() {
+            sqlx::query("DELETE FROM sqlite_stat4")
+                .execute(pool)
+                .await?;
+        }
+    }
     Ok(())
 }
 

@@ -18,10 +18,37 @@ pub struct ReferralStatus {
     pub balance: i64,
     /// The next credits to lapse, when any are left.
     pub expiring: Option<crate::credit::Expiring>,
+    /// The newest ledger entries (before `History::ledger_before` when paging).
     pub ledger: Vec<crate::credit::LedgerEntry>,
+    /// Older entries exist: the id to page back from (`before` of `GET /api/v1/ledger`).
+    pub ledger_more: Option<i64>,
+    /// The newest outcomes (before `History::outcomes_before` when paging).
     pub outcomes: Vec<Outcome>,
+    /// Older outcomes exist: the id to page back from (the portal's `/company` pages them).
+    pub outcomes_more: Option<i64>,
     /// How satisfied the company's relayed candidates are (their follow-up answers).
     pub satisfaction: crate::ask::SatisfactionScore,
+}
+
+/// Which part of the company's history a view of its status lists: the newest `rows` ledger
+/// entries and outcomes, each older than a cursor when paging back (keyset paging: a page costs
+/// the same however long the history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct History {
+    pub rows: i64,
+    pub ledger_before: Option<i64>,
+    pub outcomes_before: Option<i64>,
+}
+
+impl History {
+    /// The newest `rows` of each.
+    pub fn newest(rows: i64) -> Self {
+        Self {
+            rows,
+            ledger_before: None,
+            outcomes_before: None,
+        }
+    }
 }
 
 /// A claim on one of the company's relayed candidates, anonymised: a reference number, the agency,
@@ -51,7 +78,7 @@ mod store {
     /// the events that change them, so reading them does not grow with the company's history),
     /// the newest ledger entries and the newest outcomes.
     #[tracing::instrument(skip(pool))]
-    pub async fn status(pool: &Pool, company_id: i64) -> Result<ReferralStatus> {
+    pub async fn status(pool: &Pool, company_id: i64, history: History) -> Result<ReferralStatus> {
         let row = sqlx::query(
             "SELECT c.name, c.credit_balance, c.opt_ins, c.qualified, c.held, c.next_lapse_at, c.next_lapse_count, c.lapse_known,
                  c.satisfaction_sum, c.satisfaction_count,
@@ -64,15 +91,22 @@ mod store {
         .fetch_optional(pool)
         .await?
         .ok_or(UserError::NotFound)?;
-        let outcomes = sqlx::query_as(
+        // One row more than shown says whether there is an older page.
+        let mut outcomes: Vec<Outcome> = sqlx::query_as(
             "SELECT k.id AS claim_id, a.name AS agency_name, k.claimed_at, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
              FROM claims k JOIN agencies a ON a.id = k.agency_id
              LEFT JOIN placements p ON p.claim_id = k.id
-             WHERE k.company_id = $1 ORDER BY k.id DESC LIMIT 50",
+             WHERE k.company_id = $1 AND k.id < $2 ORDER BY k.id DESC LIMIT $3",
         )
         .bind(company_id)
+        .bind(history.outcomes_before.unwrap_or(i64::MAX))
+        .bind(history.rows + 1)
         .fetch_all(pool)
         .await?;
+        let outcomes_more = more(&mut outcomes, history.rows, |o| o.claim_id);
+        let mut ledger =
+            credit::ledger(pool, company_id, history.ledger_before, history.rows + 1).await?;
+        let ledger_more = more(&mut ledger, history.rows, |e| e.id);
         let balance: i64 = row.try_get("credit_balance")?;
         Ok(ReferralStatus {
             company_name: row.try_get("name")?,
@@ -86,13 +120,25 @@ mod store {
                 .unwrap_or(Settings::default().relays_per_credit),
             balance,
             expiring: credit::kept_lapse(pool, company_id, balance, &row).await?,
-            ledger: credit::ledger(pool, company_id, None, 50).await?,
+            ledger,
+            ledger_more,
             outcomes,
+            outcomes_more,
             satisfaction: crate::ask::SatisfactionScore {
                 answers: row.try_get("satisfaction_count")?,
                 sum: row.try_get("satisfaction_sum")?,
             },
         })
+    }
+
+    /// Cuts a list fetched with one row extra to `rows`; the cursor of the next page, if any.
+    fn more<T>(list: &mut Vec<T>, rows: i64, id: impl Fn(&T) -> i64) -> Option<i64> {
+        let rows = usize::try_from(rows).unwrap_or(0);
+        if list.len() <= rows {
+            return None;
+        }
+        list.truncate(rows);
+        list.last().map(id)
     }
 }
 

@@ -1,5 +1,7 @@
 //! Time as unix seconds, the one representation both databases store the same way.
 
+use chrono::{Datelike, Timelike};
+
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
@@ -17,16 +19,31 @@ pub fn now() -> i64 {
 
 /// A unix time as a calendar date (UTC+9, the market's time zone), e.g. `2026-11-21`.
 pub fn date(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| t.with_timezone(&JST).format("%Y-%m-%d").to_string())
+    in_japan(ts)
+        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day()))
         .unwrap_or_default()
 }
 
 /// A unix time with minutes, in Japan time.
 pub fn date_time(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| t.with_timezone(&JST).format("%Y-%m-%d %H:%M").to_string())
+    in_japan(ts)
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
         .unwrap_or_default()
+}
+
+/// A unix time on the clock in Japan (pages print many dates: the fields are read directly
+/// rather than through a format string parsed on every call).
+fn in_japan(ts: i64) -> Option<chrono::NaiveDateTime> {
+    chrono::DateTime::from_timestamp(ts, 0).map(|t| t.with_timezone(&JST).naive_local())
 }
 
 /// Today in Japan time.
@@ -58,6 +75,8 @@ mod tests {
     fn dates_are_in_japan_time() {
         // 2026-11-21 20:00 UTC is already the 22nd in Tokyo.
         assert_eq!(super::date(1_795_291_200), "2026-11-22");
+        assert_eq!(super::date_time(1_795_291_200), "2026-11-22 05:00");
+        assert_eq!(super::date_time(-62_135_596_800), "0001-01-01 09:00");
     }
 
     #[test]

@@ -72,7 +72,11 @@ impl Store {
                     .create_if_missing(true)
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .busy_timeout(std::time::Duration::from_secs(10));
-                let pool = sqlx::SqlitePool::connect_with(options).await?;
+                // Connections to a file in this process do not go stale: no ping per checkout.
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .test_before_acquire(false)
+                    .connect_with(options)
+                    .await?;
                 let s = SqliteStore::new(pool);
                 s.migrate().await?;
                 Store::Sqlite(s)

@@ -35,6 +35,13 @@ async fn a_material_change_takes_everyone_out_of_the_pool_until_they_agree() {
     let in_pool = format!("SELECT in_pool FROM candidates WHERE id = {c}");
     assert_eq!(count(&w, &in_pool).await, 1);
     assert_eq!(consent::change_for(&w.pool, c).await.unwrap(), None);
+    assert!(
+        !career_relay::candidate::home(&w.pool, c)
+            .await
+            .unwrap()
+            .on_file
+            .newer_notice
+    );
     let admin = admin(&w).await;
 
     // Not material: shown, not asked; the candidate stays in the pool.
@@ -43,6 +50,14 @@ async fn a_material_change_takes_everyone_out_of_the_pool_until_they_agree() {
         .unwrap();
     let shown = consent::change_for(&w.pool, c).await.unwrap().unwrap();
     assert!(!shown.must_agree);
+    // The candidate's home row says so too, so that their page reads the notices only then.
+    assert!(
+        career_relay::candidate::home(&w.pool, c)
+            .await
+            .unwrap()
+            .on_file
+            .newer_notice
+    );
     assert_eq!(shown.notices.len(), 1);
     assert_eq!(shown.notices[0].version, "2027-01");
     assert_eq!(count(&w, &in_pool).await, 1);

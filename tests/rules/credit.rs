@@ -255,9 +255,13 @@ async fn members_are_told_once_when_credits_lapse_within_thirty_days() {
     grant(&w, company, 2).await;
     let soon = career_relay::time::now() + 10 * career_relay::time::DAY;
     lapse_at(&w, company, 2, soon).await;
-    let status = career_relay::referral::status(&w.pool, company)
-        .await
-        .unwrap();
+    let status = career_relay::referral::status(
+        &w.pool,
+        company,
+        career_relay::referral::History::newest(50),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         status.expiring,
         Some(credit::Expiring { at: soon, count: 2 })

@@ -141,9 +141,13 @@ async fn a_rejected_dispute_leaves_the_bonus_withdrawn() {
     placement::decide(&w.pool, p, false).await.unwrap();
     assert_eq!(credit::balance(&w.pool, w.company).await.unwrap(), 0);
     // The company's outcomes tell a withdrawn placement from a placement.
-    let status = career_relay::referral::status(&w.pool, w.company)
-        .await
-        .unwrap();
+    let status = career_relay::referral::status(
+        &w.pool,
+        w.company,
+        career_relay::referral::History::newest(50),
+    )
+    .await
+    .unwrap();
     assert_eq!(status.outcomes[0].end_reason.as_deref(), Some("placed"));
     assert_eq!(
         status.outcomes[0].placement_status.as_deref(),

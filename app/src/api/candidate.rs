@@ -108,12 +108,27 @@ pub async fn get_my_page() -> Result<MyPage, AppError> {
     use crate::guard::{Candidate, Guard};
     let (me, state) = Candidate::require().await?;
     let pool = &state.pool;
+    let home = career_relay::candidate::home(pool, me.id).await?;
+    // The home row says which lists hold anything: a page with nothing more asks nothing more.
+    let has = home.on_file;
     Ok(MyPage {
-        home: career_relay::candidate::home(pool, me.id).await?,
-        provisions: career_relay::provision::for_candidate(pool, me.id).await?,
-        placements: career_relay::placement::for_candidate(pool, me.id).await?,
-        introductions: career_relay::request::for_candidate(pool, me.id).await?,
-        notice: career_relay::consent::change_for(pool, me.id).await?,
+        provisions: match has.provisions {
+            true => career_relay::provision::for_candidate(pool, me.id).await?,
+            false => Vec::new(),
+        },
+        placements: match has.placements {
+            true => career_relay::placement::for_candidate(pool, me.id).await?,
+            false => Vec::new(),
+        },
+        introductions: match has.introductions {
+            true => career_relay::request::for_candidate(pool, me.id).await?,
+            false => Vec::new(),
+        },
+        notice: match has.newer_notice {
+            true => career_relay::consent::change_for(pool, me.id).await?,
+            false => None,
+        },
+        home,
     })
 }
 

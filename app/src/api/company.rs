@@ -17,12 +17,45 @@ pub struct CompanyPage {
     pub relay_url: Option<String>,
 }
 
+/// Ledger entries and outcomes on one page of `/company`.
+pub const HISTORY_ROWS: i64 = 20;
+
+/// Where `/company` pages back to: the cursors of its two lists (`ledger_before`,
+/// `outcomes_before`), as the query string has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    pub ledger_before: String,
+    #[serde(default)]
+    pub outcomes_before: String,
+}
+
+impl TryFrom<&HistoryQuery> for career_relay::referral::History {
+    type Error = AppError;
+
+    fn try_from(q: &HistoryQuery) -> Result<Self, AppError> {
+        let cursor = |raw: &str| match raw.trim() {
+            "" => Ok(None),
+            v => v
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| AppError::User(UserError::InvalidNumber)),
+        };
+        Ok(Self {
+            ledger_before: cursor(&q.ledger_before)?,
+            outcomes_before: cursor(&q.outcomes_before)?,
+            ..Self::newest(HISTORY_ROWS)
+        })
+    }
+}
+
 /// The signed-in company member's referral status.
 #[server(endpoint = "company_page")]
-pub async fn get_company_page() -> Result<CompanyPage, AppError> {
+pub async fn get_company_page(history: HistoryQuery) -> Result<CompanyPage, AppError> {
     use crate::guard::{CompanyMember, Guard};
     let (member, state) = CompanyMember::require().await?;
-    let status = career_relay::referral::status(&state.pool, member.company_id).await?;
+    let history = career_relay::referral::History::try_from(&history)?;
+    let status = career_relay::referral::status(&state.pool, member.company_id, history).await?;
     let relay_url = status
         .relay_code
         .as_ref()

@@ -1,22 +1,56 @@
 //! `/company`: the relay link, mail templates and the referral status.
 
 use crate::{
-    api::company::{get_company_page, CompanyPage, ReissueLink, RevokeLink},
+    api::company::{get_company_page, CompanyPage, HistoryQuery, ReissueLink, RevokeLink},
     components::{FormError, FormState, Loaded, SavedNotice},
     i18n::*,
     text,
 };
 use career_relay::{credit, time::date};
 use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn Company() -> impl IntoView {
-    let page = ArcResource::new(|| (), |_| get_company_page());
-    view! { <Loaded resource=page view=|p: CompanyPage| view! { <CompanyView page=p /> } /> }
+    let query = use_query_map();
+    let history = move || {
+        let q = query.read();
+        HistoryQuery {
+            ledger_before: q.get("ledger_before").unwrap_or_default(),
+            outcomes_before: q.get("outcomes_before").unwrap_or_default(),
+        }
+    };
+    let current = history();
+    let page = ArcResource::new(history, get_company_page);
+    view! {
+        <Loaded resource=page view=move |p: CompanyPage| view! { <CompanyView page=p history=current.clone() /> } />
+    }
+}
+
+/// The link to the older part of one list, keeping where the other list stands.
+fn older(history: &HistoryQuery, ledger: Option<i64>, outcomes: Option<i64>) -> String {
+    let ledger = ledger.map(|l| l.to_string());
+    let outcomes = outcomes.map(|o| o.to_string());
+    let set = [
+        (
+            "ledger_before",
+            ledger.as_deref().unwrap_or(&history.ledger_before),
+        ),
+        (
+            "outcomes_before",
+            outcomes.as_deref().unwrap_or(&history.outcomes_before),
+        ),
+    ];
+    let query: Vec<String> = set
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    format!("/company?{}", query.join("&"))
 }
 
 #[component]
-fn CompanyView(page: CompanyPage) -> impl IntoView {
+fn CompanyView(page: CompanyPage, history: HistoryQuery) -> impl IntoView {
     let i18n = crate::components::use_locale();
     let s = page.status;
     let progress = credit::progress(s.qualified, s.relays_per_credit);
@@ -97,6 +131,9 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
+            {s.ledger_more.map(|id| view! {
+                <p><a href=older(&history, Some(id), None) class="button secondary" rel="next" data-testid="ledger-older">{td!(i18n, company.older)}</a></p>
+            })}
         </section>
         <section class="panel">
             <h2>{td!(i18n, company.outcomes_title)}</h2>
@@ -125,6 +162,9 @@ fn CompanyView(page: CompanyPage) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
+            {s.outcomes_more.map(|id| view! {
+                <p><a href=older(&history, None, Some(id)) class="button secondary" rel="next" data-testid="outcomes-older">{td!(i18n, company.older)}</a></p>
+            })}
         </section>
     }
 }

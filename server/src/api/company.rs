@@ -66,7 +66,12 @@ pub async fn referral(
     caller: CompanyKey,
 ) -> Result<Json<ReferralStatus>, Problem> {
     Ok(Json(
-        career_relay::referral::status(&state.pool, caller.company_id).await?,
+        career_relay::referral::status(
+            &state.pool,
+            caller.company_id,
+            career_relay::referral::History::newest(50),
+        )
+        .await?,
     ))
 }
 

@@ -416,7 +416,11 @@ fn table(w: &World) -> Vec<Line> {
             ]),
             &[PlatformAdmin],
         ),
-        ("company_page", vec![], COMPANIES),
+        (
+            "company_page",
+            f(&[("history[ledger_before]", String::new())]),
+            COMPANIES,
+        ),
         ("numbers_page", vec![], COMPANIES),
         // Return candidates: the company's own (another company's list is its own, empty).
         (

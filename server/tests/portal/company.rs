@@ -147,3 +147,45 @@ async fn revoking_the_link_leaves_none_until_a_new_one_is_issued() {
     let new = app.relay_code(company).await;
     assert!(hr.get("/company").await.body.contains(&new));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_lists_the_newest_history_and_pages_back() {
+    let app = TestApp::spawn().await;
+    let company = app.company("履歴株式会社", "hr@history.example").await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    for n in 0..25 {
+        career_relay::credit::append(&mut conn, company, "earned", 1, &format!("test:{n}"))
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    let hr = app.signed_in("hr@history.example").await;
+    let rows = |body: &str| body.matches(r#"class="ledger-earned""#).count();
+
+    let newest = hr.get("/company").await;
+    assert_eq!(
+        rows(&newest.body),
+        20,
+        "one page holds the 20 newest entries"
+    );
+    let oldest_shown: i64 = app
+        .count("SELECT id FROM credit_ledger ORDER BY id DESC LIMIT 1 OFFSET 19")
+        .await;
+    let older = format!("/company?ledger_before={oldest_shown}");
+    assert!(
+        newest.body.contains(&format!(r#"href="{older}""#)),
+        "a link leads to the older entries"
+    );
+
+    let rest = hr.get(&older).await;
+    assert_eq!(rest.status, StatusCode::OK);
+    assert_eq!(rows(&rest.body), 5, "the five older entries");
+    assert!(
+        !rest.body.contains(r#"data-testid="ledger-older""#),
+        "nothing older is left"
+    );
+
+    let bad = hr.get("/company?ledger_before=yesterday").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("半角数字で入力してください。"));
+}
