@@ -139,25 +139,8 @@ impl<T> OnUnique<T> for std::result::Result<T, sqlx::Error> {
 
 /// Gathers the statistics the query planner chooses indexes by (both backends know `ANALYZE`);
 /// after a bulk load, before the planner has seen the data.
-///
-/// On SQLite only the summary statistics stay (`sqlite_stat1`: rows per index and per key). The
-/// per-value samples (`sqlite_stat4`) would make every cached statement that compares a bound
-/// value with an indexed column plan itself anew on each execution, since the plan might depend
-/// on the value: parsing and planning the pool's statement again cost more than running it.
 pub async fn analyze(pool: &Pool) -> Result<()> {
     sqlx::query("ANALYZE").execute(pool).await?;
-    if backend(pool) == Backend::Sqlite {
-        let samples: Option<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat4'",
-        )
-        .fetch_optional(pool)
-        .await?;
-        if samples.is_some() {
-            sqlx::query("DELETE FROM sqlite_stat4")
-                .execute(pool)
-                .await?;
-        }
-    }
     Ok(())
 }
 

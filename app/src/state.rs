@@ -27,20 +27,50 @@ pub struct AppState {
     pub platform_numbers: Kept<career_relay::numbers::Numbers>,
 }
 
-/// A value kept for a while by one instance.
+/// A value kept for a while by one instance, and the turn to read it anew.
 #[derive(Clone, Debug)]
-pub struct Kept<T>(std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, T)>>>);
+pub struct Kept<T> {
+    value: std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, T)>>>,
+    reading: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
 
 impl<T> Default for Kept<T> {
     fn default() -> Self {
-        Self(Default::default())
+        Self {
+            value: Default::default(),
+            reading: Default::default(),
+        }
     }
 }
 
 impl<T: Clone> Kept<T> {
+    /// The value kept less than `max_age` ago, or else what `read` gives, kept from now on. One
+    /// caller reads at a time; those who come meanwhile wait for its value rather than each
+    /// reading the same again (sixty views at once of a page whose numbers take seconds would
+    /// otherwise hold every connection of the pool).
+    pub async fn get_or_read<E, Fut>(
+        &self,
+        max_age: std::time::Duration,
+        read: impl FnOnce() -> Fut,
+    ) -> Result<T, E>
+    where
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        if let Some(kept) = self.fresh(max_age) {
+            return Ok(kept);
+        }
+        let _turn = self.reading.lock().await;
+        if let Some(kept) = self.fresh(max_age) {
+            return Ok(kept);
+        }
+        let value = read().await?;
+        self.keep(value.clone());
+        Ok(value)
+    }
+
     /// The value, if it was kept less than `max_age` ago.
     pub fn fresh(&self, max_age: std::time::Duration) -> Option<T> {
-        let kept = self.0.lock().ok()?;
+        let kept = self.value.lock().ok()?;
         kept.as_ref()
             .filter(|(at, _)| at.elapsed() < max_age)
             .map(|(_, v)| v.clone())
@@ -48,7 +78,7 @@ impl<T: Clone> Kept<T> {
 
     /// Keeps `value` from now on.
     pub fn keep(&self, value: T) {
-        if let Ok(mut kept) = self.0.lock() {
+        if let Ok(mut kept) = self.value.lock() {
             *kept = Some((std::time::Instant::now(), value));
         }
     }
@@ -112,5 +142,39 @@ impl AppState {
             tracing::debug!("request context gone: the client went away");
             crate::error::AppError::User(career_relay::UserError::Internal)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kept;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_views_at_once_read_the_kept_value_once() {
+        let kept: Kept<i64> = Kept::default();
+        let reads = std::sync::Arc::new(AtomicUsize::new(0));
+        let views = (0..60).map(|_| {
+            let (kept, reads) = (kept.clone(), reads.clone());
+            tokio::spawn(async move {
+                kept.get_or_read(Duration::from_secs(60), || async {
+                    reads.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Ok::<_, ()>(42)
+                })
+                .await
+            })
+        });
+        for view in views.collect::<Vec<_>>() {
+            assert_eq!(view.await.unwrap(), Ok(42));
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+
+        // Once too old, the next view reads again.
+        let again = kept
+            .get_or_read(Duration::ZERO, || async { Ok::<_, ()>(7) })
+            .await;
+        assert_eq!((again, reads.load(Ordering::SeqCst)), (Ok(7), 1));
     }
 }

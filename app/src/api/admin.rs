@@ -318,14 +318,12 @@ pub async fn get_analytics_page() -> Result<AnalyticsPage, AppError> {
     let (_, state) = Admin::require().await?;
     let pool = &state.pool;
     // Read at most once a minute by each instance (see `AppState::platform_numbers`).
-    let platform = match state.platform_numbers.fresh(PLATFORM_NUMBERS_AGE) {
-        Some(kept) => kept,
-        None => {
-            let read = numbers::numbers(pool, Scope::Platform).await?;
-            state.platform_numbers.keep(read.clone());
-            read
-        }
-    };
+    let platform = state
+        .platform_numbers
+        .get_or_read(PLATFORM_NUMBERS_AGE, || {
+            numbers::numbers(pool, Scope::Platform)
+        })
+        .await?;
     let charts = crate::chart::numbers_charts(super::ssr::locale(), &platform);
     Ok(AnalyticsPage {
         platform: super::company::NumbersPage {
