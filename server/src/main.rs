@@ -9,11 +9,6 @@ use career_relay_server::{
 use clap::Parser;
 use serde_json::json;
 
-/// mimalloc instead of glibc's malloc: a page view makes thousands of small allocations (the
-/// views, the rows, the session), and glibc spent about 40% of a request's instructions on them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
