@@ -285,11 +285,18 @@ pub fn prefecture_options(selected: &str) -> impl IntoView {
 /// The link to the next page of a filtered list at `path`: the filters that are set, then
 /// `after` (the last id shown).
 pub fn next_page(path: &str, filters: &[(&str, &str)], after: i64) -> String {
-    let q = filters
+    let after = after.to_string();
+    let mut params = filters.to_vec();
+    params.push(("after", &after));
+    link_with(path, &params)
+}
+
+/// A link to `path` with the parameters of `params` that are set, each value encoded.
+pub fn link_with(path: &str, params: &[(&str, &str)]) -> String {
+    let q = params
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={}", encode_component(v)))
-        .chain(std::iter::once(format!("after={after}")))
         .collect::<Vec<_>>()
         .join("&");
     format!("{path}?{q}")

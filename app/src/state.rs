@@ -69,7 +69,7 @@ impl<T: Clone> Kept<T> {
     }
 
     /// The value, if it was kept less than `max_age` ago.
-    pub fn fresh(&self, max_age: std::time::Duration) -> Option<T> {
+    fn fresh(&self, max_age: std::time::Duration) -> Option<T> {
         let kept = self.value.lock().ok()?;
         kept.as_ref()
             .filter(|(at, _)| at.elapsed() < max_age)
@@ -77,7 +77,7 @@ impl<T: Clone> Kept<T> {
     }
 
     /// Keeps `value` from now on.
-    pub fn keep(&self, value: T) {
+    fn keep(&self, value: T) {
         if let Ok(mut kept) = self.value.lock() {
             *kept = Some((std::time::Instant::now(), value));
         }

@@ -2,7 +2,7 @@
 
 use crate::{
     api::company::{get_company_page, CompanyPage, HistoryQuery, ReissueLink, RevokeLink},
-    components::{FormError, FormState, Loaded, SavedNotice},
+    components::{link_with, FormError, FormState, Loaded, SavedNotice},
     i18n::*,
     text,
 };
@@ -31,22 +31,19 @@ pub fn Company() -> impl IntoView {
 fn older(history: &HistoryQuery, ledger: Option<i64>, outcomes: Option<i64>) -> String {
     let ledger = ledger.map(|l| l.to_string());
     let outcomes = outcomes.map(|o| o.to_string());
-    let set = [
-        (
-            "ledger_before",
-            ledger.as_deref().unwrap_or(&history.ledger_before),
-        ),
-        (
-            "outcomes_before",
-            outcomes.as_deref().unwrap_or(&history.outcomes_before),
-        ),
-    ];
-    let query: Vec<String> = set
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    format!("/company?{}", query.join("&"))
+    link_with(
+        "/company",
+        &[
+            (
+                "ledger_before",
+                ledger.as_deref().unwrap_or(&history.ledger_before),
+            ),
+            (
+                "outcomes_before",
+                outcomes.as_deref().unwrap_or(&history.outcomes_before),
+            ),
+        ],
+    )
 }
 
 #[component]
