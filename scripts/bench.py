@@ -132,8 +132,10 @@ class Instance:
         return 0.0
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        """Stops the portal (it finishes what it was doing first) and returns its log."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=120)
         self.log.close()
         with open(self.log_path) as f:
             return f.read()
@@ -303,7 +305,8 @@ def bench(backend, args):
         rows = []
         for label, path, headers in pages:
             log(f"==> {backend}: {label}")
-            rows.append((label, *load(instances, path, headers, connections, args.seconds)))
+            rows.append((label, *load(instances, path, headers, connections, args.seconds),
+                         max(i.peak_rss_mb() for i in instances)))
         # Claims under contention: every agency's key at once, on random pool candidates.
         ids = [int(x) for x in (db.one(f"SELECT string_agg(CAST(id AS TEXT), ',') FROM (SELECT c.id FROM candidates c "
                                          f"WHERE c.in_pool = 1 AND {live} ORDER BY c.id DESC LIMIT 2000) t")
@@ -314,11 +317,13 @@ def bench(backend, args):
         with open(lua, "w") as f:
             f.write(CLAIMS_LUA % (",".join(f'"{k}"' for k in keys), ",".join(map(str, ids))))
         log(f"==> {backend}: claims under contention")
-        rows.append(("`POST /api/v1/claims`, 20 agencies at once", *load(instances, "/", {}, connections, args.seconds, lua)))
-        # The claims wrk dropped are still queued for SQLite's single writer: let them drain before
-        # another instance starts (its start writes) to count statements.
-        time.sleep(20)
+        rows.append(("`POST /api/v1/claims`, 20 agencies at once", *load(instances, "/", {}, connections, args.seconds, lua),
+                     max(i.peak_rss_mb() for i in instances)))
         rss = max(i.peak_rss_mb() for i in instances)
+        # The claims wrk dropped may still be queued for SQLite's single writer: the loaded
+        # instances finish them and stop before another one starts (its start writes) to count
+        # statements.
+        logs = [i.stop() for i in instances]
         queries = {path: statements(db, path, headers) for _, path, headers in pages}
         queries["/"] = float("nan")
     finally:
@@ -326,13 +331,14 @@ def bench(backend, args):
     panics = sum(l.count("panicked") for l in logs)
     floor = rows[0][1]
     print(f"\n### {backend}{' (two instances, ' + str(connections) + ' connections each)' if len(instances) > 1 else ' (64 connections)'}\n")
-    print("| page | req/s | share of the floor | p50 | p99 | SQL statements per request |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for (label, rps, p50, p99, errors), (_, path, _) in zip(rows, pages + [("", "/", {})]):
+    # The peak RSS so far after each load: where the run's peak came from.
+    print("| page | req/s | share of the floor | p50 | p99 | SQL statements per request | peak RSS so far |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for (label, rps, p50, p99, errors, peak), (_, path, _) in zip(rows, pages + [("", "/", {})]):
         q = queries.get(path, float("nan"))
         err = f" ({errors} errors)" if errors else ""
         print(f"| {label} | {rps:,.0f}{err} | {rps / floor:.0%} | {p50:.1f} ms | {p99:.1f} ms | "
-              f"{'' if q != q else q} |")
+              f"{'' if q != q else q} | {peak:.0f} MB |")
     print(f"\nSeeded {args.candidates:,} candidates, {args.claims:,} claims, {args.ledger_rows:,} ledger rows "
           f"in {seed_seconds:.0f} s; database {db.size() / 1e6:.0f} MB; server peak RSS {rss:.0f} MB; "
           f"panics in the server's log: {panics}.")

@@ -2,6 +2,7 @@
 
 use crate::error::Result;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::Connection;
 use std::str::FromStr;
 
 /// The pool every storage function takes. `Any` lets one code path serve SQLite and PostgreSQL.
@@ -25,6 +26,27 @@ impl Backend {
             None
         }
     }
+}
+
+/// How long a connection may wait in the pool before it is pinged on checkout.
+pub const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Pool options that ping a connection before handing it out only when it waited in the pool
+/// for over `PING_AFTER_IDLE`: one the server dropped meanwhile (a restart, a failover) is closed
+/// and another taken, while a ping on every checkout would add a round trip to each statement.
+pub fn ping_when_idle<DB: sqlx::Database>(
+    options: sqlx::pool::PoolOptions<DB>,
+) -> sqlx::pool::PoolOptions<DB> {
+    options
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PING_AFTER_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// Opens a pool. For SQLite the file (and its folder) is created when missing and WAL is on.
@@ -52,11 +74,8 @@ pub async fn connect(url: &str) -> Result<Pool> {
         }
     }
     let options = AnyConnectOptions::from_str(&url)?;
-    let pool = AnyPoolOptions::new()
+    let pool = ping_when_idle(AnyPoolOptions::new())
         .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-        // A connection to a file in this process does not go stale the way a network one can:
-        // pinging it on every checkout would only add a round trip to its worker thread.
-        .test_before_acquire(backend != Backend::Sqlite)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -147,6 +166,16 @@ pub async fn analyze(pool: &Pool) -> Result<()> {
 /// Answers whether the database is reachable (for `/healthz`).
 pub async fn ping(pool: &Pool) -> bool {
     sqlx::query("SELECT 1").execute(pool).await.is_ok()
+}
+
+/// The current unix time as the database reads it, for a statement that compares it with an
+/// indexed column: SQLite plans a statement again each time a value bound there changes (its
+/// per-value statistics), but not for a function the statement calls.
+pub fn now_sql(pool: &Pool) -> &'static str {
+    match backend(pool) {
+        Backend::Sqlite => "unixepoch()",
+        Backend::Postgres => "CAST(EXTRACT(EPOCH FROM now()) AS BIGINT)",
+    }
 }
 
 /// The backend behind a pool.

@@ -27,6 +27,7 @@ pub mod farming;
 pub mod followup;
 pub mod import;
 pub mod invitation;
+pub mod keyset;
 pub mod limit;
 pub mod mail;
 pub mod matching;

@@ -58,10 +58,9 @@ pub struct PoolPage {
 mod store {
     use super::*;
     use crate::{
-        db::Pool,
+        db::{self, Pool},
         error::Result,
         profile::{JobType, Prefecture},
-        time::now,
         UserError,
     };
 
@@ -132,17 +131,20 @@ mod store {
         }
         let id = if keyword.is_some() {
             sql.push_str(
-                " FROM candidate_grams g JOIN candidates c ON c.id = g.candidate_id WHERE g.gram = $2 AND",
+                " FROM candidate_grams g JOIN candidates c ON c.id = g.candidate_id WHERE g.gram = $1 AND",
             );
             "g.candidate_id"
         } else {
             sql.push_str(" FROM candidates c WHERE");
             "c.id"
         };
-        sql.push_str(
-            " c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > $1)",
-        );
-        let mut n = if keyword.is_some() { 2 } else { 1 };
+        // The time is the database's: a bound one would change on every run, and SQLite plans a
+        // statement again whenever a value it compares with an indexed column changes.
+        sql.push_str(&format!(
+            " c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > {})",
+            db::now_sql(pool)
+        ));
+        let mut n = if keyword.is_some() { 1 } else { 0 };
         let mut next = |sql: &mut String, clause: &str| {
             n += 1;
             sql.push_str(&clause.replace("$?", &format!("${n}")));
@@ -180,7 +182,7 @@ mod store {
         let mut rounds = 0;
         let capped = loop {
             rounds += 1;
-            let mut query = sqlx::query_as::<_, Found>(&sql).bind(now());
+            let mut query = sqlx::query_as::<_, Found>(&sql);
             if let Some(k) = &keyword {
                 query = query.bind(k.first.clone());
                 for gram in &k.also {
@@ -219,14 +221,9 @@ mod store {
             }
             batch = (batch * 2).min(MAX_BATCH);
         };
-        let next = if entries.len() as i64 > POOL_PAGE {
-            entries.truncate(POOL_PAGE as usize);
-            entries.last().map(|e| e.id)
-        } else if capped {
-            Some(before)
-        } else {
-            None
-        };
+        // A search that stopped after its last round goes on from where it stopped.
+        let next =
+            crate::keyset::cut(&mut entries, POOL_PAGE, |e| e.id).or(capped.then_some(before));
         Ok(PoolPage { entries, next })
     }
 

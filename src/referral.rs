@@ -71,7 +71,7 @@ pub struct Outcome {
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{credit, db::Pool, error::Result, settings::Settings, UserError};
+    use crate::{credit, db::Pool, error::Result, keyset, settings::Settings, UserError};
     use sqlx::Row;
 
     /// The whole referral status of one company: its numbers from one row (they are kept with
@@ -91,22 +91,9 @@ mod store {
         .fetch_optional(pool)
         .await?
         .ok_or(UserError::NotFound)?;
-        // One row more than shown says whether there is an older page.
-        let mut outcomes: Vec<Outcome> = sqlx::query_as(
-            "SELECT k.id AS claim_id, a.name AS agency_name, k.claimed_at, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
-             FROM claims k JOIN agencies a ON a.id = k.agency_id
-             LEFT JOIN placements p ON p.claim_id = k.id
-             WHERE k.company_id = $1 AND k.id < $2 ORDER BY k.id DESC LIMIT $3",
-        )
-        .bind(company_id)
-        .bind(history.outcomes_before.unwrap_or(i64::MAX))
-        .bind(history.rows + 1)
-        .fetch_all(pool)
-        .await?;
-        let outcomes_more = more(&mut outcomes, history.rows, |o| o.claim_id);
-        let mut ledger =
-            credit::ledger(pool, company_id, history.ledger_before, history.rows + 1).await?;
-        let ledger_more = more(&mut ledger, history.rows, |e| e.id);
+        let (mut ledger, mut outcomes) = history_rows(pool, company_id, history).await?;
+        let ledger_more = keyset::cut(&mut ledger, history.rows, |e| e.id);
+        let outcomes_more = keyset::cut(&mut outcomes, history.rows, |o| o.claim_id);
         let balance: i64 = row.try_get("credit_balance")?;
         Ok(ReferralStatus {
             company_name: row.try_get("name")?,
@@ -131,14 +118,71 @@ mod store {
         })
     }
 
-    /// Cuts a list fetched with one row extra to `rows`; the cursor of the next page, if any.
-    fn more<T>(list: &mut Vec<T>, rows: i64, id: impl Fn(&T) -> i64) -> Option<i64> {
-        let rows = usize::try_from(rows).unwrap_or(0);
-        if list.len() <= rows {
-            return None;
+    /// The newest ledger entries and the newest outcomes, each before its cursor and one row
+    /// more than shown (the extra row says whether there is an older page), in one statement.
+    async fn history_rows(
+        pool: &Pool,
+        company_id: i64,
+        history: History,
+    ) -> Result<(Vec<credit::LedgerEntry>, Vec<Outcome>)> {
+        let rows: Vec<HistoryRow> = sqlx::query_as(
+            "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, id, kind, amount, created_at AS at,
+                     CAST(NULL AS TEXT) AS agency_name, CAST(NULL AS BIGINT) AS ended_at, CAST(NULL AS TEXT) AS end_reason,
+                     CAST(NULL AS BIGINT) AS placed_at, CAST(NULL AS TEXT) AS placement_status
+                 FROM credit_ledger WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $4) AS l
+             UNION ALL
+             SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, k.id, CAST(NULL AS TEXT) AS kind, CAST(NULL AS BIGINT) AS amount, k.claimed_at AS at,
+                     a.name AS agency_name, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
+                 FROM claims k JOIN agencies a ON a.id = k.agency_id
+                 LEFT JOIN placements p ON p.claim_id = k.id
+                 WHERE k.company_id = $1 AND k.id < $3 ORDER BY k.id DESC LIMIT $4) AS o",
+        )
+        .bind(company_id)
+        .bind(history.ledger_before.unwrap_or(i64::MAX))
+        .bind(history.outcomes_before.unwrap_or(i64::MAX))
+        .bind(history.rows + 1)
+        .fetch_all(pool)
+        .await?;
+        let (mut ledger, mut outcomes) = (Vec::new(), Vec::new());
+        for r in rows {
+            if r.part == 0 {
+                ledger.push(credit::LedgerEntry {
+                    id: r.id,
+                    kind: r.kind.unwrap_or_default(),
+                    amount: r.amount.unwrap_or_default(),
+                    created_at: r.at,
+                });
+            } else {
+                outcomes.push(Outcome {
+                    claim_id: r.id,
+                    agency_name: r.agency_name.unwrap_or_default(),
+                    claimed_at: r.at,
+                    ended_at: r.ended_at,
+                    end_reason: r.end_reason,
+                    placed_at: r.placed_at,
+                    placement_status: r.placement_status,
+                });
+            }
         }
-        list.truncate(rows);
-        list.last().map(id)
+        // A union keeps no order of its own.
+        ledger.sort_by_key(|e| std::cmp::Reverse(e.id));
+        outcomes.sort_by_key(|o| std::cmp::Reverse(o.claim_id));
+        Ok((ledger, outcomes))
+    }
+
+    /// A row of `history_rows`: a ledger entry (`part` 0) or an outcome (1).
+    #[derive(sqlx::FromRow)]
+    struct HistoryRow {
+        part: i64,
+        id: i64,
+        kind: Option<String>,
+        amount: Option<i64>,
+        at: i64,
+        agency_name: Option<String>,
+        ended_at: Option<i64>,
+        end_reason: Option<String>,
+        placed_at: Option<i64>,
+        placement_status: Option<String>,
     }
 }
 

@@ -728,12 +728,7 @@ mod store {
             .bind(REQUEST_PAGE + 1)
             .fetch_all(pool)
             .await?;
-        let next = if requests.len() as i64 > REQUEST_PAGE {
-            requests.truncate(REQUEST_PAGE as usize);
-            requests.last().map(|r| r.id)
-        } else {
-            None
-        };
+        let next = crate::keyset::cut(&mut requests, REQUEST_PAGE, |r| r.id);
         Ok(RequestPage { requests, next })
     }
 

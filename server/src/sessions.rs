@@ -2,7 +2,7 @@
 
 use crate::Config;
 use async_trait::async_trait;
-use career_relay::db::Backend;
+use career_relay::db::{ping_when_idle, Backend};
 use std::str::FromStr;
 use tower_sessions::{
     cookie::{time::Duration, SameSite},
@@ -62,7 +62,9 @@ impl Store {
     pub async fn open(config: &Config) -> anyhow::Result<Store> {
         Ok(match Backend::of(&config.database_url) {
             Some(Backend::Postgres) => {
-                let pool = sqlx::PgPool::connect(&config.database_url).await?;
+                let pool = ping_when_idle(sqlx::postgres::PgPoolOptions::new())
+                    .connect(&config.database_url)
+                    .await?;
                 let s = PostgresStore::new(pool);
                 s.migrate().await?;
                 Store::Postgres(s)
@@ -72,9 +74,7 @@ impl Store {
                     .create_if_missing(true)
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .busy_timeout(std::time::Duration::from_secs(10));
-                // Connections to a file in this process do not go stale: no ping per checkout.
-                let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                    .test_before_acquire(false)
+                let pool = ping_when_idle(sqlx::sqlite::SqlitePoolOptions::new())
                     .connect_with(options)
                     .await?;
                 let s = SqliteStore::new(pool);
