@@ -579,6 +579,7 @@ mod store {
         let mut screen = Screen::new(person::pepper(&mut *pool.acquire().await?).await?);
         let (mut staged, mut refused) = (Vec::new(), Vec::new());
         let (mut line, mut done_bytes, mut seq) = (0i64, 0i64, 0i64);
+        let started = std::time::Instant::now();
         loop {
             // Chunks are read one at a time: the file is never whole in memory.
             let chunk: Option<Vec<u8>> = sqlx::query_scalar(
@@ -649,7 +650,16 @@ mod store {
         }
         stage(pool, import_id, company_id, &mut staged).await?;
         refuse(pool, import_id, &mut refused).await?;
-        go_live(pool, import_id, lease, company_id, line).await
+        let read = started.elapsed();
+        go_live(pool, import_id, lease, company_id, line).await?;
+        tracing::info!(
+            import.id = import_id,
+            import.lines = line,
+            read_ms = read.as_millis() as u64,
+            live_ms = (started.elapsed() - read).as_millis() as u64,
+            "import read and made live"
+        );
+        Ok(())
     }
 
     /// A row's name in the report: one line of at most 100 characters.
@@ -669,21 +679,6 @@ mod store {
                 None,
             ),
         }
-    }
-
-    /// `INSERT INTO {table} ({columns}) VALUES (…), (…)` for `rows` rows, numbered from `$1`.
-    fn insert_rows(table: &str, columns: &[&str], rows: usize) -> String {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for row in 0..rows {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            for column in 0..columns.len() {
-                n += 1;
-                sql.push_str(&format!("{}${n}", if column == 0 { "" } else { ", " }));
-            }
-            sql.push(')');
-        }
-        sql
     }
 
     /// Stages the rows to be invited, in one short statement.
@@ -712,7 +707,8 @@ mod store {
             "body_text",
             "unsubscribe_url",
         ];
-        let sql = insert_rows("import_staged", &COLUMNS, rows.len());
+        let mut conn = pool.acquire().await?;
+        let sql = db::insert_rows(&conn, "import_staged", &COLUMNS, rows.len());
         let mut query = sqlx::query(&sql);
         for r in rows.drain(..) {
             let a = r.screened.applicant;
@@ -732,7 +728,7 @@ mod store {
                 .bind(r.letter.body)
                 .bind(r.letter.unsubscribe_url);
         }
-        query.execute(pool).await?;
+        query.execute(&mut *conn).await?;
         Ok(())
     }
 
@@ -742,7 +738,8 @@ mod store {
             return Ok(());
         }
         let columns = ["import_id", "line", "identifier", "result", "field"];
-        let sql = insert_rows("import_report", &columns, rows.len());
+        let mut conn = pool.acquire().await?;
+        let sql = db::insert_rows(&conn, "import_report", &columns, rows.len());
         let mut query = sqlx::query(&sql);
         for (line, identifier, result, field) in rows.drain(..) {
             query = query
@@ -752,7 +749,7 @@ mod store {
                 .bind(result)
                 .bind(field);
         }
-        query.execute(pool).await?;
+        query.execute(&mut *conn).await?;
         Ok(())
     }
 

@@ -253,16 +253,12 @@ mod store {
             .await?;
         // A statement per hundred grams: one per gram would make saving a profile slow.
         for chunk in grams(text).chunks(100) {
-            let mut sql = String::from("INSERT INTO candidate_grams (candidate_id, gram) VALUES ");
-            for i in 0..chunk.len() {
-                sql.push_str(if i == 0 { "($1, $" } else { ", ($1, $" });
-                sql.push_str(&(i + 2).to_string());
-                sql.push(')');
-            }
-            sql.push_str(" ON CONFLICT DO NOTHING");
-            let mut insert = sqlx::query(&sql).bind(candidate_id);
+            let columns = ["candidate_id", "gram"];
+            let sql = db::insert_rows(conn, "candidate_grams", &columns, chunk.len())
+                + " ON CONFLICT DO NOTHING";
+            let mut insert = sqlx::query(&sql);
             for gram in chunk {
-                insert = insert.bind(gram.clone());
+                insert = insert.bind(candidate_id).bind(gram.clone());
             }
             insert.execute(&mut *conn).await?;
         }

@@ -1,5 +1,5 @@
 //! The database pool: a network connection the server dropped while it waited in the pool is
-//! replaced before anyone uses it.
+//! replaced before anyone uses it; many rows go in with one statement on either backend.
 
 use career_relay::{db, scratch::ScratchDb};
 use sqlx::Connection;
@@ -29,4 +29,38 @@ async fn a_connection_the_server_dropped_while_it_waited_is_replaced() {
         .await
         .expect("the dead connection was replaced");
     assert_eq!(one, 1);
+}
+
+#[tokio::test]
+async fn many_rows_go_in_with_one_statement_each_value_where_it_was_bound() {
+    let scratch = ScratchDb::new().await.unwrap();
+    let pool = db::connect(&scratch.url).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query("CREATE TABLE rows_in (n BIGINT NOT NULL, word TEXT, half BIGINT NOT NULL)")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    // 1,500 values: many more than a form ever binds, as a CSV import's batches do.
+    let rows = 500;
+    let sql = db::insert_rows(&conn, "rows_in", &["n", "word", "half"], rows);
+    let mut insert = sqlx::query(&sql);
+    for n in 0..rows as i64 {
+        insert = insert
+            .bind(n)
+            .bind((n % 7 != 0).then(|| format!("語{n}")))
+            .bind(n / 2);
+    }
+    assert_eq!(
+        insert.execute(&mut *conn).await.unwrap().rows_affected(),
+        500
+    );
+    let back: Vec<(i64, Option<String>, i64)> =
+        sqlx::query_as("SELECT n, word, half FROM rows_in ORDER BY n")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let expected: Vec<_> = (0..rows as i64)
+        .map(|n| (n, (n % 7 != 0).then(|| format!("語{n}")), n / 2))
+        .collect();
+    assert_eq!(back, expected);
 }
