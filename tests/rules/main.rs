@@ -18,6 +18,7 @@ mod farming;
 mod followup;
 mod invitation;
 mod mail;
+mod numbers;
 mod placement;
 mod pool;
 mod qualify;
