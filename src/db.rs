@@ -189,7 +189,7 @@ pub fn insert_rows(
     columns: &[&str],
     rows: usize,
 ) -> String {
-    let numbered = conn.backend_name() == "PostgreSQL";
+    let numbered = on_postgres(conn);
     let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
     let mut n = 0;
     for row in 0..rows {
@@ -208,6 +208,11 @@ pub fn insert_rows(
         sql.push(')');
     }
     sql
+}
+
+/// Whether a connection is to PostgreSQL (else SQLite).
+fn on_postgres(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name() == "PostgreSQL"
 }
 
 /// The backend behind a pool.
@@ -233,7 +238,7 @@ pub async fn lease_due_mail<T>(
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
-    let sql = if conn.backend_name() == "PostgreSQL" {
+    let sql = if on_postgres(conn) {
         "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1, updated_at = $2
          WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 AND id IN (
              SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
@@ -289,7 +294,7 @@ pub async fn lock_agency(conn: &mut sqlx::AnyConnection, agency_id: i64) -> Resu
 /// Runs a PostgreSQL row lock (`SELECT … FOR NO KEY UPDATE` of row `$1`); nothing on SQLite,
 /// whose writers hold the database's write lock.
 async fn lock_row(conn: &mut sqlx::AnyConnection, lock: &'static str, id: i64) -> Result<()> {
-    if conn.backend_name() == "PostgreSQL" {
+    if on_postgres(conn) {
         sqlx::query(lock).bind(id).execute(conn).await?;
     }
     Ok(())
@@ -300,7 +305,7 @@ async fn lock_row(conn: &mut sqlx::AnyConnection, lock: &'static str, id: i64) -
 /// that read the old notice commits before a material change takes everyone out of the pool
 /// (PostgreSQL; SQLite's transaction already holds the write lock).
 pub async fn lock_notices(conn: &mut sqlx::AnyConnection, publishing: bool) -> Result<()> {
-    if conn.backend_name() == "PostgreSQL" {
+    if on_postgres(conn) {
         let sql = if publishing {
             "SELECT id FROM consent_notices WHERE id = (SELECT MIN(id) FROM consent_notices) FOR UPDATE"
         } else {
@@ -316,7 +321,7 @@ pub async fn lock_notices(conn: &mut sqlx::AnyConnection, publishing: bool) -> R
 /// `key` (a hex hash); SQLite's transaction already holds the write lock. Callers lock persons
 /// before companies, in a fixed order, so that no two writers wait on each other.
 pub async fn lock_person(conn: &mut sqlx::AnyConnection, key: &str) -> Result<()> {
-    if conn.backend_name() == "PostgreSQL" {
+    if on_postgres(conn) {
         let id = i64::from_str_radix(key.get(..15).unwrap_or(key), 16).unwrap_or_default();
         sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
             .bind(id)
