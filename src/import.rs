@@ -499,10 +499,10 @@ mod store {
         .await?)
     }
 
-    /// Runs a taken import: streams its chunks through the CSV reader, stages every row (or its
-    /// line in the report) in short statements, and makes the import live in one short final
-    /// transaction; `progress(bytes done)` is told as it goes. On any failure nothing of it stays
-    /// and the import is marked failed.
+    /// Runs a taken import: streams its chunks through the CSV reader and writes every row in
+    /// short transactions as it goes (an invitation with its mail, both held, or a line of the
+    /// report), then makes the import live in one short final step; `progress(bytes done)` is
+    /// told as it goes. On any failure nothing of it stays and the import is marked failed.
     #[tracing::instrument(skip(pool, compose, progress))]
     pub async fn run(
         pool: &Pool,
@@ -514,10 +514,11 @@ mod store {
     ) -> Result<()> {
         let result = process(pool, import_id, lease, base_url, compose, progress).await;
         match &result {
-            // Live: what was staged is no longer needed (the daily purge takes what is left).
+            // Live: the mails go out, and what was staged is no longer needed (if this fails,
+            // the jobs finish it).
             Ok(()) => {
-                if let Err(e) = delete_staged(pool, import_id).await {
-                    tracing::warn!(error = ?e, "staged rows of a live import not deleted");
+                if let Err(e) = release(pool, import_id).await {
+                    tracing::warn!(error = ?e, "held mails of a live import not released yet");
                 }
             }
             // Only the runner that still holds the lease gives up the import: another that took
@@ -535,17 +536,43 @@ mod store {
                     == 1;
                 if gave_up {
                     delete_chunks(pool, import_id).await?;
-                    forget_rows(pool, import_id).await?;
+                    forget(pool, import_id).await?;
                 }
             }
         }
         result
     }
 
-    /// Rows staged (or refused) per statement while the file is read.
+    /// Finishes what runners left of imports that ended (a runner that died after its import
+    /// went live or failed): a live import's held mails are released, a failed one's held rows
+    /// deleted. Returns how many imports it finished.
+    pub async fn finish_held(pool: &Pool) -> Result<usize> {
+        let ended: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, status FROM imports WHERE held = 1 AND status IN ('done', 'failed') ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?;
+        for (import_id, status) in &ended {
+            if status == "done" {
+                release(pool, *import_id).await?;
+            } else {
+                forget(pool, *import_id).await?;
+            }
+        }
+        Ok(ended.len())
+    }
+
+    /// Rows staged (or refused) per transaction while the file is read.
     const BATCH: usize = 200;
 
-    /// A row that is to be invited when the import goes live.
+    /// `next_attempt_at` of a held mail: never due until its import releases it.
+    const HELD: i64 = i64::MAX;
+
+    /// How long a write that began before the import may take to commit: the final step re-checks
+    /// against what appeared since the import began, less this.
+    const IN_FLIGHT: i64 = 60;
+
+    /// A row that is to be invited, with its mail.
     struct Staged {
         line: i64,
         identifier: Option<String>,
@@ -564,6 +591,7 @@ mod store {
         compose: &(dyn Fn(&str, &str, &str) -> (String, String) + Sync),
         progress: &(dyn Fn(i64) + Sync),
     ) -> Result<()> {
+        let began = now();
         let row = sqlx::query("SELECT company_id, encoding, mapping FROM imports WHERE id = $1")
             .bind(import_id)
             .fetch_one(pool)
@@ -574,11 +602,15 @@ mod store {
             .and_then(|m| serde_json::from_str(&m).ok())
             .ok_or(UserError::Required)?;
         // A runner that takes over an import whose runner died starts again from the first line.
+        sqlx::query("UPDATE imports SET held = 1 WHERE id = $1")
+            .bind(import_id)
+            .execute(pool)
+            .await?;
         forget_rows(pool, import_id).await?;
         let mut records = Records::new(encoding_of(&row.try_get::<String, _>("encoding")?));
         let mut screen = Screen::new(person::pepper(&mut *pool.acquire().await?).await?);
         let (mut staged, mut refused) = (Vec::new(), Vec::new());
-        let (mut line, mut done_bytes, mut seq) = (0i64, 0i64, 0i64);
+        let (mut line, mut done_bytes, mut seq, mut held) = (0i64, 0i64, 0i64, 0i64);
         let started = std::time::Instant::now();
         loop {
             // Chunks are read one at a time: the file is never whole in memory.
@@ -636,10 +668,10 @@ mod store {
                     }
                 }
                 if staged.len() >= BATCH {
-                    stage(pool, import_id, company_id, &mut staged).await?;
+                    held += hold(pool, (import_id, lease), company_id, &mut staged).await?;
                 }
                 if refused.len() >= BATCH {
-                    refuse(pool, import_id, &mut refused).await?;
+                    refuse(&mut *pool.acquire().await?, import_id, &mut refused).await?;
                 }
             }
             progress(done_bytes);
@@ -648,10 +680,10 @@ mod store {
             }
             seq += 1;
         }
-        stage(pool, import_id, company_id, &mut staged).await?;
-        refuse(pool, import_id, &mut refused).await?;
+        held += hold(pool, (import_id, lease), company_id, &mut staged).await?;
+        refuse(&mut *pool.acquire().await?, import_id, &mut refused).await?;
         let read = started.elapsed();
-        go_live(pool, import_id, lease, company_id, line).await?;
+        go_live(pool, import_id, lease, company_id, line, held, began).await?;
         tracing::info!(
             import.id = import_id,
             import.lines = line,
@@ -681,17 +713,24 @@ mod store {
         }
     }
 
-    /// Stages the rows to be invited, in one short statement.
-    async fn stage(
+    /// Writes a batch of rows to be invited in one short transaction: each row the rules refuse
+    /// as they stand goes into the report, the others become invitations with their mails, held
+    /// until the import is done. The row stays staged (without its mail) for the final re-check.
+    /// Returns how many were held.
+    async fn hold(
         pool: &Pool,
-        import_id: i64,
+        (import_id, lease): (i64, i64),
         company_id: i64,
         rows: &mut Vec<Staged>,
-    ) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        const COLUMNS: [&str; 14] = [
+    ) -> Result<i64> {
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return Ok(0);
+        };
+        let (first, last) = (first.line, last.line);
+        let mut tx = db::begin(pool).await?;
+        still_owned(&mut tx, import_id, lease).await?;
+        db::lock_company(&mut tx, company_id).await?;
+        const STAGED: [&str; 14] = [
             "import_id",
             "line",
             "company_id",
@@ -707,39 +746,98 @@ mod store {
             "body_text",
             "unsubscribe_url",
         ];
-        let mut conn = pool.acquire().await?;
-        let sql = db::insert_rows(&conn, "import_staged", &COLUMNS, rows.len());
+        let sql = db::insert_rows(&tx, "import_staged", &STAGED, rows.len());
         let mut query = sqlx::query(&sql);
-        for r in rows.drain(..) {
-            let a = r.screened.applicant;
+        for r in rows.iter() {
+            let a = &r.screened.applicant;
             query = query
                 .bind(import_id)
                 .bind(r.line)
                 .bind(company_id)
-                .bind(r.identifier)
-                .bind(a.name)
+                .bind(r.identifier.clone())
+                .bind(a.name.clone())
                 .bind(a.email.as_str().to_owned())
-                .bind(r.screened.key)
-                .bind(r.screened.phone_key)
-                .bind(a.position)
+                .bind(r.screened.key.clone())
+                .bind(r.screened.phone_key.clone())
+                .bind(a.position.clone())
                 .bind(a.rejected_on.map(|d| d.to_string()))
-                .bind(r.letter.token_hash)
-                .bind(r.letter.subject)
-                .bind(r.letter.body)
-                .bind(r.letter.unsubscribe_url);
+                .bind(r.letter.token_hash.clone())
+                .bind("")
+                .bind("")
+                .bind("");
         }
-        query.execute(&mut *conn).await?;
-        Ok(())
+        query.execute(&mut *tx).await?;
+        let batch = "FROM import_staged s WHERE s.import_id = $1 AND s.line >= $2 AND s.line <= $3";
+        let refused: Vec<(i64, Option<String>, String)> = sqlx::query_as(&format!(
+            "SELECT line, identifier, result FROM (SELECT s.line, s.identifier, {REFUSAL} AS result {batch}) t
+             WHERE result IS NOT NULL"
+        ))
+        .bind(import_id)
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *tx)
+        .await?;
+        refuse_staged(&mut tx, import_id, refused.clone()).await?;
+        let t = now();
+        let held = sqlx::query(&format!(
+            "INSERT INTO invitations (company_id, token_hash, name, email, person_key, unsubscribe_key, position, rejected_on, created_at, updated_at, import_id, import_line)
+             SELECT s.company_id, s.token_hash, s.name, s.email, s.person_key, s.person_key, s.position, s.rejected_on, $4, $4, s.import_id, s.line {batch}"
+        ))
+        .bind(import_id)
+        .bind(first)
+        .bind(last)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        let refused: std::collections::HashSet<i64> = refused.iter().map(|r| r.0).collect();
+        let mails: Vec<Staged> = rows
+            .drain(..)
+            .filter(|r| !refused.contains(&r.line))
+            .collect();
+        if !mails.is_empty() {
+            const MAIL: [&str; 9] = [
+                "to_addr",
+                "subject",
+                "body_text",
+                "unsubscribe_url",
+                "next_attempt_at",
+                "import_id",
+                "import_line",
+                "created_at",
+                "updated_at",
+            ];
+            let sql = db::insert_rows(&tx, "outbox", &MAIL, mails.len());
+            let mut query = sqlx::query(&sql);
+            for r in mails {
+                query = query
+                    .bind(r.screened.applicant.email.as_str().to_owned())
+                    .bind(r.letter.subject)
+                    .bind(r.letter.body)
+                    .bind(r.letter.unsubscribe_url)
+                    .bind(HELD)
+                    .bind(import_id)
+                    .bind(r.line)
+                    .bind(t)
+                    .bind(t);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(held)
     }
 
     /// Writes report rows, in one short statement.
-    async fn refuse(pool: &Pool, import_id: i64, rows: &mut Vec<Refused>) -> Result<()> {
+    async fn refuse(
+        conn: &mut sqlx::AnyConnection,
+        import_id: i64,
+        rows: &mut Vec<Refused>,
+    ) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
         let columns = ["import_id", "line", "identifier", "result", "field"];
-        let mut conn = pool.acquire().await?;
-        let sql = db::insert_rows(&conn, "import_report", &columns, rows.len());
+        let sql = db::insert_rows(conn, "import_report", &columns, rows.len());
         let mut query = sqlx::query(&sql);
         for (line, identifier, result, field) in rows.drain(..) {
             query = query
@@ -753,62 +851,76 @@ mod store {
         Ok(())
     }
 
-    /// The one short final step: in one transaction, the staged rows the rules still allow become
-    /// invitations with their mails, the others go into the report, the file is deleted and the
-    /// import is done — if this runner still holds its lease (else nothing changes).
+    /// Staged rows the rules refuse: into the report, and out of the staged rows and whatever of
+    /// them is held (nothing yet when a batch is written; their invitations and mails in the final
+    /// step).
+    async fn refuse_staged(
+        conn: &mut sqlx::AnyConnection,
+        import_id: i64,
+        refused: Vec<(i64, Option<String>, String)>,
+    ) -> Result<()> {
+        for part in refused.chunks(BATCH) {
+            let lines = part
+                .iter()
+                .map(|r| r.0.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut rows: Vec<Refused> = part
+                .iter()
+                .map(|(line, identifier, result)| (*line, identifier.clone(), result.clone(), None))
+                .collect();
+            refuse(conn, import_id, &mut rows).await?;
+            for (table, column) in [
+                ("import_staged", "line"),
+                ("invitations", "import_line"),
+                ("outbox", "import_line"),
+            ] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE import_id = $1 AND {column} IN ({lines})"
+                ))
+                .bind(import_id)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The one short final step: in one transaction, the held rows are re-checked against the
+    /// suppressions, relays and candidates that appeared since the import began (each batch was
+    /// checked against everything as it was written), those now refused go into the report, the
+    /// file is deleted and the import is done, which shows its invitations — if this runner still
+    /// holds its lease (else nothing changes).
     async fn go_live(
         pool: &Pool,
         import_id: i64,
         lease: i64,
         company_id: i64,
         lines: i64,
+        held: i64,
+        began: i64,
     ) -> Result<()> {
         let mut tx = db::begin(pool).await?;
-        // First, so that a runner that takes the import over waits for this step's end.
-        let held = sqlx::query(
-            "UPDATE imports SET updated_at = $1 WHERE id = $2 AND status = 'running' AND lease_until = $3",
-        )
-        .bind(now())
-        .bind(import_id)
-        .bind(lease)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if held == 0 {
-            return Err(UserError::NotFound.into());
-        }
+        still_owned(&mut tx, import_id, lease).await?;
         db::lock_company(&mut tx, company_id).await?;
-        sqlx::query(&format!(
-            "INSERT INTO import_report (import_id, line, identifier, result)
-             SELECT import_id, line, identifier, result FROM (
-                 SELECT s.import_id, s.line, s.identifier, {REFUSAL} AS result
+        let late: Vec<(i64, Option<String>, String)> = sqlx::query_as(
+            "SELECT line, identifier, result FROM (
+                 SELECT s.line, s.identifier, CASE
+                     WHEN s.person_key IN (SELECT x.person_key FROM email_suppressions x WHERE x.created_at >= $2)
+                       OR s.phone_key IN (SELECT x.person_key FROM email_suppressions x WHERE x.created_at >= $2) THEN 'suppressed'
+                     WHEN s.person_key IN (SELECT r.person_key FROM relays r WHERE r.created_at >= $2)
+                       OR s.phone_key IN (SELECT r.phone_key FROM relays r WHERE r.created_at >= $2)
+                       OR s.email IN (SELECT c.email FROM candidates c WHERE c.created_at >= $2) THEN 'already_relayed'
+                 END AS result
                  FROM import_staged s WHERE s.import_id = $1
-             ) t WHERE result IS NOT NULL"
-        ))
+             ) t WHERE result IS NOT NULL",
+        )
         .bind(import_id)
-        .execute(&mut *tx)
+        .bind(began - IN_FLIGHT)
+        .fetch_all(&mut *tx)
         .await?;
-        let allowed = "FROM import_staged s WHERE s.import_id = $1
-             AND NOT EXISTS (SELECT 1 FROM import_report r WHERE r.import_id = s.import_id AND r.line = s.line)
-             ORDER BY s.line";
-        let t = now();
-        let invited = sqlx::query(&format!(
-            "INSERT INTO invitations (company_id, token_hash, name, email, person_key, unsubscribe_key, position, rejected_on, created_at, updated_at)
-             SELECT s.company_id, s.token_hash, s.name, s.email, s.person_key, s.person_key, s.position, s.rejected_on, $2, $2 {allowed}"
-        ))
-        .bind(import_id)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-        sqlx::query(&format!(
-            "INSERT INTO outbox (to_addr, subject, body_text, unsubscribe_url, created_at, updated_at)
-             SELECT s.email, s.subject, s.body_text, s.unsubscribe_url, $2, $2 {allowed}"
-        ))
-        .bind(import_id)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
+        let invited = held - late.len() as i64;
+        refuse_staged(&mut tx, import_id, late).await?;
         // The outcome is part of the same transaction: a runner that dies before the commit
         // leaves the import to be run again from the start.
         let rows = (lines - 1).max(0);
@@ -818,7 +930,7 @@ mod store {
         .bind(rows)
         .bind(invited)
         .bind(rows - invited)
-        .bind(t)
+        .bind(now())
         .bind(import_id)
         .execute(&mut *tx)
         .await?;
@@ -827,33 +939,109 @@ mod store {
         Ok(())
     }
 
-    /// Deletes an import's staged rows and report (a run that starts again, or one that failed).
+    /// Goes on only if this runner still holds the import's lease: first in each of its
+    /// transactions, so that a runner that takes the import over waits for the transaction's end,
+    /// and one that lost it writes nothing more.
+    async fn still_owned(conn: &mut sqlx::AnyConnection, import_id: i64, lease: i64) -> Result<()> {
+        let owned = sqlx::query(
+            "UPDATE imports SET updated_at = $1 WHERE id = $2 AND status = 'running' AND lease_until = $3",
+        )
+        .bind(now())
+        .bind(import_id)
+        .bind(lease)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if owned == 0 {
+            return Err(UserError::NotFound.into());
+        }
+        Ok(())
+    }
+
+    /// A live import's last steps, each short: its held mails become due, its staged rows go,
+    /// and then it holds nothing.
+    async fn release(pool: &Pool, import_id: i64) -> Result<()> {
+        in_steps(
+            pool,
+            import_id,
+            "outbox",
+            "import_line",
+            &format!("UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at = {HELD} AND"),
+        )
+        .await?;
+        in_steps(
+            pool,
+            import_id,
+            "import_staged",
+            "line",
+            "DELETE FROM import_staged WHERE",
+        )
+        .await?;
+        not_held(pool, import_id).await
+    }
+
+    /// Deletes all an import wrote (a run that starts again, or one that failed): its staged
+    /// rows, held invitations and mails, and its report.
     async fn forget_rows(pool: &Pool, import_id: i64) -> Result<()> {
-        delete_staged(pool, import_id).await?;
-        sqlx::query("DELETE FROM import_report WHERE import_id = $1")
+        for (table, line) in [
+            ("import_staged", "line"),
+            ("invitations", "import_line"),
+            ("outbox", "import_line"),
+            ("import_report", "line"),
+        ] {
+            in_steps(
+                pool,
+                import_id,
+                table,
+                line,
+                &format!("DELETE FROM {table} WHERE"),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// A failed import's rows are deleted, and then it holds nothing.
+    async fn forget(pool: &Pool, import_id: i64) -> Result<()> {
+        forget_rows(pool, import_id).await?;
+        not_held(pool, import_id).await
+    }
+
+    async fn not_held(pool: &Pool, import_id: i64) -> Result<()> {
+        sqlx::query("UPDATE imports SET held = 0 WHERE id = $1")
             .bind(import_id)
             .execute(pool)
             .await?;
         Ok(())
     }
 
-    /// Deletes an import's staged rows, a few thousand at a time (short statements).
-    async fn delete_staged(pool: &Pool, import_id: i64) -> Result<()> {
+    /// Runs `action` (a statement up to its `WHERE`) on an import's rows of `table`, a few
+    /// thousand lines at a time: short statements, others write between them.
+    async fn in_steps(
+        pool: &Pool,
+        import_id: i64,
+        table: &str,
+        line: &str,
+        action: &str,
+    ) -> Result<()> {
         let mut from = 0i64;
         loop {
-            let last: Option<i64> = sqlx::query_scalar(
-                "SELECT MAX(line) FROM (SELECT line FROM import_staged WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT 5000) t",
-            )
+            let last: Option<i64> = sqlx::query_scalar(&format!(
+                "SELECT MAX({line}) FROM (SELECT {line} FROM {table} WHERE import_id = $1 AND {line} > $2 ORDER BY {line} LIMIT 5000) t"
+            ))
             .bind(import_id)
             .bind(from)
             .fetch_one(pool)
             .await?;
             let Some(last) = last else { return Ok(()) };
-            sqlx::query("DELETE FROM import_staged WHERE import_id = $1 AND line <= $2")
-                .bind(import_id)
-                .bind(last)
-                .execute(pool)
-                .await?;
+            sqlx::query(&format!(
+                "{action} import_id = $1 AND {line} > $2 AND {line} <= $3"
+            ))
+            .bind(import_id)
+            .bind(from)
+            .bind(last)
+            .execute(pool)
+            .await?;
             from = last;
         }
     }
@@ -903,8 +1091,8 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    append, create, discard, get, preview, purge_stale, recent, remembered, report, run,
-    set_progress, start, take_next, uploaded,
+    append, create, discard, finish_held, get, preview, purge_stale, recent, remembered, report,
+    run, set_progress, start, take_next, uploaded,
 };
 
 #[cfg(all(test, feature = "db"))]

@@ -141,10 +141,19 @@ pub struct InvitationRow {
     pub created_at: i64,
 }
 
+/// Whether the invitation `alias` shows (in the company's list and its numbers): one that an
+/// import wrote while reading its file (held) shows once that import is done.
+#[cfg(feature = "db")]
+pub fn shown(alias: &str) -> String {
+    format!(
+        "({alias}.import_id IS NULL OR EXISTS (SELECT 1 FROM imports m WHERE m.id = {alias}.import_id AND m.status = 'done'))"
+    )
+}
+
 /// Why a company cannot invite a person, in SQL over a row `s` with the person's `person_key`,
 /// `phone_key` (or NULL), canonical `email`, and the inviting `company_id`: `'suppressed'` (the
 /// address asked never to be contacted, or its owner erased their data: address or phone), `'already_relayed'` (the person is in Career Relay),
-/// `'already_invited'` (by this company), or NULL when it may. One rule for an API request, which
+/// `'already_invited'` (by this company, also by an import still running), or NULL when it may. One rule for an API request, which
 /// asks it of one applicant, and an import, which asks it of every staged row at once.
 #[cfg(feature = "db")]
 pub const REFUSAL: &str = "CASE \
@@ -443,10 +452,11 @@ mod store {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<InvitationRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, email, position, rejected_on, status, created_at FROM invitations
-             WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-        )
+        Ok(sqlx::query_as(&format!(
+            "SELECT i.id, i.name, i.email, i.position, i.rejected_on, i.status, i.created_at FROM invitations i
+             WHERE i.company_id = $1 AND i.id < $2 AND {} ORDER BY i.id DESC LIMIT $3",
+            shown("i")
+        ))
         .bind(company_id)
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit.clamp(1, 500))

@@ -167,7 +167,7 @@ mod store {
     /// Each step's rows: (table and condition naming the company column as `{c}`, the time
     /// column, what a row adds).
     const SOURCES: [(&str, &str, &str); 12] = [
-        ("invitations t WHERE {c}", "t.created_at", "1"),
+        ("invitations t WHERE {c} AND {shown}", "t.created_at", "1"),
         ("link_visits t WHERE {c}", "t.month_start", "t.visits"),
         ("relay_events t WHERE {c}", "t.created_at", "1"),
         ("relays t WHERE {c} AND t.status = 'counted'", "t.qualified_at", "1"),
@@ -217,6 +217,7 @@ mod store {
         };
         sql.replace("{c}", &format!("t.company_id {op} $1"))
             .replace("{cc}", &format!("c.company_id {op} $1"))
+            .replace("{shown}", &crate::invitation::shown("t"))
     }
 
     fn scope_id(scope: Scope) -> i64 {

@@ -97,6 +97,13 @@ impl Jobs {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = ?e, "invitation expiry failed"),
         }
+        match career_relay::import::finish_held(&self.pool).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(imports.finished = n, "finished ended imports' held rows")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = ?e, "held import rows not finished"),
+        }
         if let Err(e) = career_relay::import::purge_stale(&self.pool, days).await {
             tracing::warn!(error = ?e, "stale upload clean-up failed");
         }

@@ -16,6 +16,7 @@ mod db;
 mod erasure;
 mod farming;
 mod followup;
+mod import;
 mod invitation;
 mod mail;
 mod numbers;

@@ -246,3 +246,88 @@ async fn a_failure_part_way_leaves_nothing_imported() {
     assert_eq!(app.count("SELECT COUNT(*) FROM import_report").await, 0);
     assert!(b.get(&page).await.body.contains("form-error"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_changes_while_the_file_is_read_is_checked_when_the_import_goes_live() {
+    let app = TestApp::spawn().await;
+    app.company("取込株式会社", "hr@import.example").await;
+    let b = app.signed_in("hr@import.example").await;
+    // When line 5,000 is written, the applicant of line 10 (written in an earlier batch, so
+    // already checked) asks never to be contacted, as an unsubscribe or an erasure would.
+    let suppress = "INSERT INTO email_suppressions (person_key, reason, created_at)
+         SELECT person_key, 'unsubscribed', {now} FROM import_staged WHERE import_id = NEW.import_id AND line = 10";
+    match backend(&app.pool) {
+        Backend::Sqlite => {
+            let sql = suppress.replace("{now}", "CAST(strftime('%s', 'now') AS INTEGER)");
+            sqlx::query(&format!("CREATE TRIGGER late AFTER INSERT ON import_staged WHEN NEW.line = 5000 BEGIN {sql}; END"))
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
+        Backend::Postgres => {
+            let sql = suppress.replace("{now}", "CAST(extract(epoch FROM now()) AS BIGINT)");
+            sqlx::query(&format!("CREATE FUNCTION late() RETURNS trigger AS $$ BEGIN {sql}; RETURN NEW; END $$ LANGUAGE plpgsql"))
+                .execute(&app.pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "CREATE TRIGGER late AFTER INSERT ON import_staged FOR EACH ROW WHEN (NEW.line = 5000) EXECUTE FUNCTION late()",
+            )
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+    }
+    let mut csv = String::from("id,name,email,position,date,phone\n");
+    for n in 0..6000 {
+        csv.push_str(&format!(
+            "{n},応募者{n},person{n}@example.jp,営業,2026-11-01,\n"
+        ));
+    }
+    let page = upload(&b, "big.csv", csv.into_bytes()).await;
+    assert_eq!(run(&app, &b, &page, &MAPPING).await, "done");
+    let report: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT line, identifier, result FROM import_report")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(report, vec![(10, "8".to_owned(), "suppressed".to_owned())]);
+    let done = b.get(&page).await.body;
+    assert!(
+        done.contains("data-testid=\"import-invited\">5999<"),
+        "{done}"
+    );
+    let to_line_10 = "WHERE email = 'person8@example.jp'";
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM invitations {to_line_10}"))
+            .await,
+        0
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 5999);
+    // Then the mails are released (and the staged rows go), a short step at a time.
+    let pool = app.pool.clone();
+    wait_until("the import holds nothing", || {
+        let pool = pool.clone();
+        async move {
+            let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM imports WHERE held = 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            held == 0
+        }
+    })
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE to_addr = 'person8@example.jp'")
+            .await,
+        0
+    );
+    let far = "SELECT COUNT(*) FROM outbox WHERE next_attempt_at > 4102444800";
+    assert_eq!(app.count(far).await, 0, "no mail is held any longer");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE import_id IS NOT NULL")
+            .await,
+        5999
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM import_staged").await, 0);
+}
