@@ -123,6 +123,11 @@ mod store {
         .bind(email_key.as_deref().unwrap_or(""))
         .execute(&mut *tx)
         .await?;
+        // And a running import's copy of their row (name and address), kept until it is done.
+        sqlx::query("DELETE FROM import_staged WHERE person_key = $1")
+            .bind(email_key.as_deref().unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
         for sql in [
             "DELETE FROM candidate_job_types WHERE candidate_id = $1",
             "DELETE FROM candidate_skills WHERE candidate_id = $1",

@@ -1,7 +1,8 @@
 //! CSV import of an ATS export: upload (kept in chunks in the database), column mapping with a
 //! preview, and the import itself, which streams the file chunk by chunk through a CSV reader,
-//! stages the rows in short statements (others keep writing meanwhile), and makes them live in
-//! one short final transaction, so that a failure leaves nothing half-imported. Files are UTF-8
+//! writes the rows in short transactions as invitations and mails held back (others keep writing
+//! meanwhile), and makes them live in one short final transaction, so that a failure leaves
+//! nothing half-imported. Files are UTF-8
 //! (with or without BOM) or Shift_JIS, as Japanese ATS exports often are.
 
 use serde::{Deserialize, Serialize};
@@ -284,7 +285,7 @@ mod store {
         db::{self, Pool},
         error::Result,
         invitation::{ApplicantInput, Letter, RowResult, Screen, Screened, REFUSAL},
-        person,
+        mail, person,
         time::now,
         UserError,
     };
@@ -483,13 +484,16 @@ mod store {
         Ok(())
     }
 
-    /// Takes the next queued import (or one whose runner died), leasing it for six hours;
+    /// Takes the next queued import (or one whose runner died), leasing it for six hours, of a
+    /// company none of whose imports is running (its held rows count as invited while it runs);
     /// returns it with its company and the lease (the runner's proof that it still owns it).
     pub async fn take_next(pool: &Pool) -> Result<Option<(i64, i64, i64)>> {
         let t = now();
         Ok(sqlx::query_as(
             "UPDATE imports SET status = 'running', lease_until = $1, updated_at = $2
-             WHERE id = (SELECT id FROM imports WHERE status = 'queued' OR (status = 'running' AND lease_until < $2) ORDER BY id LIMIT 1)
+             WHERE id = (SELECT i.id FROM imports i WHERE (i.status = 'queued' OR (i.status = 'running' AND i.lease_until < $2))
+                 AND NOT EXISTS (SELECT 1 FROM imports o WHERE o.company_id = i.company_id AND o.id <> i.id AND o.status = 'running' AND o.lease_until >= $2)
+                 ORDER BY i.id LIMIT 1)
              AND (status = 'queued' OR (status = 'running' AND lease_until < $2))
              RETURNING id, company_id, lease_until",
         )
@@ -565,9 +569,6 @@ mod store {
     /// Rows staged (or refused) per transaction while the file is read.
     const BATCH: usize = 200;
 
-    /// `next_attempt_at` of a held mail: never due until its import releases it.
-    const HELD: i64 = i64::MAX;
-
     /// How long a write that began before the import may take to commit: the final step re-checks
     /// against what appeared since the import began, less this.
     const IN_FLIGHT: i64 = 60;
@@ -601,11 +602,15 @@ mod store {
             .try_get::<Option<String>, _>("mapping")?
             .and_then(|m| serde_json::from_str(&m).ok())
             .ok_or(UserError::Required)?;
-        // A runner that takes over an import whose runner died starts again from the first line.
+        // A runner that takes over an import whose runner died starts again from the first line
+        // (if it still holds the lease: one that lost it must not delete what another wrote).
+        let mut tx = db::begin(pool).await?;
+        still_owned(&mut tx, import_id, lease).await?;
         sqlx::query("UPDATE imports SET held = 1 WHERE id = $1")
             .bind(import_id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         forget_rows(pool, import_id).await?;
         let mut records = Records::new(encoding_of(&row.try_get::<String, _>("encoding")?));
         let mut screen = Screen::new(person::pepper(&mut *pool.acquire().await?).await?);
@@ -671,7 +676,7 @@ mod store {
                     held += hold(pool, (import_id, lease), company_id, &mut staged).await?;
                 }
                 if refused.len() >= BATCH {
-                    refuse(&mut *pool.acquire().await?, import_id, &mut refused).await?;
+                    report_refused(pool, (import_id, lease), &mut refused).await?;
                 }
             }
             progress(done_bytes);
@@ -681,7 +686,7 @@ mod store {
             seq += 1;
         }
         held += hold(pool, (import_id, lease), company_id, &mut staged).await?;
-        refuse(&mut *pool.acquire().await?, import_id, &mut refused).await?;
+        report_refused(pool, (import_id, lease), &mut refused).await?;
         let read = started.elapsed();
         go_live(pool, import_id, lease, company_id, line, held, began).await?;
         tracing::info!(
@@ -815,7 +820,7 @@ mod store {
                     .bind(r.letter.subject)
                     .bind(r.letter.body)
                     .bind(r.letter.unsubscribe_url)
-                    .bind(HELD)
+                    .bind(mail::HELD)
                     .bind(import_id)
                     .bind(r.line)
                     .bind(t)
@@ -825,6 +830,22 @@ mod store {
         }
         tx.commit().await?;
         Ok(held)
+    }
+
+    /// Writes the report's rows of a batch, if this runner still holds the import.
+    async fn report_refused(
+        pool: &Pool,
+        (import_id, lease): (i64, i64),
+        rows: &mut Vec<Refused>,
+    ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = db::begin(pool).await?;
+        still_owned(&mut tx, import_id, lease).await?;
+        refuse(&mut tx, import_id, rows).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Writes report rows, in one short statement.
@@ -887,7 +908,7 @@ mod store {
     }
 
     /// The one short final step: in one transaction, the held rows are re-checked against the
-    /// suppressions, relays and candidates that appeared since the import began (each batch was
+    /// suppressions, relays, candidates and address changes that appeared since the import began (each batch was
     /// checked against everything as it was written), those now refused go into the report, the
     /// file is deleted and the import is done, which shows its invitations — if this runner still
     /// holds its lease (else nothing changes).
@@ -910,7 +931,8 @@ mod store {
                        OR s.phone_key IN (SELECT x.person_key FROM email_suppressions x WHERE x.created_at >= $2) THEN 'suppressed'
                      WHEN s.person_key IN (SELECT r.person_key FROM relays r WHERE r.created_at >= $2)
                        OR s.phone_key IN (SELECT r.phone_key FROM relays r WHERE r.created_at >= $2)
-                       OR s.email IN (SELECT c.email FROM candidates c WHERE c.created_at >= $2) THEN 'already_relayed'
+                       OR s.email IN (SELECT c.email FROM candidates c WHERE c.created_at >= $2)
+                       OR s.email IN (SELECT e.new_email FROM email_changes e WHERE e.used_at >= $2) THEN 'already_relayed'
                  END AS result
                  FROM import_staged s WHERE s.import_id = $1
              ) t WHERE result IS NOT NULL",
@@ -966,7 +988,10 @@ mod store {
             import_id,
             "outbox",
             "import_line",
-            &format!("UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at = {HELD} AND"),
+            &format!(
+                "UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at = {} AND",
+                mail::HELD
+            ),
         )
         .await?;
         in_steps(

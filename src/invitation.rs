@@ -464,11 +464,12 @@ mod store {
         .await?)
     }
 
-    /// The company and relay code a personal invitation link leads to, while it is open.
+    /// The company and relay code a personal invitation link leads to, while it is open (and
+    /// not held by an import that is not done).
     pub async fn resolve(pool: &Pool, token: &str) -> Result<Option<String>> {
         Ok(sqlx::query_scalar(
-            "SELECT l.code FROM invitations i JOIN relay_links l ON l.company_id = i.company_id AND l.revoked_at IS NULL
-             WHERE i.token_hash = $1 AND i.status = 'invited'",
+            &format!("SELECT l.code FROM invitations i JOIN relay_links l ON l.company_id = i.company_id AND l.revoked_at IS NULL
+             WHERE i.token_hash = $1 AND i.status = 'invited' AND {}", shown("i")),
         )
         .bind(hash(token))
         .fetch_optional(pool)

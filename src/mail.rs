@@ -27,6 +27,10 @@ pub struct Outgoing {
     pub attempts: i64,
 }
 
+/// `next_attempt_at` of a held message (a CSV import's invitation before the import is done):
+/// never due until its import releases it.
+pub const HELD: i64 = i64::MAX;
+
 /// How long a taken message is left alone before another instance may take it again.
 pub const LEASE_SECONDS: i64 = 300;
 /// Days a sent or failed message is kept (for support questions) before it is deleted.
@@ -84,9 +88,10 @@ mod store {
         .await?)
     }
 
-    /// The newest messages, for the dev mailbox.
+    /// The newest messages, for the dev mailbox (held ones aside: they are not sent yet).
     pub async fn recent(pool: &Pool, limit: i64) -> Result<Vec<OutboxMessage>> {
-        Ok(sqlx::query_as("SELECT id, to_addr, subject, body_text, created_at FROM outbox ORDER BY id DESC LIMIT $1")
+        Ok(sqlx::query_as("SELECT id, to_addr, subject, body_text, created_at FROM outbox WHERE next_attempt_at < $1 ORDER BY id DESC LIMIT $2")
+            .bind(HELD)
             .bind(limit)
             .fetch_all(pool)
             .await?)

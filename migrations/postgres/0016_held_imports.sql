@@ -13,11 +13,13 @@ CREATE INDEX outbox_import ON outbox (import_id, import_line) WHERE import_id IS
 ALTER TABLE imports ADD COLUMN held BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX imports_held ON imports (id) WHERE held = 1;
 
--- The final step re-checks only against suppressions, relays and candidates that appeared since
--- the import began.
+-- The final step re-checks only against suppressions, relays, candidates and address changes
+-- that appeared since the import began.
 CREATE INDEX email_suppressions_created ON email_suppressions (created_at);
 CREATE INDEX relays_created ON relays (created_at);
+CREATE INDEX email_changes_used ON email_changes (used_at);
 
--- The numbers count a company's invitations by month from the index alone, held ones aside.
+-- The numbers count a company's invitations by month from this index (a held one's import is
+-- looked up by its id).
 DROP INDEX invitations_company_time;
 CREATE INDEX invitations_company_time ON invitations (company_id, created_at, import_id);

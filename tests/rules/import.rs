@@ -1,5 +1,7 @@
-//! What a runner that died leaves of an import that ended is finished by the jobs: a live
-//! import's held mails go out and its staged rows go; a failed one's held rows are deleted.
+//! CSV imports as the runners take them and the jobs finish them: a company has one import
+//! running at a time; what a runner that died leaves of an import that ended is finished by the
+//! jobs (a live import's held mails go out and its staged rows go; a failed one's held rows are
+//! deleted).
 
 use crate::common::{count, world, World};
 use career_relay::{import, time::now};
@@ -93,5 +95,46 @@ async fn the_jobs_release_a_live_imports_mails_and_delete_a_failed_ones_rows() {
         import::finish_held(&w.pool).await.unwrap(),
         0,
         "nothing left to finish"
+    );
+}
+
+/// A queued import of `company`.
+async fn queued(w: &World, company: i64) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO imports (company_id, status, created_at, updated_at) VALUES ($1, 'queued', $2, $2) RETURNING id",
+    )
+    .bind(company)
+    .bind(now())
+    .fetch_one(&w.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_company_has_one_import_running_at_a_time() {
+    let w = world(0).await;
+    let (other, _) = crate::common::company_with_member(&w, "別会社", "hr@other.example").await;
+    let first = queued(&w, w.company).await;
+    let second = queued(&w, w.company).await;
+    let others = queued(&w, other).await;
+    let taken = |n: Option<(i64, i64, i64)>| n.map(|(id, company, _)| (id, company));
+    assert_eq!(
+        taken(import::take_next(&w.pool).await.unwrap()),
+        Some((first, w.company))
+    );
+    assert_eq!(
+        taken(import::take_next(&w.pool).await.unwrap()),
+        Some((others, other)),
+        "the company's second import waits while its first runs"
+    );
+    assert_eq!(taken(import::take_next(&w.pool).await.unwrap()), None);
+    sqlx::query("UPDATE imports SET status = 'done' WHERE id = $1")
+        .bind(first)
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        taken(import::take_next(&w.pool).await.unwrap()),
+        Some((second, w.company))
     );
 }

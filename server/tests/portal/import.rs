@@ -50,6 +50,22 @@ async fn run(app: &TestApp, b: &Browser, page: &str, columns: &[(&str, &str)]) -
     sqlx::query_scalar(&sql).fetch_one(&app.pool).await.unwrap()
 }
 
+/// Waits until no import holds rows: those of a live import released, of a failed one deleted.
+async fn holds_nothing(app: &TestApp) {
+    let pool = app.pool.clone();
+    wait_until("no import holds rows", || {
+        let pool = pool.clone();
+        async move {
+            let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM imports WHERE held = 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            held == 0
+        }
+    })
+    .await;
+}
+
 const MAPPING: [(&str, &str); 6] = [
     ("name", "1"),
     ("email", "2"),
@@ -241,6 +257,8 @@ async fn a_failure_part_way_leaves_nothing_imported() {
     );
     let page = upload(&b, "big.csv", csv.into_bytes()).await;
     assert_eq!(run(&app, &b, &page, &MAPPING).await, "failed");
+    // Hidden from the moment it failed, the rows written so far are then deleted.
+    holds_nothing(&app).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM import_report").await, 0);
@@ -250,12 +268,22 @@ async fn a_failure_part_way_leaves_nothing_imported() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_changes_while_the_file_is_read_is_checked_when_the_import_goes_live() {
     let app = TestApp::spawn().await;
-    app.company("取込株式会社", "hr@import.example").await;
+    let company = app.company("取込株式会社", "hr@import.example").await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "mover@example.jp").await;
+    sqlx::query("UPDATE candidates SET created_at = created_at - 3600")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let b = app.signed_in("hr@import.example").await;
     // When line 5,000 is written, the applicant of line 10 (written in an earlier batch, so
-    // already checked) asks never to be contacted, as an unsubscribe or an erasure would.
+    // already checked) asks never to be contacted, as an unsubscribe or an erasure would, and a
+    // candidate changes their address to that of line 20.
     let suppress = "INSERT INTO email_suppressions (person_key, reason, created_at)
-         SELECT person_key, 'unsubscribed', {now} FROM import_staged WHERE import_id = NEW.import_id AND line = 10";
+         SELECT person_key, 'unsubscribed', {now} FROM import_staged WHERE import_id = NEW.import_id AND line = 10;
+         UPDATE candidates SET email = 'person18@example.jp' WHERE email = 'mover@example.jp';
+         INSERT INTO email_changes (token_hash, candidate_id, new_email, expires_at, used_at, created_at)
+         SELECT 'moved', id, email, {now}, {now}, {now} FROM candidates WHERE email = 'person18@example.jp'";
     match backend(&app.pool) {
         Backend::Sqlite => {
             let sql = suppress.replace("{now}", "CAST(strftime('%s', 'now') AS INTEGER)");
@@ -291,35 +319,33 @@ async fn what_changes_while_the_file_is_read_is_checked_when_the_import_goes_liv
             .fetch_all(&app.pool)
             .await
             .unwrap();
-    assert_eq!(report, vec![(10, "8".to_owned(), "suppressed".to_owned())]);
+    assert_eq!(
+        report,
+        vec![
+            (10, "8".to_owned(), "suppressed".to_owned()),
+            (20, "18".to_owned(), "already_relayed".to_owned())
+        ]
+    );
     let done = b.get(&page).await.body;
     assert!(
-        done.contains("data-testid=\"import-invited\">5999<"),
+        done.contains("data-testid=\"import-invited\">5998<"),
         "{done}"
     );
-    let to_line_10 = "WHERE email = 'person8@example.jp'";
+    let refused = "WHERE email IN ('person8@example.jp', 'person18@example.jp')";
     assert_eq!(
-        app.count(&format!("SELECT COUNT(*) FROM invitations {to_line_10}"))
+        app.count(&format!("SELECT COUNT(*) FROM invitations {refused}"))
             .await,
         0
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 5999);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 5998);
     // Then the mails are released (and the staged rows go), a short step at a time.
-    let pool = app.pool.clone();
-    wait_until("the import holds nothing", || {
-        let pool = pool.clone();
-        async move {
-            let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM imports WHERE held = 1")
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            held == 0
-        }
-    })
-    .await;
+    holds_nothing(&app).await;
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM outbox WHERE to_addr = 'person8@example.jp'")
-            .await,
+        app.count(&format!(
+            "SELECT COUNT(*) FROM outbox {}",
+            refused.replace("email", "to_addr")
+        ))
+        .await,
         0
     );
     let far = "SELECT COUNT(*) FROM outbox WHERE next_attempt_at > 4102444800";
@@ -327,7 +353,7 @@ async fn what_changes_while_the_file_is_read_is_checked_when_the_import_goes_liv
     assert_eq!(
         app.count("SELECT COUNT(*) FROM outbox WHERE import_id IS NOT NULL")
             .await,
-        5999
+        5998
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM import_staged").await, 0);
 }
