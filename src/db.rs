@@ -268,6 +268,30 @@ pub async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Any>>
     })
 }
 
+/// `begin` on a connection a long job keeps to itself (`own_connection`).
+pub async fn begin_on(conn: &mut sqlx::AnyConnection) -> Result<sqlx::Transaction<'_, sqlx::Any>> {
+    use sqlx::Connection;
+    Ok(if on_postgres(conn) {
+        conn.begin().await?
+    } else {
+        conn.begin_with("BEGIN IMMEDIATE").await?
+    })
+}
+
+/// A connection of its own for a long job that writes much (a CSV import), taken out of the
+/// pool (the pool opens another in its place; dropping it closes it). On SQLite it gets a page
+/// cache of `cache_mb`, so that the job's many short transactions find the index pages they all
+/// touch in memory instead of reading them again each time.
+pub async fn own_connection(pool: &Pool, cache_mb: i64) -> Result<sqlx::AnyConnection> {
+    let mut conn = pool.acquire().await?.detach();
+    if !on_postgres(&conn) {
+        sqlx::query(&format!("PRAGMA cache_size = -{}", cache_mb * 1024))
+            .execute(&mut conn)
+            .await?;
+    }
+    Ok(conn)
+}
+
 /// Serialises writers that count something of one company (relays towards credits) or change
 /// its members and settings: on PostgreSQL it locks the company's row until the transaction ends
 /// (`NO KEY`, so it does not fight the share locks that foreign-key checks of concurrent inserts

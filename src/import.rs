@@ -566,8 +566,14 @@ mod store {
         Ok(ended.len())
     }
 
-    /// Rows staged (or refused) per transaction while the file is read.
-    const BATCH: usize = 200;
+    /// Rows written (or refused) per transaction while the file is read.
+    const BATCH: usize = 5000;
+
+    /// Rows per statement of a batch (PostgreSQL takes at most 65,535 values in one).
+    const STATEMENT_ROWS: usize = 1000;
+
+    /// The page cache of the connection that writes an import's batches (SQLite), in MB.
+    const CACHE_MB: i64 = 16;
 
     /// How long a write that began before the import may take to commit: the final step re-checks
     /// against what appeared since the import began, less this.
@@ -612,6 +618,9 @@ mod store {
             .await?;
         tx.commit().await?;
         forget_rows(pool, import_id).await?;
+        // The batches go through one connection with a larger page cache: each touches pages
+        // of the same indexes.
+        let mut conn = db::own_connection(pool, CACHE_MB).await?;
         let mut records = Records::new(encoding_of(&row.try_get::<String, _>("encoding")?));
         let mut screen = Screen::new(person::pepper(&mut *pool.acquire().await?).await?);
         let (mut staged, mut refused) = (Vec::new(), Vec::new());
@@ -673,10 +682,10 @@ mod store {
                     }
                 }
                 if staged.len() >= BATCH {
-                    held += hold(pool, (import_id, lease), company_id, &mut staged).await?;
+                    held += hold(&mut conn, (import_id, lease), company_id, &mut staged).await?;
                 }
                 if refused.len() >= BATCH {
-                    report_refused(pool, (import_id, lease), &mut refused).await?;
+                    report_refused(&mut conn, (import_id, lease), &mut refused).await?;
                 }
             }
             progress(done_bytes);
@@ -685,8 +694,8 @@ mod store {
             }
             seq += 1;
         }
-        held += hold(pool, (import_id, lease), company_id, &mut staged).await?;
-        report_refused(pool, (import_id, lease), &mut refused).await?;
+        held += hold(&mut conn, (import_id, lease), company_id, &mut staged).await?;
+        report_refused(&mut conn, (import_id, lease), &mut refused).await?;
         let read = started.elapsed();
         go_live(pool, import_id, lease, company_id, line, held, began).await?;
         tracing::info!(
@@ -723,7 +732,7 @@ mod store {
     /// until the import is done. The row stays staged (without its mail) for the final re-check.
     /// Returns how many were held.
     async fn hold(
-        pool: &Pool,
+        conn: &mut sqlx::AnyConnection,
         (import_id, lease): (i64, i64),
         company_id: i64,
         rows: &mut Vec<Staged>,
@@ -732,7 +741,7 @@ mod store {
             return Ok(0);
         };
         let (first, last) = (first.line, last.line);
-        let mut tx = db::begin(pool).await?;
+        let mut tx = db::begin_on(conn).await?;
         still_owned(&mut tx, import_id, lease).await?;
         db::lock_company(&mut tx, company_id).await?;
         const STAGED: [&str; 14] = [
@@ -751,27 +760,29 @@ mod store {
             "body_text",
             "unsubscribe_url",
         ];
-        let sql = db::insert_rows(&tx, "import_staged", &STAGED, rows.len());
-        let mut query = sqlx::query(&sql);
-        for r in rows.iter() {
-            let a = &r.screened.applicant;
-            query = query
-                .bind(import_id)
-                .bind(r.line)
-                .bind(company_id)
-                .bind(r.identifier.clone())
-                .bind(a.name.clone())
-                .bind(a.email.as_str().to_owned())
-                .bind(r.screened.key.clone())
-                .bind(r.screened.phone_key.clone())
-                .bind(a.position.clone())
-                .bind(a.rejected_on.map(|d| d.to_string()))
-                .bind(r.letter.token_hash.clone())
-                .bind("")
-                .bind("")
-                .bind("");
+        for part in rows.chunks(STATEMENT_ROWS) {
+            let sql = db::insert_rows(&tx, "import_staged", &STAGED, part.len());
+            let mut query = sqlx::query(&sql);
+            for r in part {
+                let a = &r.screened.applicant;
+                query = query
+                    .bind(import_id)
+                    .bind(r.line)
+                    .bind(company_id)
+                    .bind(r.identifier.clone())
+                    .bind(a.name.clone())
+                    .bind(a.email.as_str().to_owned())
+                    .bind(r.screened.key.clone())
+                    .bind(r.screened.phone_key.clone())
+                    .bind(a.position.clone())
+                    .bind(a.rejected_on.map(|d| d.to_string()))
+                    .bind(r.letter.token_hash.clone())
+                    .bind("")
+                    .bind("")
+                    .bind("");
+            }
+            query.execute(&mut *tx).await?;
         }
-        query.execute(&mut *tx).await?;
         let batch = "FROM import_staged s WHERE s.import_id = $1 AND s.line >= $2 AND s.line <= $3";
         let refused: Vec<(i64, Option<String>, String)> = sqlx::query_as(&format!(
             "SELECT line, identifier, result FROM (SELECT s.line, s.identifier, {REFUSAL} AS result {batch}) t
@@ -800,7 +811,9 @@ mod store {
             .drain(..)
             .filter(|r| !refused.contains(&r.line))
             .collect();
-        if !mails.is_empty() {
+        let mut mails = mails.into_iter().peekable();
+        while mails.peek().is_some() {
+            let part: Vec<Staged> = mails.by_ref().take(STATEMENT_ROWS).collect();
             const MAIL: [&str; 9] = [
                 "to_addr",
                 "subject",
@@ -812,9 +825,9 @@ mod store {
                 "created_at",
                 "updated_at",
             ];
-            let sql = db::insert_rows(&tx, "outbox", &MAIL, mails.len());
+            let sql = db::insert_rows(&tx, "outbox", &MAIL, part.len());
             let mut query = sqlx::query(&sql);
-            for r in mails {
+            for r in part {
                 query = query
                     .bind(r.screened.applicant.email.as_str().to_owned())
                     .bind(r.letter.subject)
@@ -834,14 +847,14 @@ mod store {
 
     /// Writes the report's rows of a batch, if this runner still holds the import.
     async fn report_refused(
-        pool: &Pool,
+        conn: &mut sqlx::AnyConnection,
         (import_id, lease): (i64, i64),
         rows: &mut Vec<Refused>,
     ) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = db::begin(pool).await?;
+        let mut tx = db::begin_on(conn).await?;
         still_owned(&mut tx, import_id, lease).await?;
         refuse(&mut tx, import_id, rows).await?;
         tx.commit().await?;
@@ -880,7 +893,7 @@ mod store {
         import_id: i64,
         refused: Vec<(i64, Option<String>, String)>,
     ) -> Result<()> {
-        for part in refused.chunks(BATCH) {
+        for part in refused.chunks(STATEMENT_ROWS) {
             let lines = part
                 .iter()
                 .map(|r| r.0.to_string())
