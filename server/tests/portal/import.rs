@@ -50,6 +50,34 @@ async fn run(app: &TestApp, b: &Browser, page: &str, columns: &[(&str, &str)]) -
     sqlx::query_scalar(&sql).fetch_one(&app.pool).await.unwrap()
 }
 
+/// A trigger on either backend: for each row of `event` (`AFTER INSERT ON t`) for which `when`
+/// holds (over `NEW`), runs `body`: statements, each ending in `;`, where `{now}` is the time
+/// and `{fail}` fails the statement that fired it.
+async fn trigger(app: &TestApp, event: &str, when: &str, body: &str) {
+    let statements = match backend(&app.pool) {
+        Backend::Sqlite => {
+            let body = body
+                .replace("{now}", "CAST(strftime('%s', 'now') AS INTEGER)")
+                .replace("{fail}", "SELECT RAISE(ABORT, 'boom')");
+            vec![format!(
+                "CREATE TRIGGER test_trigger {event} FOR EACH ROW WHEN {when} BEGIN {body} END"
+            )]
+        }
+        Backend::Postgres => {
+            let body = body
+                .replace("{now}", "CAST(extract(epoch FROM now()) AS BIGINT)")
+                .replace("{fail}", "RAISE EXCEPTION 'boom'");
+            vec![
+                format!("CREATE FUNCTION test_trigger() RETURNS trigger AS $$ BEGIN {body} RETURN NEW; END $$ LANGUAGE plpgsql"),
+                format!("CREATE TRIGGER test_trigger {event} FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION test_trigger()"),
+            ]
+        }
+    };
+    for sql in statements {
+        sqlx::query(&sql).execute(&app.pool).await.unwrap();
+    }
+}
+
 /// Waits until no import holds rows: those of a live import released, of a failed one deleted.
 async fn holds_nothing(app: &TestApp) {
     let pool = app.pool.clone();
@@ -222,26 +250,13 @@ async fn a_failure_part_way_leaves_nothing_imported() {
     app.company("取込株式会社", "hr@import.example").await;
     let b = app.signed_in("hr@import.example").await;
     // The database refuses the mail of one row in the middle of the file.
-    match backend(&app.pool) {
-        Backend::Sqlite => {
-            sqlx::query("CREATE TRIGGER boom BEFORE INSERT ON outbox WHEN NEW.to_addr = 'boom@example.jp' BEGIN SELECT RAISE(ABORT, 'boom'); END")
-                .execute(&app.pool)
-                .await
-                .unwrap();
-        }
-        Backend::Postgres => {
-            sqlx::query("CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.to_addr = 'boom@example.jp' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
-                .execute(&app.pool)
-                .await
-                .unwrap();
-            sqlx::query(
-                "CREATE TRIGGER boom BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION boom()",
-            )
-            .execute(&app.pool)
-            .await
-            .unwrap();
-        }
-    }
+    trigger(
+        &app,
+        "BEFORE INSERT ON outbox",
+        "NEW.to_addr = 'boom@example.jp'",
+        "{fail};",
+    )
+    .await;
     let mut csv = String::from("id,name,email,position,date,phone\n");
     for n in 0..6000 {
         let email = if n == 4000 {
@@ -279,33 +294,17 @@ async fn what_changes_while_the_file_is_read_is_checked_when_the_import_goes_liv
     // When line 5,000 is written, the applicant of line 10 (written in an earlier batch, so
     // already checked) asks never to be contacted, as an unsubscribe or an erasure would, and a
     // candidate changes their address to that of line 20.
-    let suppress = "INSERT INTO email_suppressions (person_key, reason, created_at)
+    trigger(
+        &app,
+        "AFTER INSERT ON import_staged",
+        "NEW.line = 5000",
+        "INSERT INTO email_suppressions (person_key, reason, created_at)
          SELECT person_key, 'unsubscribed', {now} FROM import_staged WHERE import_id = NEW.import_id AND line = 10;
          UPDATE candidates SET email = 'person18@example.jp' WHERE email = 'mover@example.jp';
          INSERT INTO email_changes (token_hash, candidate_id, new_email, expires_at, used_at, created_at)
-         SELECT 'moved', id, email, {now}, {now}, {now} FROM candidates WHERE email = 'person18@example.jp'";
-    match backend(&app.pool) {
-        Backend::Sqlite => {
-            let sql = suppress.replace("{now}", "CAST(strftime('%s', 'now') AS INTEGER)");
-            sqlx::query(&format!("CREATE TRIGGER late AFTER INSERT ON import_staged WHEN NEW.line = 5000 BEGIN {sql}; END"))
-                .execute(&app.pool)
-                .await
-                .unwrap();
-        }
-        Backend::Postgres => {
-            let sql = suppress.replace("{now}", "CAST(extract(epoch FROM now()) AS BIGINT)");
-            sqlx::query(&format!("CREATE FUNCTION late() RETURNS trigger AS $$ BEGIN {sql}; RETURN NEW; END $$ LANGUAGE plpgsql"))
-                .execute(&app.pool)
-                .await
-                .unwrap();
-            sqlx::query(
-                "CREATE TRIGGER late AFTER INSERT ON import_staged FOR EACH ROW WHEN (NEW.line = 5000) EXECUTE FUNCTION late()",
-            )
-            .execute(&app.pool)
-            .await
-            .unwrap();
-        }
-    }
+         SELECT 'moved', id, email, {now}, {now}, {now} FROM candidates WHERE email = 'person18@example.jp';",
+    )
+    .await;
     let mut csv = String::from("id,name,email,position,date,phone\n");
     for n in 0..6000 {
         csv.push_str(&format!(
