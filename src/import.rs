@@ -2,8 +2,8 @@
 //! preview, and the import itself, which streams the file chunk by chunk through a CSV reader,
 //! writes the rows in short transactions as invitations and mails held back (others keep writing
 //! meanwhile), and makes them live in one short final transaction, so that a failure leaves
-//! nothing half-imported. Files are UTF-8
-//! (with or without BOM) or Shift_JIS, as Japanese ATS exports often are.
+//! nothing half-imported. Files are UTF-8 (with or without BOM) or Shift_JIS, as Japanese ATS
+//! exports often are.
 
 use serde::{Deserialize, Serialize};
 
@@ -284,7 +284,7 @@ mod store {
     use crate::{
         db::{self, Pool},
         error::Result,
-        invitation::{ApplicantInput, Letter, RowResult, Screen, Screened, REFUSAL},
+        invitation::{ApplicantInput, Letter, RowResult, Screen, Screened, REFUSAL, REFUSAL_SINCE},
         mail, person,
         time::now,
         UserError,
@@ -622,7 +622,7 @@ mod store {
         // of the same indexes.
         let mut conn = db::own_connection(pool, CACHE_MB).await?;
         let mut records = Records::new(encoding_of(&row.try_get::<String, _>("encoding")?));
-        let mut screen = Screen::new(person::pepper(&mut *pool.acquire().await?).await?);
+        let mut screen = Screen::new(person::pepper(&mut conn).await?);
         let (mut staged, mut refused) = (Vec::new(), Vec::new());
         let (mut line, mut done_bytes, mut seq, mut held) = (0i64, 0i64, 0i64, 0i64);
         let started = std::time::Instant::now();
@@ -937,19 +937,12 @@ mod store {
         let mut tx = db::begin(pool).await?;
         still_owned(&mut tx, import_id, lease).await?;
         db::lock_company(&mut tx, company_id).await?;
-        let late: Vec<(i64, Option<String>, String)> = sqlx::query_as(
+        let late: Vec<(i64, Option<String>, String)> = sqlx::query_as(&format!(
             "SELECT line, identifier, result FROM (
-                 SELECT s.line, s.identifier, CASE
-                     WHEN s.person_key IN (SELECT x.person_key FROM email_suppressions x WHERE x.created_at >= $2)
-                       OR s.phone_key IN (SELECT x.person_key FROM email_suppressions x WHERE x.created_at >= $2) THEN 'suppressed'
-                     WHEN s.person_key IN (SELECT r.person_key FROM relays r WHERE r.created_at >= $2)
-                       OR s.phone_key IN (SELECT r.phone_key FROM relays r WHERE r.created_at >= $2)
-                       OR s.email IN (SELECT c.email FROM candidates c WHERE c.created_at >= $2)
-                       OR s.email IN (SELECT e.new_email FROM email_changes e WHERE e.used_at >= $2) THEN 'already_relayed'
-                 END AS result
+                 SELECT s.line, s.identifier, {REFUSAL_SINCE} AS result
                  FROM import_staged s WHERE s.import_id = $1
-             ) t WHERE result IS NOT NULL",
-        )
+             ) t WHERE result IS NOT NULL"
+        ))
         .bind(import_id)
         .bind(began - IN_FLIGHT)
         .fetch_all(&mut *tx)

@@ -164,6 +164,20 @@ pub const REFUSAL: &str = "CASE \
     WHEN EXISTS (SELECT 1 FROM invitations i WHERE i.company_id = s.company_id AND i.person_key = s.person_key) THEN 'already_invited' \
     END";
 
+/// The same rule restricted to what appeared since `$2` (suppressions, relays, candidates and
+/// address changes): an import's final step asks it of rows each checked by `REFUSAL` when they
+/// were written. A company's own invitations need no second look: the unique index on company
+/// and person keeps a second one out.
+#[cfg(feature = "db")]
+pub const REFUSAL_SINCE: &str = "CASE \
+    WHEN s.person_key IN (SELECT x.person_key FROM email_suppressions x WHERE x.created_at >= $2) \
+      OR s.phone_key IN (SELECT x.person_key FROM email_suppressions x WHERE x.created_at >= $2) THEN 'suppressed' \
+    WHEN s.person_key IN (SELECT r.person_key FROM relays r WHERE r.created_at >= $2) \
+      OR s.phone_key IN (SELECT r.phone_key FROM relays r WHERE r.created_at >= $2) \
+      OR s.email IN (SELECT c.email FROM candidates c WHERE c.created_at >= $2) \
+      OR s.email IN (SELECT e.new_email FROM email_changes e WHERE e.used_at >= $2) THEN 'already_relayed' \
+    END";
+
 #[cfg(feature = "db")]
 mod store {
     use super::*;
