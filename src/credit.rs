@@ -136,7 +136,12 @@ pub fn next_to_lapse(newest_first: &[(i64, i64)], balance: i64) -> Option<Expiri
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{db::Pool, error::Result, time::now, UserError};
+    use crate::{
+        db::{self, Pool},
+        error::Result,
+        time::now,
+        UserError,
+    };
     use sqlx::Row;
 
     /// Appends an entry unless one with the same reason key exists; returns whether it was new.
@@ -566,9 +571,10 @@ mod store {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<LedgerEntry>> {
-        Ok(sqlx::query_as(
-            "SELECT id, kind, amount, created_at FROM credit_ledger WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-        )
+        Ok(sqlx::query_as(&format!(
+            "SELECT id, kind, amount, created_at FROM {} WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+            db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
+        ))
         .bind(company_id)
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit)

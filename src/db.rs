@@ -220,6 +220,18 @@ pub fn backend(pool: &Pool) -> Backend {
     Backend::of(pool.connect_options().database_url.as_str()).unwrap_or(Backend::Sqlite)
 }
 
+/// `table INDEXED BY index` on SQLite, `table` on PostgreSQL (which has no such clause; `table`
+/// may carry its alias, `claims k`). For a keyset page of one owner's rows (`owner = $1 AND
+/// id < $2 ORDER BY id DESC LIMIT n`), SQLite's planner, counting on the LIMIT, prefers to walk
+/// the whole table by id down to the owner's rows: every other owner's newer rows first, a
+/// million for a company whose entries are old.
+pub fn indexed_by(pool: &Pool, table: &str, index: &str) -> String {
+    match backend(pool) {
+        Backend::Sqlite => format!("{table} INDEXED BY {index}"),
+        Backend::Postgres => table.to_owned(),
+    }
+}
+
 /// Whether a transaction that writes holds every other writer off until it ends (SQLite's one
 /// write lock), rather than only the rows it touched (PostgreSQL).
 pub fn single_writer(pool: &Pool) -> bool {

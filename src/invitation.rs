@@ -467,8 +467,9 @@ mod store {
         limit: i64,
     ) -> Result<Vec<InvitationRow>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT i.id, i.name, i.email, i.position, i.rejected_on, i.status, i.created_at FROM invitations i
+            "SELECT i.id, i.name, i.email, i.position, i.rejected_on, i.status, i.created_at FROM {}
              WHERE i.company_id = $1 AND i.id < $2 AND {} ORDER BY i.id DESC LIMIT $3",
+            db::indexed_by(pool, "invitations i", "invitations_company"),
             shown("i")
         ))
         .bind(company_id)

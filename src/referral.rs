@@ -71,7 +71,14 @@ pub struct Outcome {
 #[cfg(feature = "db")]
 mod store {
     use super::*;
-    use crate::{credit, db::Pool, error::Result, keyset, settings::Settings, UserError};
+    use crate::{
+        credit,
+        db::{self, Pool},
+        error::Result,
+        keyset,
+        settings::Settings,
+        UserError,
+    };
     use sqlx::Row;
 
     /// The whole referral status of one company: its numbers from one row (they are kept with
@@ -125,18 +132,20 @@ mod store {
         company_id: i64,
         history: History,
     ) -> Result<(Vec<credit::LedgerEntry>, Vec<Outcome>)> {
-        let rows: Vec<HistoryRow> = sqlx::query_as(
+        let rows: Vec<HistoryRow> = sqlx::query_as(&format!(
             "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, id, kind, amount, created_at AS at,
                      CAST(NULL AS TEXT) AS agency_name, CAST(NULL AS BIGINT) AS ended_at, CAST(NULL AS TEXT) AS end_reason,
                      CAST(NULL AS BIGINT) AS placed_at, CAST(NULL AS TEXT) AS placement_status
-                 FROM credit_ledger WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $4) AS l
+                 FROM {} WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $4) AS l
              UNION ALL
              SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, k.id, CAST(NULL AS TEXT) AS kind, CAST(NULL AS BIGINT) AS amount, k.claimed_at AS at,
                      a.name AS agency_name, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
-                 FROM claims k JOIN agencies a ON a.id = k.agency_id
+                 FROM {} JOIN agencies a ON a.id = k.agency_id
                  LEFT JOIN placements p ON p.claim_id = k.id
                  WHERE k.company_id = $1 AND k.id < $3 ORDER BY k.id DESC LIMIT $4) AS o",
-        )
+            db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
+            db::indexed_by(pool, "claims k", "claims_company"),
+        ))
         .bind(company_id)
         .bind(history.ledger_before.unwrap_or(i64::MAX))
         .bind(history.outcomes_before.unwrap_or(i64::MAX))

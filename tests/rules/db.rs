@@ -1,5 +1,6 @@
 //! The database pool: a network connection the server dropped while it waited in the pool is
-//! replaced before anyone uses it; many rows go in with one statement on either backend.
+//! replaced before anyone uses it; many rows go in with one statement on either backend; SQLite
+//! plans a statement once, and walks an owner's index for the owner's keyset pages.
 
 use career_relay::{db, scratch::ScratchDb};
 use sqlx::Connection;
@@ -63,4 +64,58 @@ async fn many_rows_go_in_with_one_statement_each_value_where_it_was_bound() {
         .map(|n| (n, (n % 7 != 0).then(|| format!("語{n}")), n / 2))
         .collect();
     assert_eq!(back, expected);
+}
+
+/// SQLite's plans never depend on the values bound to a statement (the bundled library is built
+/// with the query planner stability guarantee, `.cargo/config.toml`): a statement is prepared
+/// once per connection, not again each time a value compared with an indexed column is bound.
+#[tokio::test]
+async fn sqlite_plans_a_statement_once_whatever_is_bound_to_it() {
+    let scratch = ScratchDb::new().await.unwrap();
+    let pool = db::connect(&scratch.url).await.unwrap();
+    if db::backend(&pool) != db::Backend::Sqlite {
+        return;
+    }
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+}
+
+/// A keyset page of one company's rows walks the company's index from its cursor, not the whole
+/// table by id (SQLite's planner, counting on the LIMIT, would otherwise); PostgreSQL, which has
+/// no `INDEXED BY`, takes the same statement without it.
+#[tokio::test]
+async fn a_keyset_page_of_one_owner_walks_the_owners_index() {
+    let scratch = ScratchDb::new().await.unwrap();
+    let pool = db::connect(&scratch.url).await.unwrap();
+    db::migrate(&pool, &scratch.url).await.unwrap();
+    let sql = format!(
+        "SELECT id FROM {} WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        db::indexed_by(&pool, "credit_ledger", "credit_ledger_company")
+    );
+    let page: Vec<i64> = sqlx::query_scalar(&sql)
+        .bind(1_i64)
+        .bind(i64::MAX)
+        .bind(21_i64)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(page.is_empty());
+    if db::backend(&pool) == db::Backend::Sqlite {
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .bind(1_i64)
+                .bind(i64::MAX)
+                .bind(21_i64)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert!(
+            plan.iter().any(|(.., detail)| detail
+                .contains("INDEX credit_ledger_company (company_id=? AND id<?)")),
+            "{plan:?}"
+        );
+    }
 }

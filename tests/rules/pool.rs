@@ -82,7 +82,8 @@ async fn the_pool_filters_search_two_character_japanese_and_pages() {
 }
 
 /// The keyword index finds exactly what a scan of every candidate's text finds, for every kind of
-/// keyword: one character, two, longer, with a space, ASCII, full-width, and nothing at all.
+/// keyword: one character, two, longer, with a space, ASCII, full-width, and nothing at all;
+/// alone, and with a prefecture (a search that walks the prefecture's candidates instead).
 #[tokio::test]
 async fn a_keyword_finds_exactly_what_the_text_contains() {
     let w = world(0).await;
@@ -97,6 +98,7 @@ async fn a_keyword_finds_exactly_what_the_text_contains() {
     for (n, summary) in summaries.iter().enumerate() {
         let mut p = profile(&format!("0906000{n:04}"));
         p.summary = summary.to_string();
+        p.prefecture = career_relay::profile::Prefecture::parse(["13", "27"][n % 2]).unwrap();
         candidate_with(&w, &format!("search{n}@example.jp"), &p).await;
     }
     for keyword in [
@@ -115,27 +117,34 @@ async fn a_keyword_finds_exactly_what_the_text_contains() {
         "。",
         "品質改善",
     ] {
-        let query = pool::PoolQuery {
-            q: keyword.into(),
-            ..Default::default()
-        };
-        let found: Vec<i64> = pool::pool_page(&w.pool, &query)
+        for prefecture in ["", "13"] {
+            let query = pool::PoolQuery {
+                q: keyword.into(),
+                prefecture: prefecture.into(),
+                ..Default::default()
+            };
+            let found: Vec<i64> = pool::pool_page(&w.pool, &query)
+                .await
+                .unwrap()
+                .entries
+                .iter()
+                .map(|e| e.id)
+                .collect();
+            let term: String =
+                unicode_normalization::UnicodeNormalization::nfkc(keyword).collect::<String>();
+            let scanned: Vec<i64> = sqlx::query_as::<_, (i64, i64)>(
+                "SELECT id, prefecture FROM candidates WHERE in_pool = 1 AND search_text LIKE $1 ORDER BY id DESC",
+            )
+            .bind(format!("%{}%", term.to_lowercase()))
+            .fetch_all(&w.pool)
             .await
             .unwrap()
-            .entries
-            .iter()
-            .map(|e| e.id)
+            .into_iter()
+            .filter(|(_, p)| prefecture.is_empty() || p.to_string() == prefecture)
+            .map(|(id, _)| id)
             .collect();
-        let term: String =
-            unicode_normalization::UnicodeNormalization::nfkc(keyword).collect::<String>();
-        let scanned: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM candidates WHERE in_pool = 1 AND search_text LIKE $1 ORDER BY id DESC",
-        )
-        .bind(format!("%{}%", term.to_lowercase()))
-        .fetch_all(&w.pool)
-        .await
-        .unwrap();
-        assert_eq!(found, scanned, "{keyword}");
+            assert_eq!(found, scanned, "{keyword} in {prefecture:?}");
+        }
     }
 }
 
