@@ -572,7 +572,7 @@ mod store {
         limit: i64,
     ) -> Result<Vec<LedgerEntry>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT id, kind, amount, created_at FROM {} WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+            "SELECT id, kind, amount, created_at FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2) ORDER BY company_id DESC, id DESC LIMIT $3",
             db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
         ))
         .bind(company_id)

@@ -222,9 +222,11 @@ pub fn backend(pool: &Pool) -> Backend {
 
 /// `table INDEXED BY index` on SQLite, `table` on PostgreSQL (which has no such clause; `table`
 /// may carry its alias, `claims k`). For a keyset page of one owner's rows (`owner = $1 AND
-/// id < $2 ORDER BY id DESC LIMIT n`), SQLite's planner, counting on the LIMIT, prefers to walk
-/// the whole table by id down to the owner's rows: every other owner's newer rows first, a
-/// million for a company whose entries are old.
+/// id < $2 ORDER BY id DESC LIMIT n`), both planners, counting on the LIMIT, prefer to walk the
+/// whole table by id down to the owner's rows: every other owner's newer rows first, a million
+/// for a company whose entries are old. Such a page names its index here (SQLite), and writes its
+/// cursor a second time as the index's own key, `AND (owner, id) < ($1, $2) ORDER BY owner DESC,
+/// id DESC` (PostgreSQL): each then walks the owner's index from the cursor.
 pub fn indexed_by(pool: &Pool, table: &str, index: &str) -> String {
     match backend(pool) {
         Backend::Sqlite => format!("{table} INDEXED BY {index}"),

@@ -136,13 +136,13 @@ mod store {
             "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, id, kind, amount, created_at AS at,
                      CAST(NULL AS TEXT) AS agency_name, CAST(NULL AS BIGINT) AS ended_at, CAST(NULL AS TEXT) AS end_reason,
                      CAST(NULL AS BIGINT) AS placed_at, CAST(NULL AS TEXT) AS placement_status
-                 FROM {} WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $4) AS l
+                 FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2) ORDER BY company_id DESC, id DESC LIMIT $4) AS l
              UNION ALL
              SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, k.id, CAST(NULL AS TEXT) AS kind, CAST(NULL AS BIGINT) AS amount, k.claimed_at AS at,
                      a.name AS agency_name, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
                  FROM {} JOIN agencies a ON a.id = k.agency_id
                  LEFT JOIN placements p ON p.claim_id = k.id
-                 WHERE k.company_id = $1 AND k.id < $3 ORDER BY k.id DESC LIMIT $4) AS o",
+                 WHERE k.company_id = $1 AND k.id < $3 AND (k.company_id, k.id) < ($1, $3) ORDER BY k.company_id DESC, k.id DESC LIMIT $4) AS o",
             db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
             db::indexed_by(pool, "claims k", "claims_company"),
         ))

@@ -92,7 +92,8 @@ async fn a_keyset_page_of_one_owner_walks_the_owners_index() {
     let pool = db::connect(&scratch.url).await.unwrap();
     db::migrate(&pool, &scratch.url).await.unwrap();
     let sql = format!(
-        "SELECT id FROM {} WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        "SELECT id FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2)
+         ORDER BY company_id DESC, id DESC LIMIT $3",
         db::indexed_by(&pool, "credit_ledger", "credit_ledger_company")
     );
     let page: Vec<i64> = sqlx::query_scalar(&sql)
