@@ -142,7 +142,7 @@ mod store {
                      a.name AS agency_name, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
                  FROM {} JOIN agencies a ON a.id = k.agency_id
                  LEFT JOIN placements p ON p.claim_id = k.id
-                 WHERE k.company_id = $1 AND k.id < $3 AND (k.company_id, k.id) < ($1, $3) ORDER BY k.company_id DESC, k.id DESC LIMIT $4) AS o",
+                 WHERE k.company_id = $1 AND k.id < $3 ORDER BY k.id DESC LIMIT $4) AS o",
             db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
             db::indexed_by(pool, "claims k", "claims_company"),
         ))
