@@ -5,10 +5,17 @@
 use career_relay::{db, scratch::ScratchDb};
 use sqlx::Connection;
 
-#[tokio::test]
-async fn a_connection_the_server_dropped_while_it_waited_is_replaced() {
+/// A throwaway database of the suite's backend and a pool on it (the database lives as long as
+/// the first half).
+async fn scratch_pool() -> (ScratchDb, db::Pool) {
     let scratch = ScratchDb::new().await.unwrap();
     let pool = db::connect(&scratch.url).await.unwrap();
+    (scratch, pool)
+}
+
+#[tokio::test]
+async fn a_connection_the_server_dropped_while_it_waited_is_replaced() {
+    let (scratch, pool) = scratch_pool().await;
     // Only a network server drops connections (a restart, a failover); SQLite is a file in
     // this process. The PostgreSQL run of the suite checks this.
     if db::backend(&pool) != db::Backend::Postgres {
@@ -34,8 +41,7 @@ async fn a_connection_the_server_dropped_while_it_waited_is_replaced() {
 
 #[tokio::test]
 async fn many_rows_go_in_with_one_statement_each_value_where_it_was_bound() {
-    let scratch = ScratchDb::new().await.unwrap();
-    let pool = db::connect(&scratch.url).await.unwrap();
+    let (_scratch, pool) = scratch_pool().await;
     let mut conn = pool.acquire().await.unwrap();
     sqlx::query("CREATE TABLE rows_in (n BIGINT NOT NULL, word TEXT, half BIGINT NOT NULL)")
         .execute(&mut *conn)
@@ -71,8 +77,7 @@ async fn many_rows_go_in_with_one_statement_each_value_where_it_was_bound() {
 /// once per connection, not again each time a value compared with an indexed column is bound.
 #[tokio::test]
 async fn sqlite_plans_a_statement_once_whatever_is_bound_to_it() {
-    let scratch = ScratchDb::new().await.unwrap();
-    let pool = db::connect(&scratch.url).await.unwrap();
+    let (_scratch, pool) = scratch_pool().await;
     if db::backend(&pool) != db::Backend::Sqlite {
         return;
     }
@@ -88,8 +93,7 @@ async fn sqlite_plans_a_statement_once_whatever_is_bound_to_it() {
 /// no `INDEXED BY`, takes the same statement without it.
 #[tokio::test]
 async fn a_keyset_page_of_one_owner_walks_the_owners_index() {
-    let scratch = ScratchDb::new().await.unwrap();
-    let pool = db::connect(&scratch.url).await.unwrap();
+    let (scratch, pool) = scratch_pool().await;
     db::migrate(&pool, &scratch.url).await.unwrap();
     let sql = format!(
         "SELECT id FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2)
