@@ -564,6 +564,17 @@ mod store {
         )
     }
 
+    /// The `FROM … LIMIT` of a statement that reads one page of a company's ledger, newest
+    /// first, from the company's own index (`db::indexed_by` says why the cursor is written
+    /// twice): `$1` is the company, `$2` the cursor, `limit` the parameter that limits.
+    pub fn ledger_page(pool: &Pool, limit: &str) -> String {
+        format!(
+            "FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2) \
+             ORDER BY company_id DESC, id DESC LIMIT {limit}",
+            db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
+        )
+    }
+
     /// The newest ledger entries, before entry `before` when paging.
     pub async fn ledger(
         pool: &Pool,
@@ -572,8 +583,8 @@ mod store {
         limit: i64,
     ) -> Result<Vec<LedgerEntry>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT id, kind, amount, created_at FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2) ORDER BY company_id DESC, id DESC LIMIT $3",
-            db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
+            "SELECT id, kind, amount, created_at {}",
+            ledger_page(pool, "$3")
         ))
         .bind(company_id)
         .bind(before.unwrap_or(i64::MAX))
@@ -586,8 +597,8 @@ mod store {
 #[cfg(feature = "db")]
 pub use store::{
     announce_earned, append, append_history, award_relay_credits, balance, expire_company,
-    expire_due, keep_next_lapse, keep_unknown_lapses, kept_lapse, ledger, next_expiring, redeem,
-    refund, standing, warn_expiring,
+    expire_due, keep_next_lapse, keep_unknown_lapses, kept_lapse, ledger, ledger_page,
+    next_expiring, redeem, refund, standing, warn_expiring,
 };
 
 #[cfg(test)]

@@ -136,15 +136,22 @@ mod store {
             "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, id, kind, amount, created_at AS at,
                      CAST(NULL AS TEXT) AS agency_name, CAST(NULL AS BIGINT) AS ended_at, CAST(NULL AS TEXT) AS end_reason,
                      CAST(NULL AS BIGINT) AS placed_at, CAST(NULL AS TEXT) AS placement_status
-                 FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2) ORDER BY company_id DESC, id DESC LIMIT $4) AS l
+                 {}) AS l
              UNION ALL
-             SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, k.id, CAST(NULL AS TEXT) AS kind, CAST(NULL AS BIGINT) AS amount, k.claimed_at AS at,
+             SELECT CAST(1 AS BIGINT) AS part, k.id, CAST(NULL AS TEXT) AS kind, CAST(NULL AS BIGINT) AS amount, k.claimed_at AS at,
                      a.name AS agency_name, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
-                 FROM {} JOIN agencies a ON a.id = k.agency_id
+                 FROM (SELECT id, agency_id, claimed_at, ended_at, end_reason FROM {}
+                       WHERE company_id = $1 AND id < $3 AND (company_id, id) < ($1, $3)
+                       ORDER BY company_id DESC, id DESC LIMIT $4) AS k
+                 CROSS JOIN agencies a
                  LEFT JOIN placements p ON p.claim_id = k.id
-                 WHERE k.company_id = $1 AND k.id < $3 ORDER BY k.id DESC LIMIT $4) AS o",
-            db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
-            db::indexed_by(pool, "claims k", "claims_company"),
+                 WHERE a.id = k.agency_id",
+            credit::ledger_page(pool, "$4"),
+            // The page of claims is cut before the joins: with them in the same select,
+            // PostgreSQL walked every newer claim of other companies by id, or joined and sorted
+            // all of the company's claims. `CROSS JOIN` keeps SQLite on the page's rows first
+            // (else it scans the agencies and indexes the page for each).
+            db::indexed_by(pool, "claims", "claims_company"),
         ))
         .bind(company_id)
         .bind(history.ledger_before.unwrap_or(i64::MAX))

@@ -145,12 +145,15 @@ mod store {
         user_id: i64,
         filter: &ReturnsFilter,
     ) -> Result<ReturnsPage> {
-        let mut sql = String::from(
+        // The company's own index, walked from the cursor (`db::indexed_by` says why).
+        let mut sql = format!(
             "SELECT c.id, c.name, c.email, c.phone, c.prefecture, c.job_types, c.updated_at,
                  (SELECT r.created_at FROM return_contacts r WHERE r.company_id = c.company_id AND r.candidate_id = c.id ORDER BY r.id DESC LIMIT 1) AS contacted_at,
                  (SELECT r.note FROM return_contacts r WHERE r.company_id = c.company_id AND r.candidate_id = c.id ORDER BY r.id DESC LIMIT 1) AS contacted_note
-             FROM candidates c
-             WHERE c.company_id = $1 AND c.recontact_consent = 1 AND c.erased_at IS NULL AND c.id < $2",
+             FROM {}
+             WHERE c.company_id = $1 AND c.recontact_consent = 1 AND c.erased_at IS NULL AND c.id < $2
+                 AND (c.company_id, c.id) < ($1, $2)",
+            db::indexed_by(pool, "candidates c", "candidates_returns"),
         );
         let mut n = 2;
         if filter.prefecture.is_some() {
@@ -163,7 +166,10 @@ mod store {
                 " AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = ${n})"
             ));
         }
-        sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${}", n + 1));
+        sql.push_str(&format!(
+            " ORDER BY c.company_id DESC, c.id DESC LIMIT ${}",
+            n + 1
+        ));
         let mut query = sqlx::query(&sql)
             .bind(company_id)
             .bind(filter.after.unwrap_or(i64::MAX));

@@ -183,12 +183,15 @@ mod store {
     /// The held relays by company and rule, with their evidence, oldest relay first; at most
     /// `MAX_DECIDED` relays in all (the rest come once these are decided). Two statements.
     pub async fn held(pool: &Pool) -> Result<Vec<HeldGroup>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT r.id, r.qualified_at, r.network, h.company_id, c.name, h.rule
              FROM relays r JOIN relay_holds h ON h.relay_id = r.id JOIN companies c ON c.id = h.company_id
-             WHERE r.status = 'held' AND r.id IN (SELECT id FROM relays WHERE status = 'held' ORDER BY id LIMIT $1)
+             WHERE r.status = 'held' AND r.id IN (SELECT id FROM {} WHERE status = 'held' ORDER BY id LIMIT $1)
              ORDER BY h.company_id, h.rule, r.id",
-        )
+            // The oldest held relays, walked in order; not every relay by id (PostgreSQL), nor
+            // every held one sorted (SQLite).
+            db::indexed_by(pool, "relays", "relays_held"),
+        ))
         .bind(MAX_DECIDED as i64)
         .fetch_all(pool)
         .await?;

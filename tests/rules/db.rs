@@ -1,6 +1,7 @@
 //! The database pool: a network connection the server dropped while it waited in the pool is
 //! replaced before anyone uses it; many rows go in with one statement on either backend; SQLite
-//! plans a statement once, and walks an owner's index for the owner's keyset pages.
+//! plans a statement once, walks an owner's index for the owner's keyset pages, and reads a
+//! list through the index made for it.
 
 use career_relay::{db, scratch::ScratchDb};
 use sqlx::Connection;
@@ -109,18 +110,55 @@ async fn a_keyset_page_of_one_owner_walks_the_owners_index() {
         .unwrap();
     assert!(page.is_empty());
     if db::backend(&pool) == db::Backend::Sqlite {
-        let plan: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .bind(1_i64)
-                .bind(i64::MAX)
-                .bind(21_i64)
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+        let plan = sqlite_plan(&pool, &sql, &[1, i64::MAX, 21]).await;
         assert!(
-            plan.iter().any(|(.., detail)| detail
-                .contains("INDEX credit_ledger_company (company_id=? AND id<?)")),
+            plan.iter()
+                .any(|d| d.contains("INDEX credit_ledger_company (company_id=? AND id<?)")),
             "{plan:?}"
         );
     }
+}
+
+/// The plan SQLite chooses for `sql` (each step's detail), with `binds` bound in order.
+async fn sqlite_plan(pool: &db::Pool, sql: &str, binds: &[i64]) -> Vec<String> {
+    let explain = format!("EXPLAIN QUERY PLAN {sql}");
+    let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+    for b in binds {
+        query = query.bind(*b);
+    }
+    let plan = query.fetch_all(pool).await.unwrap();
+    plan.into_iter().map(|(.., detail)| detail).collect()
+}
+
+#[tokio::test]
+async fn the_review_queue_and_an_agencys_introductions_to_a_request_read_their_own_rows() {
+    let (scratch, pool) = scratch_pool().await;
+    db::migrate(&pool, &scratch.url).await.unwrap();
+    if db::backend(&pool) != db::Backend::Sqlite {
+        return;
+    }
+    // The oldest held relays, not every relay by id.
+    let held = sqlite_plan(
+        &pool,
+        &format!(
+            "SELECT id FROM {} WHERE status = 'held' ORDER BY id LIMIT $1",
+            db::indexed_by(&pool, "relays", "relays_held")
+        ),
+        &[500],
+    )
+    .await;
+    assert_eq!(held, ["SCAN relays USING COVERING INDEX relays_held"]);
+    // One agency's introductions to one request, not all of the agency's.
+    let introductions = sqlite_plan(
+        &pool,
+        "SELECT i.id FROM introductions i WHERE i.request_id = $1 AND i.agency_id = $2 ORDER BY i.id",
+        &[1, 1],
+    )
+    .await;
+    assert!(
+        introductions
+            .iter()
+            .any(|d| d.contains("introductions_request_agency (request_id=? AND agency_id=?)")),
+        "{introductions:?}"
+    );
 }
