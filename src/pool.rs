@@ -131,9 +131,12 @@ mod store {
             sql.push_str(", c.search_text");
         }
         // Which index the search walks, newest first: a prefecture's (a fiftieth of the pool, or
-        // so) when one is chosen, else the keyword's gram, else the whole pool's. The order is
-        // that index's own; ordered by the other side of the join, SQLite would read every match
-        // and sort it. `CROSS JOIN` keeps SQLite from walking another index instead.
+        // so) when one is chosen, else the keyword's gram, else the skill's, else the whole
+        // pool's. The order is that index's own; ordered by the other side of the join, SQLite
+        // would read every match and sort it. `CROSS JOIN` keeps SQLite from walking another
+        // index instead. A skill checked candidate by candidate would read the whole pool for a
+        // skill nobody has.
+        let by_skill = keyword.is_none() && f.prefecture.is_none() && f.skill.is_some();
         let id = match &keyword {
             Some(_) if f.prefecture.is_none() => {
                 sql.push_str(
@@ -147,6 +150,12 @@ mod store {
                 );
                 "c.id"
             }
+            None if by_skill => {
+                sql.push_str(
+                    " FROM candidate_skills s CROSS JOIN candidates c WHERE c.id = s.candidate_id AND s.skill = $1 AND",
+                );
+                "s.candidate_id"
+            }
             None => {
                 sql.push_str(" FROM candidates c WHERE");
                 "c.id"
@@ -158,7 +167,7 @@ mod store {
             " c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > {})",
             db::now_sql(pool)
         ));
-        let mut n = if keyword.is_some() { 1 } else { 0 };
+        let mut n = if keyword.is_some() || by_skill { 1 } else { 0 };
         let mut next = |sql: &mut String, clause: &str| {
             n += 1;
             sql.push_str(&clause.replace("$?", &format!("${n}")));
@@ -172,7 +181,7 @@ mod store {
         if f.prefecture.is_some() {
             next(&mut sql, " AND c.prefecture = $?");
         }
-        if f.skill.is_some() {
+        if f.skill.is_some() && !by_skill {
             next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?)");
         }
         if f.min_years.is_some() {
@@ -197,6 +206,15 @@ mod store {
         let capped = loop {
             rounds += 1;
             let mut query = sqlx::query_as::<_, Found>(&sql);
+            // Bound in the order the statement numbers them: what it walks first.
+            let (driving_skill, checked_skill) = if by_skill {
+                (f.skill.as_ref(), None)
+            } else {
+                (None, f.skill.as_ref())
+            };
+            if let Some(s) = driving_skill {
+                query = query.bind(s.clone());
+            }
             if let Some(k) = &keyword {
                 query = query.bind(k.first.clone());
                 for gram in &k.also {
@@ -209,7 +227,7 @@ mod store {
             if let Some(p) = f.prefecture {
                 query = query.bind(p.code() as i64);
             }
-            if let Some(s) = &f.skill {
+            if let Some(s) = checked_skill {
                 query = query.bind(s.clone());
             }
             if let Some(y) = f.min_years {

@@ -192,3 +192,68 @@ async fn a_longer_keyword_pages_through_every_match_once_past_rows_that_only_sha
         "newest first, each once, none that only shares the pairs"
     );
 }
+
+/// A skill alone walks the skill's own holders, newest first (not the whole pool candidate by
+/// candidate): every holder once over the pages, nobody else, and nothing for a skill nobody has.
+#[tokio::test]
+async fn a_skill_alone_pages_through_its_holders_each_once() {
+    let w = world(0).await;
+    let mut boki = Vec::new();
+    for n in 0..24 {
+        qualified_candidate(&w, n).await;
+        if n % 8 == 0 {
+            let mut p = profile(&format!("0906666{n:04}"));
+            p.skills = vec!["簿記2級".into()];
+            if n == 16 {
+                p.prefecture = career_relay::profile::Prefecture::parse("27").unwrap();
+            }
+            boki.push(candidate_with(&w, &format!("boki{n}@example.jp"), &p).await);
+        }
+    }
+    boki.reverse();
+    let skill = |skill: &str, prefecture: &str, after: &str| pool::PoolQuery {
+        skill: skill.into(),
+        prefecture: prefecture.into(),
+        after: after.into(),
+        ..Default::default()
+    };
+    let ids = |page: &pool::PoolPage| page.entries.iter().map(|e| e.id).collect::<Vec<_>>();
+
+    let found = pool::pool_page(&w.pool, &skill("簿記２級", "", ""))
+        .await
+        .unwrap();
+    assert_eq!(ids(&found), boki, "full-width digits name the same skill");
+    assert!(found.next.is_none());
+
+    let mut excel = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = pool::pool_page(&w.pool, &skill("excel", "", &after))
+            .await
+            .unwrap();
+        excel.extend(ids(&page));
+        match page.next {
+            Some(next) => after = next.to_string(),
+            None => break,
+        }
+    }
+    let mut expected: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.candidate_id FROM candidate_skills s JOIN candidates c ON c.id = s.candidate_id
+         WHERE s.skill = 'excel' AND c.in_pool = 1",
+    )
+    .fetch_all(&w.pool)
+    .await
+    .unwrap();
+    expected.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(expected.len(), 24);
+    assert_eq!(excel, expected, "every holder once, newest first");
+
+    let osaka = pool::pool_page(&w.pool, &skill("簿記2級", "27", ""))
+        .await
+        .unwrap();
+    assert_eq!(ids(&osaka), vec![boki[0]]);
+    let nobody = pool::pool_page(&w.pool, &skill("cobol", "", ""))
+        .await
+        .unwrap();
+    assert!(nobody.entries.is_empty() && nobody.next.is_none());
+}
