@@ -116,7 +116,7 @@ mod store {
     /// One page of the pool, newest first, with keyset paging. Claimed candidates are not listed.
     /// A keyword search starts from the index of one of its grams (see `grams`), or of the
     /// prefecture when one is chosen, newest candidate first, and checks the text itself only for
-    /// the candidates that have the grams.
+    /// the candidates that have the grams; a skill without either starts from the skill's index.
     #[tracing::instrument(skip_all)]
     pub async fn pool_page(pool: &Pool, query: &PoolQuery) -> Result<PoolPage> {
         let f = filters(query)?;
@@ -203,15 +203,15 @@ mod store {
         let mut entries: Vec<PoolEntry> = Vec::new();
         let mut before = f.after.unwrap_or(i64::MAX);
         let mut rounds = 0;
+        // Bound in the order the statement numbers them: what it walks first.
+        let (driving_skill, checked_skill) = if by_skill {
+            (f.skill.as_ref(), None)
+        } else {
+            (None, f.skill.as_ref())
+        };
         let capped = loop {
             rounds += 1;
             let mut query = sqlx::query_as::<_, Found>(&sql);
-            // Bound in the order the statement numbers them: what it walks first.
-            let (driving_skill, checked_skill) = if by_skill {
-                (f.skill.as_ref(), None)
-            } else {
-                (None, f.skill.as_ref())
-            };
             if let Some(s) = driving_skill {
                 query = query.bind(s.clone());
             }

@@ -3,7 +3,7 @@
 //! plans a statement once, walks an owner's index for the owner's keyset pages, and reads a
 //! list through the index made for it.
 
-use career_relay::{db, scratch::ScratchDb};
+use career_relay::{credit, db, scratch::ScratchDb};
 use sqlx::Connection;
 
 /// A throwaway database of the suite's backend and a pool on it (the database lives as long as
@@ -89,18 +89,14 @@ async fn sqlite_plans_a_statement_once_whatever_is_bound_to_it() {
     assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
 }
 
-/// A keyset page of one company's rows walks the company's index from its cursor, not the whole
-/// table by id (SQLite's planner, counting on the LIMIT, would otherwise); PostgreSQL, which has
+/// A keyset page of one company's ledger (`credit::ledger_page`) walks the company's index from
+/// its cursor, not the whole table by id (SQLite's planner, counting on the LIMIT, would otherwise); PostgreSQL, which has
 /// no `INDEXED BY`, takes the same statement without it.
 #[tokio::test]
 async fn a_keyset_page_of_one_owner_walks_the_owners_index() {
     let (scratch, pool) = scratch_pool().await;
     db::migrate(&pool, &scratch.url).await.unwrap();
-    let sql = format!(
-        "SELECT id FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2)
-         ORDER BY company_id DESC, id DESC LIMIT $3",
-        db::indexed_by(&pool, "credit_ledger", "credit_ledger_company")
-    );
+    let sql = format!("SELECT id {}", credit::ledger_page(&pool, "$3"));
     let page: Vec<i64> = sqlx::query_scalar(&sql)
         .bind(1_i64)
         .bind(i64::MAX)
@@ -130,6 +126,9 @@ async fn sqlite_plan(pool: &db::Pool, sql: &str, binds: &[i64]) -> Vec<String> {
     plan.into_iter().map(|(.., detail)| detail).collect()
 }
 
+/// The review queue walks the held relays' own index in order, and an agency's introductions to
+/// one request are found by request and agency together (SQLite would otherwise read every relay,
+/// or all of the agency's introductions).
 #[tokio::test]
 async fn the_review_queue_and_an_agencys_introductions_to_a_request_read_their_own_rows() {
     let (scratch, pool) = scratch_pool().await;
