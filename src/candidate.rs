@@ -301,10 +301,12 @@ mod store {
             .bind(candidate_id)
             .execute(&mut *tx)
             .await?;
+        // Each job type carries the prefecture: the pool walks the pair as one index.
         for j in &job_types {
-            sqlx::query("INSERT INTO candidate_job_types (candidate_id, job_type) VALUES ($1, $2)")
+            sqlx::query("INSERT INTO candidate_job_types (candidate_id, job_type, prefecture) VALUES ($1, $2, $3)")
                 .bind(candidate_id)
                 .bind(*j)
+                .bind(p.prefecture.code() as i64)
                 .execute(&mut *tx)
                 .await?;
         }

@@ -568,9 +568,9 @@ mod store {
     /// first, from the company's own index (`db::indexed_by` says why the cursor is written
     /// twice): `$1` is the company, `$2` the cursor, `limit` the parameter that limits.
     pub fn ledger_page(pool: &Pool, limit: &str) -> String {
+        let (condition, order) = db::owner_keyset(&[("company_id", "$1")], "id", "$2");
         format!(
-            "FROM {} WHERE company_id = $1 AND id < $2 AND (company_id, id) < ($1, $2) \
-             ORDER BY company_id DESC, id DESC LIMIT {limit}",
+            "FROM {} WHERE {condition} {order} LIMIT {limit}",
             db::indexed_by(pool, "credit_ledger", "credit_ledger_company"),
         )
     }

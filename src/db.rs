@@ -234,6 +234,29 @@ pub fn indexed_by(pool: &Pool, table: &str, index: &str) -> String {
     }
 }
 
+/// The condition and the order of a keyset page of one owner's rows, newest first (`owner` is
+/// one or more `(column, parameter)` pairs, `id` the row's column and `cursor` its parameter):
+/// `owner = $o AND id < $c`, with the cursor written a second time as the index's own key,
+/// `AND (owner, id) < ($o, $c)`, and the order the index's, `ORDER BY owner DESC, id DESC`. With
+/// `indexed_by` naming that index, both backends walk it from the cursor.
+pub fn owner_keyset(owner: &[(&str, &str)], id: &str, cursor: &str) -> (String, String) {
+    let mut condition = String::new();
+    let (mut columns, mut values, mut order) = (Vec::new(), Vec::new(), Vec::new());
+    for (column, value) in owner {
+        condition.push_str(&format!("{column} = {value} AND "));
+        columns.push(*column);
+        values.push(*value);
+        order.push(format!("{column} DESC"));
+    }
+    condition.push_str(&format!(
+        "{id} < {cursor} AND ({}, {id}) < ({}, {cursor})",
+        columns.join(", "),
+        values.join(", ")
+    ));
+    order.push(format!("{id} DESC"));
+    (condition, format!("ORDER BY {}", order.join(", ")))
+}
+
 /// Whether a transaction that writes holds every other writer off until it ends (SQLite's one
 /// write lock), rather than only the rows it touched (PostgreSQL).
 pub fn single_writer(pool: &Pool) -> bool {

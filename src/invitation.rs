@@ -466,9 +466,10 @@ mod store {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<InvitationRow>> {
+        let (condition, order) = db::owner_keyset(&[("i.company_id", "$1")], "i.id", "$2");
         Ok(sqlx::query_as(&format!(
             "SELECT i.id, i.name, i.email, i.position, i.rejected_on, i.status, i.created_at FROM {}
-             WHERE i.company_id = $1 AND i.id < $2 AND (i.company_id, i.id) < ($1, $2) AND {} ORDER BY i.company_id DESC, i.id DESC LIMIT $3",
+             WHERE {condition} AND {} {order} LIMIT $3",
             db::indexed_by(pool, "invitations i", "invitations_company"),
             shown("i")
         ))

@@ -350,27 +350,7 @@ mod store {
     #[tracing::instrument(skip(pool))]
     pub async fn funnel(pool: &Pool, scope: Scope) -> Result<Vec<MonthNumbers>> {
         let (months, end) = month_starts(now(), MONTHS);
-        // $2 … $13 are the months' starts, $14 the end.
-        let month_of = |time: &str| {
-            let whens: Vec<String> = (0..MONTHS)
-                .rev()
-                .map(|i| format!("WHEN {time} >= ${} THEN {i}", i + 2))
-                .collect();
-            format!("CAST(CASE {} END AS BIGINT)", whens.join(" "))
-        };
-        let sql = SOURCES
-            .iter()
-            .enumerate()
-            .map(|(step, (from, time, value))| {
-                format!(
-                    "SELECT CAST({step} AS BIGINT) AS step, {} AS month, CAST(SUM({value}) AS BIGINT) AS n
-                     FROM {} AND {time} >= $2 AND {time} < $14 GROUP BY 2",
-                    month_of(time),
-                    scoped(from, scope)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
+        let sql = funnel_statement(scope);
         let mut query = sqlx::query(&sql).bind(scope_id(scope));
         for (_, start) in &months {
             query = query.bind(*start);
@@ -392,10 +372,35 @@ mod store {
         }
         Ok(out)
     }
+
+    /// The funnel's statement: `$1` the company (0 for the platform), `$2` … `$13` the months'
+    /// starts, oldest first, `$14` the end of the last month.
+    pub fn funnel_statement(scope: Scope) -> String {
+        let month_of = |time: &str| {
+            let whens: Vec<String> = (0..MONTHS)
+                .rev()
+                .map(|i| format!("WHEN {time} >= ${} THEN {i}", i + 2))
+                .collect();
+            format!("CAST(CASE {} END AS BIGINT)", whens.join(" "))
+        };
+        SOURCES
+            .iter()
+            .enumerate()
+            .map(|(step, (from, time, value))| {
+                format!(
+                    "SELECT CAST({step} AS BIGINT) AS step, {} AS month, CAST(SUM({value}) AS BIGINT) AS n
+                     FROM {} AND {time} >= $2 AND {time} < $14 GROUP BY 2",
+                    month_of(time),
+                    scoped(from, scope)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
+    }
 }
 
 #[cfg(feature = "db")]
-pub use store::{agencies, companies, funnel, numbers};
+pub use store::{agencies, companies, funnel, funnel_statement, numbers};
 
 #[cfg(test)]
 mod tests {

@@ -113,10 +113,59 @@ mod store {
         })
     }
 
+    /// The index a pool search walks, newest first: the pair of a job type and a prefecture
+    /// (a six-hundredth of the pool or so) when both are chosen; else a keyword's gram, unless a
+    /// prefecture is chosen (a fiftieth); else a skill's, unless a prefecture is; else a job
+    /// type's (a twelfth) alone; else the pool's, or the prefecture's, as the planner finds.
+    /// What the walk does not settle is checked candidate by candidate (`Checks`); a filter
+    /// checked that way that few have (a skill nobody has) would read the whole pool.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Walk {
+        JobAndPrefecture,
+        Gram,
+        Skill,
+        JobType,
+        Candidates,
+    }
+
+    /// The filters a walk leaves to be checked for each candidate it meets.
+    struct Checks<'a> {
+        grams: Vec<String>,
+        job_type: Option<JobType>,
+        prefecture: Option<Prefecture>,
+        skill: Option<&'a String>,
+    }
+
+    impl Walk {
+        fn of(f: &Filters, keyword: bool) -> Self {
+            match (f.job_type, f.prefecture, keyword, &f.skill) {
+                (Some(_), Some(_), ..) => Walk::JobAndPrefecture,
+                (_, None, true, _) => Walk::Gram,
+                (_, None, false, Some(_)) => Walk::Skill,
+                (Some(_), None, false, None) => Walk::JobType,
+                _ => Walk::Candidates,
+            }
+        }
+
+        fn checks<'a>(self, f: &'a Filters, keyword: Option<&QueryGrams>) -> Checks<'a> {
+            let grams = keyword.map_or_else(Vec::new, |k| {
+                let first = (self != Walk::Gram).then(|| k.first.clone());
+                first.into_iter().chain(k.also.iter().cloned()).collect()
+            });
+            let by_job = matches!(self, Walk::JobAndPrefecture | Walk::JobType);
+            Checks {
+                grams,
+                job_type: f.job_type.filter(|_| !by_job),
+                prefecture: f.prefecture.filter(|_| self != Walk::JobAndPrefecture),
+                skill: f.skill.as_ref().filter(|_| self != Walk::Skill),
+            }
+        }
+    }
+
     /// One page of the pool, newest first, with keyset paging. Claimed candidates are not listed.
-    /// A keyword search starts from the index of one of its grams (see `grams`), or of the
-    /// prefecture when one is chosen, newest candidate first, and checks the text itself only for
-    /// the candidates that have the grams; a skill without either starts from the skill's index.
+    /// The search walks one index (`Walk`) and checks the other filters for each candidate it
+    /// meets; a keyword's grams (see `grams`) are checked before its text, which is read only for
+    /// the candidates that have them.
     #[tracing::instrument(skip_all)]
     pub async fn pool_page(pool: &Pool, query: &PoolQuery) -> Result<PoolPage> {
         let f = filters(query)?;
@@ -130,58 +179,58 @@ mod store {
         if check.is_some() {
             sql.push_str(", c.search_text");
         }
-        // Which index the search walks, newest first: a prefecture's (a fiftieth of the pool, or
-        // so) when one is chosen, else the keyword's gram, else the skill's, else the whole
-        // pool's. The order is that index's own; ordered by the other side of the join, SQLite
-        // would read every match and sort it. `CROSS JOIN` keeps SQLite from walking another
-        // index instead. A skill checked candidate by candidate would read the whole pool for a
-        // skill nobody has.
-        let by_skill = keyword.is_none() && f.prefecture.is_none() && f.skill.is_some();
-        let id = match &keyword {
-            Some(_) if f.prefecture.is_none() => {
-                sql.push_str(
-                    " FROM candidate_grams g CROSS JOIN candidates c WHERE c.id = g.candidate_id AND g.gram = $1 AND",
-                );
-                "g.candidate_id"
-            }
-            Some(_) => {
-                sql.push_str(
-                    " FROM candidates c WHERE EXISTS (SELECT 1 FROM candidate_grams g WHERE g.gram = $1 AND g.candidate_id = c.id) AND",
-                );
-                "c.id"
-            }
-            None if by_skill => {
-                sql.push_str(
-                    " FROM candidate_skills s CROSS JOIN candidates c WHERE c.id = s.candidate_id AND s.skill = $1 AND",
-                );
-                "s.candidate_id"
-            }
-            None => {
-                sql.push_str(" FROM candidates c WHERE");
-                "c.id"
+        // Which index the search walks, newest first (`Walk`). Its order is the page's; ordered
+        // by the other side of the join, SQLite would read every match and sort it. `CROSS JOIN`
+        // keeps SQLite from walking another index instead.
+        let walk = Walk::of(&f, keyword.is_some());
+        let (from, id) = match walk {
+            Walk::Gram => (
+                " FROM candidate_grams g CROSS JOIN candidates c WHERE c.id = g.candidate_id AND g.gram = $? AND",
+                "g.candidate_id",
+            ),
+            Walk::JobAndPrefecture => (
+                " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND j.prefecture = $? AND c.prefecture = j.prefecture AND",
+                "j.candidate_id",
+            ),
+            Walk::JobType => (
+                " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND",
+                "j.candidate_id",
+            ),
+            Walk::Skill => (
+                " FROM candidate_skills s CROSS JOIN candidates c WHERE c.id = s.candidate_id AND s.skill = $? AND",
+                "s.candidate_id",
+            ),
+            Walk::Candidates => (" FROM candidates c WHERE", "c.id"),
+        };
+        // Each `$?` is numbered in turn: the walk's own values first, then the checks'.
+        let mut n = 0;
+        let mut next = |sql: &mut String, clause: &str| {
+            for (i, part) in clause.split("$?").enumerate() {
+                if i > 0 {
+                    n += 1;
+                    sql.push_str(&format!("${n}"));
+                }
+                sql.push_str(part);
             }
         };
+        next(&mut sql, from);
         // The time is the database's: a bound one would change on every run, and SQLite plans a
         // statement again whenever a value it compares with an indexed column changes.
         sql.push_str(&format!(
             " c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > {})",
             db::now_sql(pool)
         ));
-        let mut n = if keyword.is_some() || by_skill { 1 } else { 0 };
-        let mut next = |sql: &mut String, clause: &str| {
-            n += 1;
-            sql.push_str(&clause.replace("$?", &format!("${n}")));
-        };
-        for _ in keyword.iter().flat_map(|k| &k.also) {
+        let checked = walk.checks(&f, keyword.as_ref());
+        for _ in &checked.grams {
             next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_grams h WHERE h.gram = $? AND h.candidate_id = c.id)");
         }
-        if f.job_type.is_some() {
+        if checked.job_type.is_some() {
             next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?)");
         }
-        if f.prefecture.is_some() {
+        if checked.prefecture.is_some() {
             next(&mut sql, " AND c.prefecture = $?");
         }
-        if f.skill.is_some() && !by_skill {
+        if checked.skill.is_some() {
             next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?)");
         }
         if f.min_years.is_some() {
@@ -203,31 +252,41 @@ mod store {
         let mut entries: Vec<PoolEntry> = Vec::new();
         let mut before = f.after.unwrap_or(i64::MAX);
         let mut rounds = 0;
-        // Bound in the order the statement numbers them: what it walks first.
-        let (driving_skill, checked_skill) = if by_skill {
-            (f.skill.as_ref(), None)
-        } else {
-            (None, f.skill.as_ref())
-        };
         let capped = loop {
             rounds += 1;
+            // Bound in the order the statement numbers them: what it walks first.
             let mut query = sqlx::query_as::<_, Found>(&sql);
-            if let Some(s) = driving_skill {
-                query = query.bind(s.clone());
-            }
-            if let Some(k) = &keyword {
-                query = query.bind(k.first.clone());
-                for gram in &k.also {
-                    query = query.bind(gram.clone());
+            match walk {
+                Walk::Gram => {
+                    if let Some(k) = &keyword {
+                        query = query.bind(k.first.clone());
+                    }
                 }
+                Walk::JobAndPrefecture | Walk::JobType => {
+                    if let Some(j) = f.job_type {
+                        query = query.bind(j.code());
+                    }
+                    if let (Walk::JobAndPrefecture, Some(p)) = (walk, f.prefecture) {
+                        query = query.bind(p.code() as i64);
+                    }
+                }
+                Walk::Skill => {
+                    if let Some(s) = &f.skill {
+                        query = query.bind(s.clone());
+                    }
+                }
+                Walk::Candidates => {}
             }
-            if let Some(j) = f.job_type {
+            for gram in &checked.grams {
+                query = query.bind(gram.clone());
+            }
+            if let Some(j) = checked.job_type {
                 query = query.bind(j.code());
             }
-            if let Some(p) = f.prefecture {
+            if let Some(p) = checked.prefecture {
                 query = query.bind(p.code() as i64);
             }
-            if let Some(s) = checked_skill {
+            if let Some(s) = checked.skill {
                 query = query.bind(s.clone());
             }
             if let Some(y) = f.min_years {

@@ -132,6 +132,8 @@ mod store {
         company_id: i64,
         history: History,
     ) -> Result<(Vec<credit::LedgerEntry>, Vec<Outcome>)> {
+        let (condition, order) = db::owner_keyset(&[("company_id", "$1")], "id", "$3");
+        let claims_page = format!("{condition} {order}");
         let rows: Vec<HistoryRow> = sqlx::query_as(&format!(
             "SELECT * FROM (SELECT CAST(0 AS BIGINT) AS part, id, kind, amount, created_at AS at,
                      CAST(NULL AS TEXT) AS agency_name, CAST(NULL AS BIGINT) AS ended_at, CAST(NULL AS TEXT) AS end_reason,
@@ -141,8 +143,7 @@ mod store {
              SELECT CAST(1 AS BIGINT) AS part, k.id, CAST(NULL AS TEXT) AS kind, CAST(NULL AS BIGINT) AS amount, k.claimed_at AS at,
                      a.name AS agency_name, k.ended_at, k.end_reason, p.created_at AS placed_at, p.status AS placement_status
                  FROM (SELECT id, agency_id, claimed_at, ended_at, end_reason FROM {}
-                       WHERE company_id = $1 AND id < $3 AND (company_id, id) < ($1, $3)
-                       ORDER BY company_id DESC, id DESC LIMIT $4) AS k
+                       WHERE {claims_page} LIMIT $4) AS k
                  CROSS JOIN agencies a
                  LEFT JOIN placements p ON p.claim_id = k.id
                  WHERE a.id = k.agency_id",

@@ -136,6 +136,38 @@ mod store {
     use crate::{consent::NOTICE_VERSION, db, db::Pool, error::Result, time::now};
     use sqlx::Row;
 
+    /// The statement of a page of returns: `$1` the company, `$2` the cursor, then the
+    /// prefecture and the job type when the filter has them, and the page's length last.
+    pub fn page_statement(pool: &Pool, filter: &ReturnsFilter) -> String {
+        // The company's own index, walked from the cursor (`db::indexed_by` says why); with a
+        // prefecture, the index of the company's candidates in that prefecture.
+        let (index, owner): (_, &[(&str, &str)]) = match filter.prefecture {
+            Some(_) => (
+                "candidates_returns_prefecture",
+                &[("c.company_id", "$1"), ("c.prefecture", "$3")],
+            ),
+            None => ("candidates_returns", &[("c.company_id", "$1")]),
+        };
+        let (condition, order) = db::owner_keyset(owner, "c.id", "$2");
+        let mut sql = format!(
+            "SELECT c.id, c.name, c.email, c.phone, c.prefecture, c.job_types, c.updated_at,
+                 (SELECT r.created_at FROM return_contacts r WHERE r.company_id = c.company_id AND r.candidate_id = c.id ORDER BY r.id DESC LIMIT 1) AS contacted_at,
+                 (SELECT r.note FROM return_contacts r WHERE r.company_id = c.company_id AND r.candidate_id = c.id ORDER BY r.id DESC LIMIT 1) AS contacted_note
+             FROM {}
+             WHERE c.recontact_consent = 1 AND c.erased_at IS NULL AND {condition}",
+            db::indexed_by(pool, "candidates c", index),
+        );
+        let mut n = if filter.prefecture.is_some() { 3 } else { 2 };
+        if filter.job_type.is_some() {
+            n += 1;
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = ${n})"
+            ));
+        }
+        sql.push_str(&format!(" {order} LIMIT ${}", n + 1));
+        sql
+    }
+
     /// A page of the company's return candidates, recorded as a provision to the company for
     /// each one shown and audited with their ids (`user_id` viewed them), in one transaction.
     #[tracing::instrument(skip(pool))]
@@ -145,31 +177,7 @@ mod store {
         user_id: i64,
         filter: &ReturnsFilter,
     ) -> Result<ReturnsPage> {
-        // The company's own index, walked from the cursor (`db::indexed_by` says why).
-        let mut sql = format!(
-            "SELECT c.id, c.name, c.email, c.phone, c.prefecture, c.job_types, c.updated_at,
-                 (SELECT r.created_at FROM return_contacts r WHERE r.company_id = c.company_id AND r.candidate_id = c.id ORDER BY r.id DESC LIMIT 1) AS contacted_at,
-                 (SELECT r.note FROM return_contacts r WHERE r.company_id = c.company_id AND r.candidate_id = c.id ORDER BY r.id DESC LIMIT 1) AS contacted_note
-             FROM {}
-             WHERE c.company_id = $1 AND c.recontact_consent = 1 AND c.erased_at IS NULL AND c.id < $2
-                 AND (c.company_id, c.id) < ($1, $2)",
-            db::indexed_by(pool, "candidates c", "candidates_returns"),
-        );
-        let mut n = 2;
-        if filter.prefecture.is_some() {
-            n += 1;
-            sql.push_str(&format!(" AND c.prefecture = ${n}"));
-        }
-        if filter.job_type.is_some() {
-            n += 1;
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = ${n})"
-            ));
-        }
-        sql.push_str(&format!(
-            " ORDER BY c.company_id DESC, c.id DESC LIMIT ${}",
-            n + 1
-        ));
+        let sql = page_statement(pool, filter);
         let mut query = sqlx::query(&sql)
             .bind(company_id)
             .bind(filter.after.unwrap_or(i64::MAX));
@@ -275,7 +283,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{list, mark_contacted};
+pub use store::{list, mark_contacted, page_statement};
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 //! plans a statement once, walks an owner's index for the owner's keyset pages, and reads a
 //! list through the index made for it.
 
-use career_relay::{credit, db, scratch::ScratchDb};
+use career_relay::{credit, db, numbers, returns, scratch::ScratchDb};
 use sqlx::Connection;
 
 /// A throwaway database of the suite's backend and a pool on it (the database lives as long as
@@ -159,5 +159,56 @@ async fn the_review_queue_and_an_agencys_introductions_to_a_request_read_their_o
             .iter()
             .any(|d| d.contains("introductions_request_agency (request_id=? AND agency_id=?)")),
         "{introductions:?}"
+    );
+}
+
+/// A company's returns in one prefecture walk the index of its candidates in that prefecture
+/// (`returns::page_statement`), not its whole list; the numbers' ledger steps find each entry's
+/// kind and amount in the index they read by company and time (`numbers::funnel_statement`),
+/// without a visit to the table.
+#[tokio::test]
+async fn the_returns_in_one_prefecture_and_the_numbers_of_the_ledger_read_their_own_index() {
+    let (scratch, pool) = scratch_pool().await;
+    db::migrate(&pool, &scratch.url).await.unwrap();
+    let filter = returns::ReturnsFilter::try_from(&returns::ReturnsQuery {
+        job_type: "sales".into(),
+        prefecture: "13".into(),
+        after: String::new(),
+    })
+    .unwrap();
+    let sql = returns::page_statement(&pool, &filter);
+    // Both backends take the statement: nobody yet.
+    let page: Vec<i64> = sqlx::query_scalar(&format!("SELECT id FROM ({sql}) AS p"))
+        .bind(1_i64)
+        .bind(i64::MAX)
+        .bind(13_i64)
+        .bind("sales")
+        .bind(21_i64)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(page.is_empty());
+    let funnel = numbers::funnel_statement(numbers::Scope::Company(1));
+    if db::backend(&pool) != db::Backend::Sqlite {
+        return;
+    }
+    let plan = sqlite_plan(&pool, &sql, &[]).await;
+    assert!(
+        plan.iter().any(|d| d.contains(
+            "INDEX candidates_returns_prefecture (company_id=? AND prefecture=? AND id<?)"
+        )),
+        "{plan:?}"
+    );
+    let plan = sqlite_plan(&pool, &funnel, &[]).await;
+    let ledger: Vec<_> = plan
+        .iter()
+        .filter(|d| d.contains("credit_ledger"))
+        .collect();
+    assert_eq!(ledger.len(), 3, "{plan:?}");
+    assert!(
+        ledger.iter().all(|d| d.contains(
+            "COVERING INDEX credit_ledger_company_time_kind (company_id=? AND created_at>? AND created_at<?)"
+        )),
+        "{plan:?}"
     );
 }

@@ -1,7 +1,10 @@
 //! The pool (`src/pool.rs`): filters, search in short Japanese words, and keyset paging.
 
-use crate::common::{candidate_with, profile, qualified_candidate, world};
-use career_relay::pool;
+use crate::common::{candidate_with, own_profile, profile, qualified_candidate, world};
+use career_relay::{
+    candidate, pool,
+    profile::{JobType, Prefecture},
+};
 
 #[tokio::test]
 async fn the_pool_filters_search_two_character_japanese_and_pages() {
@@ -256,4 +259,117 @@ async fn a_skill_alone_pages_through_its_holders_each_once() {
         .await
         .unwrap();
     assert!(nobody.entries.is_empty() && nobody.next.is_none());
+}
+
+/// Whichever index a search walks (`Walk`: a job type and a prefecture together, a keyword's
+/// gram, a skill's, a job type's, or the pool's), it pages through exactly the candidates a check
+/// of each one finds, newest first and each once; a candidate who moves to another prefecture is
+/// found there and no longer where they were.
+#[tokio::test]
+async fn every_combination_of_filters_pages_through_exactly_its_matches() {
+    let w = world(0).await;
+    // Three job types, two prefectures, two skills, two lengths of experience, over 24 people.
+    let mut people = Vec::new();
+    for n in 0..24 {
+        let mut p = own_profile(n);
+        p.job_types = vec![JobType::parse(["sales", "accounting", "engineering"][n % 3]).unwrap()];
+        if n % 4 == 0 && n % 3 != 1 {
+            p.job_types.push(JobType::parse("accounting").unwrap());
+        }
+        p.prefecture = Prefecture::parse(["13", "27"][n % 2]).unwrap();
+        if n % 5 == 0 {
+            p.skills = vec!["経理".into(), "簿記2級".into()];
+        }
+        p.years_experience = [3, 8][(n / 2) % 2];
+        people.push(candidate_with(&w, &format!("walk{n}@example.jp"), &p).await);
+    }
+    // One moves from Osaka to Tokyo.
+    let mover = people[1];
+    let mut moved = own_profile(1);
+    moved.job_types = vec![JobType::parse("accounting").unwrap()];
+    moved.prefecture = Prefecture::parse("13").unwrap();
+    candidate::save_profile(&w.pool, mover, &moved)
+        .await
+        .unwrap();
+
+    let job_types = ["", "sales", "accounting"];
+    let prefectures = ["", "13", "27"];
+    let skills = ["", "経理"];
+    let keywords = ["", "応募", "経理"];
+    let years = ["", "6"];
+    let mut searches = 0;
+    for job_type in job_types {
+        for prefecture in prefectures {
+            for skill in skills {
+                for q in keywords {
+                    for min_years in years {
+                        let query = |after: String| pool::PoolQuery {
+                            job_type: job_type.into(),
+                            prefecture: prefecture.into(),
+                            skill: skill.into(),
+                            q: q.into(),
+                            min_years: min_years.into(),
+                            after,
+                        };
+                        let mut found = Vec::new();
+                        let mut after = String::new();
+                        loop {
+                            let page = pool::pool_page(&w.pool, &query(after)).await.unwrap();
+                            found.extend(page.entries.iter().map(|e| e.id));
+                            match page.next {
+                                Some(next) => after = next.to_string(),
+                                None => break,
+                            }
+                        }
+                        let mut checks = vec!["c.in_pool = 1".to_owned()];
+                        if !job_type.is_empty() {
+                            checks.push(format!("EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = '{job_type}')"));
+                        }
+                        if !prefecture.is_empty() {
+                            checks.push(format!("c.prefecture = {prefecture}"));
+                        }
+                        if !skill.is_empty() {
+                            checks.push(format!("EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = '{skill}')"));
+                        }
+                        if !q.is_empty() {
+                            checks.push(format!("c.search_text LIKE '%{q}%'"));
+                        }
+                        if !min_years.is_empty() {
+                            checks.push(format!("c.years_experience >= {min_years}"));
+                        }
+                        let expected: Vec<i64> = sqlx::query_scalar(&format!(
+                            "SELECT c.id FROM candidates c WHERE {} ORDER BY c.id DESC",
+                            checks.join(" AND ")
+                        ))
+                        .fetch_all(&w.pool)
+                        .await
+                        .unwrap();
+                        assert_eq!(
+                            found, expected,
+                            "job type {job_type:?}, prefecture {prefecture:?}, skill {skill:?}, keyword {q:?}, years {min_years:?}"
+                        );
+                        searches += usize::from(!expected.is_empty());
+                    }
+                }
+            }
+        }
+    }
+    assert!(searches > 50, "most searches find someone: {searches}");
+    let osaka_accounting = pool::PoolQuery {
+        job_type: "accounting".into(),
+        prefecture: "27".into(),
+        ..Default::default()
+    };
+    let osaka = pool::pool_page(&w.pool, &osaka_accounting).await.unwrap();
+    assert!(!osaka.entries.iter().any(|e| e.id == mover));
+    let tokyo = pool::pool_page(
+        &w.pool,
+        &pool::PoolQuery {
+            prefecture: "13".into(),
+            ..osaka_accounting
+        },
+    )
+    .await
+    .unwrap();
+    assert!(tokyo.entries.iter().any(|e| e.id == mover));
 }

@@ -52,10 +52,34 @@ async fn a_company_sees_only_its_candidates_who_agreed_to_be_contacted_again() {
         .body
         .contains("再会株式会社（直接：再連絡に同意されたため）"));
 
-    // A filter that does not match lists nobody (and records nothing more).
-    let none = hr.get("/company/returns?job_type=engineering").await;
-    assert!(none.body.contains("data-testid=\"returns-empty\""));
-    assert_eq!(app.count(&provisions).await, 1);
+    // Filters: the candidate's prefecture (Tokyo), with and without their job type, lists them
+    // (each view a provision again); a filter that does not match lists nobody and records
+    // nothing more.
+    for filter in [
+        "prefecture=13",
+        "prefecture=13&job_type=sales",
+        "job_type=sales",
+    ] {
+        let page = hr.get(&format!("/company/returns?{filter}")).await;
+        assert!(
+            page.body.contains(&format!("data-candidate=\"{again}\"")),
+            "{filter}"
+        );
+        assert!(!page.body.contains(&format!("data-candidate=\"{never}\"")));
+    }
+    assert_eq!(app.count(&provisions).await, 4);
+    for filter in [
+        "job_type=engineering",
+        "prefecture=27",
+        "prefecture=27&job_type=sales",
+    ] {
+        let none = hr.get(&format!("/company/returns?{filter}")).await;
+        assert!(
+            none.body.contains("data-testid=\"returns-empty\""),
+            "{filter}"
+        );
+    }
+    assert_eq!(app.count(&provisions).await, 4);
     let bad = hr.get("/company/returns?prefecture=99").await;
     assert_eq!(bad.status.as_u16(), 400);
 
