@@ -193,7 +193,11 @@ fn RelayLink(url: String) -> impl IntoView {
 /// only code that runs in the browser (its words come translated from the server).
 #[island]
 fn CopyButton(text: String, copy: String, copied: String) -> impl IntoView {
-    let done = RwSignal::new(false);
+    // Reference-counted, not arena-owned: a page whose client went away disposes of its owner
+    // while the server may still be walking the view, and a disposed arena signal panics when
+    // read; this one lives as long as the closures that hold it.
+    let done = ArcRwSignal::new(false);
+    let shown = done.clone();
     let on_click = move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -207,7 +211,7 @@ fn CopyButton(text: String, copy: String, copied: String) -> impl IntoView {
     };
     view! {
         <button type="button" on:click=on_click data-testid="copy-link">
-            {move || if done.get() { copied.clone() } else { copy.clone() }}
+            {move || if shown.get() { copied.clone() } else { copy.clone() }}
         </button>
     }
 }
