@@ -183,37 +183,40 @@ mod store {
         // by the other side of the join, SQLite would read every match and sort it. `CROSS JOIN`
         // keeps SQLite from walking another index instead.
         let walk = Walk::of(&f, keyword.is_some());
-        let (from, id) = match walk {
+        // The walk's clauses, each with one value (`$?`) or none.
+        let (from, id): (&[&str], _) = match walk {
             Walk::Gram => (
-                " FROM candidate_grams g CROSS JOIN candidates c WHERE c.id = g.candidate_id AND g.gram = $? AND",
+                &[" FROM candidate_grams g CROSS JOIN candidates c WHERE c.id = g.candidate_id AND g.gram = $? AND"],
                 "g.candidate_id",
             ),
             Walk::JobAndPrefecture => (
-                " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND j.prefecture = $? AND c.prefecture = j.prefecture AND",
+                &[
+                    " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND",
+                    " j.prefecture = $? AND c.prefecture = j.prefecture AND",
+                ],
                 "j.candidate_id",
             ),
             Walk::JobType => (
-                " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND",
+                &[" FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND"],
                 "j.candidate_id",
             ),
             Walk::Skill => (
-                " FROM candidate_skills s CROSS JOIN candidates c WHERE c.id = s.candidate_id AND s.skill = $? AND",
+                &[" FROM candidate_skills s CROSS JOIN candidates c WHERE c.id = s.candidate_id AND s.skill = $? AND"],
                 "s.candidate_id",
             ),
-            Walk::Candidates => (" FROM candidates c WHERE", "c.id"),
+            Walk::Candidates => (&[" FROM candidates c WHERE"], "c.id"),
         };
-        // Each `$?` is numbered in turn: the walk's own values first, then the checks'.
+        // Each clause's `$?` is numbered in turn: the walk's own values first, then the checks'.
         let mut n = 0;
         let mut next = |sql: &mut String, clause: &str| {
-            for (i, part) in clause.split("$?").enumerate() {
-                if i > 0 {
-                    n += 1;
-                    sql.push_str(&format!("${n}"));
-                }
-                sql.push_str(part);
+            if clause.contains("$?") {
+                n += 1;
             }
+            sql.push_str(&clause.replace("$?", &format!("${n}")));
         };
-        next(&mut sql, from);
+        for clause in from {
+            next(&mut sql, clause);
+        }
         // The time is the database's: a bound one would change on every run, and SQLite plans a
         // statement again whenever a value it compares with an indexed column changes.
         sql.push_str(&format!(
@@ -236,8 +239,18 @@ mod store {
         if f.min_years.is_some() {
             next(&mut sql, " AND c.years_experience >= $?");
         }
-        next(&mut sql, &format!(" AND {id} < $?"));
-        next(&mut sql, &format!(" ORDER BY {id} DESC LIMIT $?"));
+        // The cursor, and the walk's order. A job type's walks write the cursor a second time as
+        // their index's own key (`db::owner_keyset`): PostgreSQL otherwise read and sorted the
+        // whole pair (a thousand rows for a common one) before it took the page.
+        let (cursor, order) = match walk {
+            Walk::JobAndPrefecture => {
+                db::owner_keyset(&[("j.job_type", "$1"), ("j.prefecture", "$2")], id, "$?")
+            }
+            Walk::JobType => db::owner_keyset(&[("j.job_type", "$1")], id, "$?"),
+            _ => (format!("{id} < $?"), format!("ORDER BY {id} DESC")),
+        };
+        next(&mut sql, &format!(" AND {cursor}"));
+        next(&mut sql, &format!(" {order} LIMIT $?"));
         // The grams find every candidate whose text has the keyword, and for a keyword of one or
         // two characters only those; a longer one is checked against the text here, not with
         // LIKE in the statement: a planner that sees a LIKE guesses it rare and scans every
