@@ -113,52 +113,162 @@ mod store {
         })
     }
 
-    /// The index a pool search walks, newest first: the pair of a job type and a prefecture
-    /// (a six-hundredth of the pool or so) when both are chosen; else a keyword's gram, unless a
-    /// prefecture is chosen (a fiftieth); else a skill's, unless a prefecture is; else a job
-    /// type's (a twelfth) alone; else the pool's, or the prefecture's, as the planner finds.
-    /// What the walk does not settle is checked candidate by candidate (`Checks`); a filter
-    /// checked that way that few have (a skill nobody has) would read the whole pool.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    enum Walk {
-        JobAndPrefecture,
-        Gram,
-        Skill,
-        JobType,
+    /// The index a pool search walks, newest first, with the value it walks: the pair of a job
+    /// type and a prefecture (a six-hundredth of the pool or so) when both are chosen; else a
+    /// keyword's gram, unless a prefecture is chosen (a fiftieth); else a skill's, unless a
+    /// prefecture is; else a job type's (a twelfth) alone; else the pool's, or the prefecture's,
+    /// as the planner finds. What the walk does not settle is checked candidate by candidate
+    /// (`Checks`); a filter checked that way that few have (a skill nobody has) would read the
+    /// whole pool.
+    #[derive(Debug, Clone, Copy)]
+    enum Walk<'a> {
+        JobAndPrefecture(JobType, Prefecture),
+        Gram(&'a str),
+        Skill(&'a str),
+        JobType(JobType),
         Candidates,
     }
 
     /// The filters a walk leaves to be checked for each candidate it meets.
     struct Checks<'a> {
-        grams: Vec<String>,
+        grams: Vec<&'a str>,
         job_type: Option<JobType>,
         prefecture: Option<Prefecture>,
-        skill: Option<&'a String>,
+        skill: Option<&'a str>,
     }
 
-    impl Walk {
-        fn of(f: &Filters, keyword: bool) -> Self {
-            match (f.job_type, f.prefecture, keyword, &f.skill) {
-                (Some(_), Some(_), ..) => Walk::JobAndPrefecture,
-                (_, None, true, _) => Walk::Gram,
-                (_, None, false, Some(_)) => Walk::Skill,
-                (Some(_), None, false, None) => Walk::JobType,
+    impl<'a> Walk<'a> {
+        fn of(f: &'a Filters, keyword: Option<&'a QueryGrams>) -> Self {
+            match (f.job_type, f.prefecture, keyword, f.skill.as_deref()) {
+                (Some(j), Some(p), ..) => Walk::JobAndPrefecture(j, p),
+                (_, None, Some(k), _) => Walk::Gram(&k.first),
+                (_, None, None, Some(s)) => Walk::Skill(s),
+                (Some(j), None, None, None) => Walk::JobType(j),
                 _ => Walk::Candidates,
             }
         }
 
-        fn checks<'a>(self, f: &'a Filters, keyword: Option<&QueryGrams>) -> Checks<'a> {
+        /// The statement's first clauses: what it walks, and how it finds the candidate. Its
+        /// `id` is the walked index's candidate column, which orders the page.
+        fn clauses(self, s: &mut Statement<'a>) -> &'static str {
+            match self {
+                Walk::Gram(gram) => {
+                    s.push(
+                        " FROM candidate_grams g CROSS JOIN candidates c WHERE c.id = g.candidate_id AND g.gram = $? AND",
+                        gram,
+                    );
+                    "g.candidate_id"
+                }
+                Walk::JobAndPrefecture(job_type, prefecture) => {
+                    s.push(
+                        " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND",
+                        job_type.code(),
+                    );
+                    s.push(
+                        " j.prefecture = $? AND c.prefecture = j.prefecture AND",
+                        prefecture,
+                    );
+                    "j.candidate_id"
+                }
+                Walk::JobType(job_type) => {
+                    s.push(
+                        " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND",
+                        job_type.code(),
+                    );
+                    "j.candidate_id"
+                }
+                Walk::Skill(skill) => {
+                    s.push(
+                        " FROM candidate_skills s CROSS JOIN candidates c WHERE c.id = s.candidate_id AND s.skill = $? AND",
+                        skill,
+                    );
+                    "s.candidate_id"
+                }
+                Walk::Candidates => {
+                    s.sql.push_str(" FROM candidates c WHERE");
+                    "c.id"
+                }
+            }
+        }
+
+        fn checks(self, f: &'a Filters, keyword: Option<&'a QueryGrams>) -> Checks<'a> {
             let grams = keyword.map_or_else(Vec::new, |k| {
-                let first = (self != Walk::Gram).then(|| k.first.clone());
-                first.into_iter().chain(k.also.iter().cloned()).collect()
+                let first = (!matches!(self, Walk::Gram(_))).then_some(k.first.as_str());
+                first
+                    .into_iter()
+                    .chain(k.also.iter().map(String::as_str))
+                    .collect()
             });
-            let by_job = matches!(self, Walk::JobAndPrefecture | Walk::JobType);
+            let by_job = matches!(self, Walk::JobAndPrefecture(..) | Walk::JobType(_));
+            let by_place = matches!(self, Walk::JobAndPrefecture(..));
             Checks {
                 grams,
                 job_type: f.job_type.filter(|_| !by_job),
-                prefecture: f.prefecture.filter(|_| self != Walk::JobAndPrefecture),
-                skill: f.skill.as_ref().filter(|_| self != Walk::Skill),
+                prefecture: f.prefecture.filter(|_| !by_place),
+                skill: f
+                    .skill
+                    .as_deref()
+                    .filter(|_| !matches!(self, Walk::Skill(_))),
             }
+        }
+
+        /// The cursor and the walk's order. A job type's walks write the cursor a second time
+        /// as their index's own key (`db::owner_keyset`): PostgreSQL otherwise read and sorted
+        /// the whole pair (a thousand rows for a common one) before it took the page.
+        fn keyset(self, id: &str, cursor: &str) -> (String, String) {
+            match self {
+                Walk::JobAndPrefecture(..) => {
+                    db::owner_keyset(&[("j.job_type", "$1"), ("j.prefecture", "$2")], id, cursor)
+                }
+                Walk::JobType(_) => db::owner_keyset(&[("j.job_type", "$1")], id, cursor),
+                _ => (format!("{id} < {cursor}"), format!("ORDER BY {id} DESC")),
+            }
+        }
+
+        /// Whether the best plan depends on the value walked: how many candidates have a job
+        /// type, a pair or a gram differs a thousandfold (`db::plan_for_values`).
+        fn plan_for_values(self) -> bool {
+            !matches!(self, Walk::Candidates)
+        }
+    }
+
+    /// A value a pool statement binds.
+    enum Value<'a> {
+        Text(&'a str),
+        Number(i64),
+    }
+
+    impl<'a> From<&'a str> for Value<'a> {
+        fn from(text: &'a str) -> Self {
+            Value::Text(text)
+        }
+    }
+
+    impl From<i64> for Value<'_> {
+        fn from(number: i64) -> Self {
+            Value::Number(number)
+        }
+    }
+
+    impl From<Prefecture> for Value<'_> {
+        fn from(prefecture: Prefecture) -> Self {
+            Value::Number(prefecture.code() as i64)
+        }
+    }
+
+    /// A pool statement as it is built: its text, and its values in the order it numbers them.
+    /// The statement's shape depends only on which filters are set; every value is bound.
+    struct Statement<'a> {
+        sql: String,
+        values: Vec<Value<'a>>,
+    }
+
+    impl<'a> Statement<'a> {
+        /// Adds a clause with one value, its `$?` numbered in turn.
+        fn push(&mut self, clause: &str, value: impl Into<Value<'a>>) {
+            self.values.push(value.into());
+            let n = self.values.len();
+            self.sql.push_str(&clause.replace("$?", &format!("${n}")));
         }
     }
 
@@ -172,85 +282,47 @@ mod store {
         let keyword = f.q.as_deref().map(query_grams);
         // A keyword longer than two characters is checked against the text (see below).
         let check = f.q.as_deref().filter(|q| q.chars().count() > 2);
-        // The statement's shape depends only on which filters are set; every value is bound.
-        let mut sql = String::from(
-            "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at",
-        );
+        let mut s = Statement {
+            sql: String::from(
+                "SELECT c.id, c.prefecture, c.job_types, c.skills, c.years_experience, c.desired_salary, c.qualified_at",
+            ),
+            values: Vec::new(),
+        };
         if check.is_some() {
-            sql.push_str(", c.search_text");
+            s.sql.push_str(", c.search_text");
         }
-        // Which index the search walks, newest first (`Walk`). Its order is the page's; ordered
-        // by the other side of the join, SQLite would read every match and sort it. `CROSS JOIN`
-        // keeps SQLite from walking another index instead.
-        let walk = Walk::of(&f, keyword.is_some());
-        // The walk's clauses, each with one value (`$?`) or none.
-        let (from, id): (&[&str], _) = match walk {
-            Walk::Gram => (
-                &[" FROM candidate_grams g CROSS JOIN candidates c WHERE c.id = g.candidate_id AND g.gram = $? AND"],
-                "g.candidate_id",
-            ),
-            Walk::JobAndPrefecture => (
-                &[
-                    " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND",
-                    " j.prefecture = $? AND c.prefecture = j.prefecture AND",
-                ],
-                "j.candidate_id",
-            ),
-            Walk::JobType => (
-                &[" FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND"],
-                "j.candidate_id",
-            ),
-            Walk::Skill => (
-                &[" FROM candidate_skills s CROSS JOIN candidates c WHERE c.id = s.candidate_id AND s.skill = $? AND"],
-                "s.candidate_id",
-            ),
-            Walk::Candidates => (&[" FROM candidates c WHERE"], "c.id"),
-        };
-        // Each clause's `$?` is numbered in turn: the walk's own values first, then the checks'.
-        let mut n = 0;
-        let mut next = |sql: &mut String, clause: &str| {
-            if clause.contains("$?") {
-                n += 1;
-            }
-            sql.push_str(&clause.replace("$?", &format!("${n}")));
-        };
-        for clause in from {
-            next(&mut sql, clause);
-        }
+        // Which index the search walks, newest first (`Walk`): its values come first. Its order
+        // is the page's; ordered by the other side of the join, SQLite would read every match
+        // and sort it. `CROSS JOIN` keeps SQLite from walking another index instead.
+        let walk = Walk::of(&f, keyword.as_ref());
+        let id = walk.clauses(&mut s);
         // The time is the database's: a bound one would change on every run, and SQLite plans a
         // statement again whenever a value it compares with an indexed column changes.
-        sql.push_str(&format!(
+        s.sql.push_str(&format!(
             " c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > {})",
             db::now_sql(pool)
         ));
         let checked = walk.checks(&f, keyword.as_ref());
-        for _ in &checked.grams {
-            next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_grams h WHERE h.gram = $? AND h.candidate_id = c.id)");
+        for gram in checked.grams {
+            s.push(" AND EXISTS (SELECT 1 FROM candidate_grams h WHERE h.gram = $? AND h.candidate_id = c.id)", gram);
         }
-        if checked.job_type.is_some() {
-            next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?)");
+        if let Some(j) = checked.job_type {
+            s.push(" AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?)", j.code());
         }
-        if checked.prefecture.is_some() {
-            next(&mut sql, " AND c.prefecture = $?");
+        if let Some(p) = checked.prefecture {
+            s.push(" AND c.prefecture = $?", p);
         }
-        if checked.skill.is_some() {
-            next(&mut sql, " AND EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?)");
+        if let Some(skill) = checked.skill {
+            s.push(" AND EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?)", skill);
         }
-        if f.min_years.is_some() {
-            next(&mut sql, " AND c.years_experience >= $?");
+        if let Some(y) = f.min_years {
+            s.push(" AND c.years_experience >= $?", y);
         }
-        // The cursor, and the walk's order. A job type's walks write the cursor a second time as
-        // their index's own key (`db::owner_keyset`): PostgreSQL otherwise read and sorted the
-        // whole pair (a thousand rows for a common one) before it took the page.
-        let (cursor, order) = match walk {
-            Walk::JobAndPrefecture => {
-                db::owner_keyset(&[("j.job_type", "$1"), ("j.prefecture", "$2")], id, "$?")
-            }
-            Walk::JobType => db::owner_keyset(&[("j.job_type", "$1")], id, "$?"),
-            _ => (format!("{id} < $?"), format!("ORDER BY {id} DESC")),
-        };
-        next(&mut sql, &format!(" AND {cursor}"));
-        next(&mut sql, &format!(" {order} LIMIT $?"));
+        // The cursor and the size of the batch come last: they change from round to round.
+        let n = s.values.len();
+        let (cursor, order) = walk.keyset(id, &format!("${}", n + 1));
+        s.sql
+            .push_str(&format!(" AND {cursor} {order} LIMIT ${}", n + 2));
         // The grams find every candidate whose text has the keyword, and for a keyword of one or
         // two characters only those; a longer one is checked against the text here, not with
         // LIKE in the statement: a planner that sees a LIKE guesses it rare and scans every
@@ -267,43 +339,13 @@ mod store {
         let mut rounds = 0;
         let capped = loop {
             rounds += 1;
-            // Bound in the order the statement numbers them: what it walks first.
-            let mut query = sqlx::query_as::<_, Found>(&sql);
-            match walk {
-                Walk::Gram => {
-                    if let Some(k) = &keyword {
-                        query = query.bind(k.first.clone());
-                    }
-                }
-                Walk::JobAndPrefecture | Walk::JobType => {
-                    if let Some(j) = f.job_type {
-                        query = query.bind(j.code());
-                    }
-                    if let (Walk::JobAndPrefecture, Some(p)) = (walk, f.prefecture) {
-                        query = query.bind(p.code() as i64);
-                    }
-                }
-                Walk::Skill => {
-                    if let Some(s) = &f.skill {
-                        query = query.bind(s.clone());
-                    }
-                }
-                Walk::Candidates => {}
-            }
-            for gram in &checked.grams {
-                query = query.bind(gram.clone());
-            }
-            if let Some(j) = checked.job_type {
-                query = query.bind(j.code());
-            }
-            if let Some(p) = checked.prefecture {
-                query = query.bind(p.code() as i64);
-            }
-            if let Some(s) = checked.skill {
-                query = query.bind(s.clone());
-            }
-            if let Some(y) = f.min_years {
-                query = query.bind(y);
+            let mut query = sqlx::query_as::<_, Found>(&s.sql)
+                .persistent(!(walk.plan_for_values() && db::plan_for_values(pool)));
+            for value in &s.values {
+                query = match *value {
+                    Value::Text(text) => query.bind(text),
+                    Value::Number(number) => query.bind(number),
+                };
             }
             let rows = query.bind(before).bind(batch).fetch_all(pool).await?;
             let fetched = rows.len() as i64;

@@ -2,7 +2,7 @@
 
 use crate::common::{candidate_with, own_profile, profile, qualified_candidate, world};
 use career_relay::{
-    candidate, pool,
+    candidate, db, pool,
     profile::{JobType, Prefecture},
 };
 
@@ -372,4 +372,77 @@ async fn every_combination_of_filters_pages_through_exactly_its_matches() {
     .await
     .unwrap();
     assert!(tokyo.entries.iter().any(|e| e.id == mover));
+}
+
+/// On PostgreSQL a search that walks a job type, a pair or a keyword's gram is planned for the
+/// values it walks on every run. A kept (named) statement would get, after five runs, one plan
+/// for any value; for a common pair that plan read and sorted the whole pair. The plain pool,
+/// whose plan does not depend on a value, keeps its statement.
+#[tokio::test]
+async fn on_postgresql_a_search_is_planned_for_the_values_it_walks() {
+    let w = world(0).await;
+    if db::backend(&w.pool) != db::Backend::Postgres {
+        return;
+    }
+    let mut p = own_profile(0);
+    p.job_types = vec![JobType::parse("accounting").unwrap()];
+    p.prefecture = Prefecture::parse("13").unwrap();
+    p.skills = vec!["経理".into()];
+    let keiri = candidate_with(&w, "kept@example.jp", &p).await;
+    let searches = [
+        pool::PoolQuery {
+            job_type: "accounting".into(),
+            prefecture: "13".into(),
+            q: "経理".into(),
+            ..Default::default()
+        },
+        pool::PoolQuery {
+            job_type: "accounting".into(),
+            ..Default::default()
+        },
+        pool::PoolQuery {
+            q: "経理".into(),
+            ..Default::default()
+        },
+        pool::PoolQuery::default(),
+    ];
+    for _ in 0..7 {
+        for search in &searches {
+            let page = pool::pool_page(&w.pool, search).await.unwrap();
+            assert_eq!(
+                page.entries.iter().map(|e| e.id).collect::<Vec<_>>(),
+                vec![keiri]
+            );
+        }
+    }
+    // What every open connection keeps (a session's prepared statements are its own).
+    let mut held = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
+    for _ in 0..w.pool.num_idle() {
+        let mut conn = w.pool.acquire().await.unwrap();
+        kept.extend(
+            sqlx::query_scalar::<_, String>("SELECT statement FROM pg_prepared_statements")
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap(),
+        );
+        held.push(conn);
+    }
+    let pool_statements: Vec<&String> = kept
+        .iter()
+        .filter(|s| s.contains("c.in_pool = 1"))
+        .collect();
+    assert!(
+        pool_statements
+            .iter()
+            .any(|s| s.contains(" FROM candidates c WHERE")),
+        "the plain pool keeps its statement: {pool_statements:?}"
+    );
+    assert!(
+        !pool_statements
+            .iter()
+            .any(|s| s.contains("candidate_job_types j CROSS JOIN")
+                || s.contains("candidate_grams g CROSS JOIN")),
+        "a walk of a value is planned for it each time: {pool_statements:?}"
+    );
 }
