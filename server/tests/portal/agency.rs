@@ -1,5 +1,5 @@
-//! The agency's side (`app/src/api/agency.rs`): claiming a candidate against another agency,
-//! and notes and release on the claims page.
+//! The agency's side (`app/src/api/agency.rs`): the pool's filters, claiming a candidate
+//! against another agency, and notes and release on the claims page.
 
 use crate::common::TestApp;
 
@@ -100,4 +100,44 @@ async fn notes_and_release_work_from_the_claims_page() {
             .await,
         0
     );
+}
+
+/// The pool's filters show the search the page lists: the job type and the prefecture chosen are
+/// selected, and every other choice is offered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pools_filters_show_the_search_made() {
+    let app = TestApp::spawn().await;
+    let company = app.company("絞込株式会社", "hr@filter.example").await;
+    app.agency("絞込紹介", "f@f.example", true).await;
+    let code = app.relay_code(company).await;
+    app.qualified_candidate(&code, "filter@example.jp").await;
+    let agency = app.signed_in("f@f.example").await;
+    let selected = |html: &str| html.matches(" selected>").count();
+
+    let all = agency.get("/agency").await.body;
+    assert!(
+        all.contains(r#"<select name="job_type"><option value="">指定なし</option>"#),
+        "{all}"
+    );
+    assert!(all.contains(r#"<select name="prefecture"><option value="">指定なし</option>"#));
+    assert!(all.contains(r#"<option value="13">東京都</option>"#));
+    assert!(all.contains(r#"<option value="accounting">経理・財務</option>"#));
+    assert_eq!(
+        selected(&all),
+        0,
+        "no search: each filter shows its first choice"
+    );
+
+    let search = agency
+        .get("/agency?job_type=accounting&prefecture=13")
+        .await
+        .body;
+    assert!(
+        search.contains(r#"<option value="13" selected>東京都</option>"#),
+        "{search}"
+    );
+    assert!(search.contains(r#"<option value="accounting" selected>経理・財務</option>"#));
+    assert!(search.contains(r#"<select name="prefecture"><option value="">指定なし</option>"#));
+    assert!(search.contains(r#"<option value="27">大阪府</option>"#));
+    assert_eq!(selected(&search), 2);
 }
