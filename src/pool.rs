@@ -148,46 +148,60 @@ mod store {
             }
         }
 
-        /// The statement's first clauses: what it walks, and how it finds the candidate. Its
-        /// `id` is the walked index's candidate column, which orders the page.
-        fn clauses(self, s: &mut Statement<'a>) -> &'static str {
-            match self {
+        /// What the statement walks: its table (with its alias), the columns the candidate is
+        /// found by (`join`), and the walk's own conditions, each value pushed on `s` in turn.
+        /// The walk's candidate column (`Walked::id`) orders the page.
+        fn walked(self, s: &mut Statement<'a>) -> Walked {
+            let mut conditions = Vec::new();
+            let mut condition =
+                |clause: &str, value: Value<'a>| conditions.push(s.number(clause, value));
+            let (table, columns, join, id) = match self {
                 Walk::Gram(gram) => {
-                    s.push(
-                        " FROM candidate_grams g CROSS JOIN candidates c WHERE c.id = g.candidate_id AND g.gram = $? AND",
-                        gram,
-                    );
-                    "g.candidate_id"
+                    condition("g.gram = $?", gram.into());
+                    (
+                        "candidate_grams g",
+                        "g.candidate_id",
+                        "c.id = g.candidate_id",
+                        "g.candidate_id",
+                    )
                 }
                 Walk::JobAndPrefecture(job_type, prefecture) => {
-                    s.push(
-                        " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND",
-                        job_type.code(),
-                    );
-                    s.push(
-                        " j.prefecture = $? AND c.prefecture = j.prefecture AND",
-                        prefecture,
-                    );
-                    "j.candidate_id"
+                    condition("j.job_type = $?", job_type.code().into());
+                    condition("j.prefecture = $?", prefecture.into());
+                    (
+                        "candidate_job_types j",
+                        "j.candidate_id, j.prefecture",
+                        "c.id = j.candidate_id AND c.prefecture = j.prefecture",
+                        "j.candidate_id",
+                    )
                 }
                 Walk::JobType(job_type) => {
-                    s.push(
-                        " FROM candidate_job_types j CROSS JOIN candidates c WHERE c.id = j.candidate_id AND j.job_type = $? AND",
-                        job_type.code(),
-                    );
-                    "j.candidate_id"
+                    condition("j.job_type = $?", job_type.code().into());
+                    (
+                        "candidate_job_types j",
+                        "j.candidate_id",
+                        "c.id = j.candidate_id",
+                        "j.candidate_id",
+                    )
                 }
                 Walk::Skill(skill) => {
-                    s.push(
-                        " FROM candidate_skills s CROSS JOIN candidates c WHERE c.id = s.candidate_id AND s.skill = $? AND",
-                        skill,
-                    );
-                    "s.candidate_id"
+                    condition("s.skill = $?", skill.into());
+                    (
+                        "candidate_skills s",
+                        "s.candidate_id",
+                        "c.id = s.candidate_id",
+                        "s.candidate_id",
+                    )
                 }
-                Walk::Candidates => {
-                    s.sql.push_str(" FROM candidates c WHERE");
-                    "c.id"
-                }
+                Walk::Candidates => ("", "", "", "c.id"),
+            };
+            Walked {
+                table,
+                alias: table.rsplit(' ').next().unwrap_or_default(),
+                columns,
+                join,
+                id,
+                conditions,
             }
         }
 
@@ -226,10 +240,21 @@ mod store {
         }
 
         /// Whether the best plan depends on the value walked: how many candidates have a job
-        /// type, a pair or a gram differs a thousandfold (`db::plan_for_values`).
-        fn plan_for_values(self) -> bool {
+        /// type, a pair, a gram or a skill differs a thousandfold.
+        fn depends_on_value(self) -> bool {
             !matches!(self, Walk::Candidates)
         }
+    }
+
+    /// What a walk reads (`Walk::walked`); the pool itself (`Walk::Candidates`) has no table of
+    /// its own.
+    struct Walked {
+        table: &'static str,
+        alias: &'static str,
+        columns: &'static str,
+        join: &'static str,
+        id: &'static str,
+        conditions: Vec<String>,
     }
 
     /// A value a pool statement binds.
@@ -264,11 +289,15 @@ mod store {
     }
 
     impl<'a> Statement<'a> {
-        /// Adds a clause with one value, its `$?` numbered in turn.
-        fn push(&mut self, clause: &str, value: impl Into<Value<'a>>) {
-            self.values.push(value.into());
-            let n = self.values.len();
-            self.sql.push_str(&clause.replace("$?", &format!("${n}")));
+        /// A clause with one value, its `$?` numbered in turn; the value is kept in that order.
+        fn number(&mut self, clause: &str, value: Value<'a>) -> String {
+            self.values.push(value);
+            clause.replace("$?", &format!("${}", self.values.len()))
+        }
+
+        /// The next number after the values kept.
+        fn next(&self, after: usize) -> String {
+            format!("${}", self.values.len() + after)
         }
     }
 
@@ -293,36 +322,64 @@ mod store {
         }
         // Which index the search walks, newest first (`Walk`): its values come first. Its order
         // is the page's; ordered by the other side of the join, SQLite would read every match
-        // and sort it. `CROSS JOIN` keeps SQLite from walking another index instead.
+        // and sort it.
         let walk = Walk::of(&f, keyword.as_ref());
-        let id = walk.clauses(&mut s);
-        // The time is the database's: a bound one would change on every run, and SQLite plans a
-        // statement again whenever a value it compares with an indexed column changes.
-        s.sql.push_str(&format!(
-            " c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > {})",
+        let walked = walk.walked(&mut s);
+        // What the walk leaves to check for each candidate it meets. The time is the database's:
+        // a bound one would change on every run, and SQLite plans a statement again whenever a
+        // value it compares with an indexed column changes.
+        let mut checks = vec![format!(
+            "c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > {})",
             db::now_sql(pool)
-        ));
+        )];
         let checked = walk.checks(&f, keyword.as_ref());
         for gram in checked.grams {
-            s.push(" AND EXISTS (SELECT 1 FROM candidate_grams h WHERE h.gram = $? AND h.candidate_id = c.id)", gram);
+            checks.push(s.number("EXISTS (SELECT 1 FROM candidate_grams h WHERE h.gram = $? AND h.candidate_id = c.id)", gram.into()));
         }
         if let Some(j) = checked.job_type {
-            s.push(" AND EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?)", j.code());
+            checks.push(s.number("EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?)", j.code().into()));
         }
         if let Some(p) = checked.prefecture {
-            s.push(" AND c.prefecture = $?", p);
+            checks.push(s.number("c.prefecture = $?", p.into()));
         }
         if let Some(skill) = checked.skill {
-            s.push(" AND EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?)", skill);
+            checks.push(s.number("EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?)", skill.into()));
         }
         if let Some(y) = f.min_years {
-            s.push(" AND c.years_experience >= $?", y);
+            checks.push(s.number("c.years_experience >= $?", y.into()));
         }
+        let checks = checks.join(" AND ");
         // The cursor and the size of the batch come last: they change from round to round.
-        let n = s.values.len();
-        let (cursor, order) = walk.keyset(id, &format!("${}", n + 1));
-        s.sql
-            .push_str(&format!(" AND {cursor} {order} LIMIT ${}", n + 2));
+        let (cursor, order) = walk.keyset(walked.id, &s.next(1));
+        let limit = s.next(2);
+        let Walked {
+            table,
+            alias,
+            columns,
+            join,
+            id,
+            conditions,
+        } = walked;
+        let walk_conditions: String = conditions.iter().map(|c| format!("{c} AND ")).collect();
+        let cut = walk.depends_on_value() && db::plans_per_value(pool);
+        if cut {
+            // The page of the walk is cut from its index first, and every candidate it meets
+            // comes back, with whether the checks leave it out: one plan serves every value.
+            s.sql.push_str(&format!(
+                ", CAST(CASE WHEN {checks} THEN 0 ELSE 1 END AS BIGINT) AS left_out
+                 FROM (SELECT {columns} FROM {table} WHERE {walk_conditions}{cursor} {order} LIMIT {limit}) {alias}
+                 CROSS JOIN candidates c WHERE {join} ORDER BY {id} DESC"
+            ));
+        } else if table.is_empty() {
+            s.sql.push_str(&format!(
+                " FROM candidates c WHERE {checks} AND {cursor} {order} LIMIT {limit}"
+            ));
+        } else {
+            // `CROSS JOIN` keeps SQLite from walking another index instead.
+            s.sql.push_str(&format!(
+                " FROM {table} CROSS JOIN candidates c WHERE {join} AND {walk_conditions}{checks} AND {cursor} {order} LIMIT {limit}"
+            ));
+        }
         // The grams find every candidate whose text has the keyword, and for a keyword of one or
         // two characters only those; a longer one is checked against the text here, not with
         // LIKE in the statement: a planner that sees a LIKE guesses it rare and scans every
@@ -331,6 +388,8 @@ mod store {
         // after a few rounds with what it found and a link to search on from there.
         let mut batch = if check.is_some() {
             4 * (POOL_PAGE + 1)
+        } else if cut {
+            2 * (POOL_PAGE + 1)
         } else {
             POOL_PAGE + 1
         };
@@ -339,8 +398,7 @@ mod store {
         let mut rounds = 0;
         let capped = loop {
             rounds += 1;
-            let mut query = sqlx::query_as::<_, Found>(&s.sql)
-                .persistent(!(walk.plan_for_values() && db::plan_for_values(pool)));
+            let mut query = sqlx::query_as::<_, Found>(&s.sql);
             for value in &s.values {
                 query = match *value {
                     Value::Text(text) => query.bind(text),
@@ -353,9 +411,10 @@ mod store {
             entries.extend(
                 rows.into_iter()
                     .filter(|r| {
-                        check.is_none_or(|q| {
-                            r.search_text.as_deref().unwrap_or_default().contains(q)
-                        })
+                        r.left_out == 0
+                            && check.is_none_or(|q| {
+                                r.search_text.as_deref().unwrap_or_default().contains(q)
+                            })
                     })
                     .map(|r| r.entry),
             );
@@ -385,6 +444,10 @@ mod store {
         /// Only read when a keyword is checked against it.
         #[sqlx(default)]
         search_text: Option<String>,
+        /// 1 for a candidate the walk met that the checks leave out (only where the walk's page
+        /// is cut first, see `db::plans_per_value`).
+        #[sqlx(default)]
+        left_out: i64,
     }
 
     /// Keeps a candidate's grams in step with their search text (in the profile's transaction).
