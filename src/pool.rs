@@ -325,25 +325,34 @@ mod store {
         // and sort it.
         let walk = Walk::of(&f, keyword.as_ref());
         let walked = walk.walked(&mut s);
+        // On PostgreSQL a walk of a value cuts its page first (`db::plans_per_value`), and checks
+        // each candidate it met in the select list, where `OFFSET 0` keeps each lookup a probe of
+        // its index: without it PostgreSQL may read every open claim (or every holder of a gram)
+        // into a hash table on each run.
+        let cut = walk.depends_on_value() && db::plans_per_value(pool);
+        let probe = if cut { " OFFSET 0" } else { "" };
         // What the walk leaves to check for each candidate it meets. The time is the database's:
         // a bound one would change on every run, and SQLite plans a statement again whenever a
         // value it compares with an indexed column changes.
         let mut checks = vec![format!(
-            "c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > {})",
+            "c.in_pool = 1 AND NOT EXISTS (SELECT 1 FROM claims k WHERE k.candidate_id = c.id AND k.ended_at IS NULL AND k.expires_at > {}{probe})",
             db::now_sql(pool)
         )];
         let checked = walk.checks(&f, keyword.as_ref());
         for gram in checked.grams {
-            checks.push(s.number("EXISTS (SELECT 1 FROM candidate_grams h WHERE h.gram = $? AND h.candidate_id = c.id)", gram.into()));
+            let clause = format!("EXISTS (SELECT 1 FROM candidate_grams h WHERE h.gram = $? AND h.candidate_id = c.id{probe})");
+            checks.push(s.number(&clause, gram.into()));
         }
         if let Some(j) = checked.job_type {
-            checks.push(s.number("EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?)", j.code().into()));
+            let clause = format!("EXISTS (SELECT 1 FROM candidate_job_types j WHERE j.candidate_id = c.id AND j.job_type = $?{probe})");
+            checks.push(s.number(&clause, j.code().into()));
         }
         if let Some(p) = checked.prefecture {
             checks.push(s.number("c.prefecture = $?", p.into()));
         }
         if let Some(skill) = checked.skill {
-            checks.push(s.number("EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?)", skill.into()));
+            let clause = format!("EXISTS (SELECT 1 FROM candidate_skills s WHERE s.candidate_id = c.id AND s.skill = $?{probe})");
+            checks.push(s.number(&clause, skill.into()));
         }
         if let Some(y) = f.min_years {
             checks.push(s.number("c.years_experience >= $?", y.into()));
@@ -361,7 +370,6 @@ mod store {
             conditions,
         } = walked;
         let walk_conditions: String = conditions.iter().map(|c| format!("{c} AND ")).collect();
-        let cut = walk.depends_on_value() && db::plans_per_value(pool);
         if cut {
             // The page of the walk is cut from its index first, and every candidate it meets
             // comes back, with whether the checks leave it out: one plan serves every value.
