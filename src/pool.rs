@@ -152,12 +152,13 @@ mod store {
         /// found by (`join`), and the walk's own conditions, each value pushed on `s` in turn.
         /// The walk's candidate column (`Walked::id`) orders the page.
         fn walked(self, s: &mut Statement<'a>) -> Walked {
-            let mut conditions = Vec::new();
-            let mut condition =
-                |clause: &str, value: Value<'a>| conditions.push(s.number(clause, value));
+            let mut owner = Vec::new();
+            let mut condition = |column: &'static str, value: Value<'a>| {
+                owner.push((column, s.number("$?", value)));
+            };
             let (table, columns, join, id) = match self {
                 Walk::Gram(gram) => {
-                    condition("g.gram = $?", gram.into());
+                    condition("g.gram", gram.into());
                     (
                         "candidate_grams g",
                         "g.candidate_id",
@@ -166,8 +167,8 @@ mod store {
                     )
                 }
                 Walk::JobAndPrefecture(job_type, prefecture) => {
-                    condition("j.job_type = $?", job_type.code().into());
-                    condition("j.prefecture = $?", prefecture.into());
+                    condition("j.job_type", job_type.code().into());
+                    condition("j.prefecture", prefecture.into());
                     (
                         "candidate_job_types j",
                         "j.candidate_id, j.prefecture",
@@ -176,7 +177,7 @@ mod store {
                     )
                 }
                 Walk::JobType(job_type) => {
-                    condition("j.job_type = $?", job_type.code().into());
+                    condition("j.job_type", job_type.code().into());
                     (
                         "candidate_job_types j",
                         "j.candidate_id",
@@ -185,7 +186,7 @@ mod store {
                     )
                 }
                 Walk::Skill(skill) => {
-                    condition("s.skill = $?", skill.into());
+                    condition("s.skill", skill.into());
                     (
                         "candidate_skills s",
                         "s.candidate_id",
@@ -193,15 +194,24 @@ mod store {
                         "s.candidate_id",
                     )
                 }
-                Walk::Candidates => ("", "", "", "c.id"),
+                Walk::Candidates => {
+                    return Walked {
+                        table: None,
+                        columns: "",
+                        join: "",
+                        id: "c.id",
+                        owner,
+                        cursor_twice: false,
+                    }
+                }
             };
             Walked {
-                table,
-                alias: table.rsplit(' ').next().unwrap_or_default(),
+                table: Some(table),
                 columns,
                 join,
                 id,
-                conditions,
+                owner,
+                cursor_twice: matches!(self, Walk::JobAndPrefecture(..) | Walk::JobType(_)),
             }
         }
 
@@ -226,19 +236,6 @@ mod store {
             }
         }
 
-        /// The cursor and the walk's order. A job type's walks write the cursor a second time
-        /// as their index's own key (`db::owner_keyset`): PostgreSQL otherwise read and sorted
-        /// the whole pair (a thousand rows for a common one) before it took the page.
-        fn keyset(self, id: &str, cursor: &str) -> (String, String) {
-            match self {
-                Walk::JobAndPrefecture(..) => {
-                    db::owner_keyset(&[("j.job_type", "$1"), ("j.prefecture", "$2")], id, cursor)
-                }
-                Walk::JobType(_) => db::owner_keyset(&[("j.job_type", "$1")], id, cursor),
-                _ => (format!("{id} < {cursor}"), format!("ORDER BY {id} DESC")),
-            }
-        }
-
         /// Whether the best plan depends on the value walked: how many candidates have a job
         /// type, a pair, a gram or a skill differs a thousandfold.
         fn depends_on_value(self) -> bool {
@@ -249,12 +246,38 @@ mod store {
     /// What a walk reads (`Walk::walked`); the pool itself (`Walk::Candidates`) has no table of
     /// its own.
     struct Walked {
-        table: &'static str,
-        alias: &'static str,
+        table: Option<&'static str>,
         columns: &'static str,
         join: &'static str,
         id: &'static str,
-        conditions: Vec<String>,
+        /// The walked index's leading columns, each with the parameter of its value.
+        owner: Vec<(&'static str, String)>,
+        /// Whether the cursor is written a second time as the index's own key.
+        cursor_twice: bool,
+    }
+
+    impl Walked {
+        /// The walk's own conditions, each followed by `AND`.
+        fn conditions(&self) -> String {
+            self.owner
+                .iter()
+                .map(|(column, value)| format!("{column} = {value} AND "))
+                .collect()
+        }
+
+        /// The cursor and the walk's order. A job type's walks write the cursor a second time
+        /// as their index's own key (`db::owner_keyset`): PostgreSQL otherwise read and sorted
+        /// the whole pair (a thousand rows for a common one) before it took the page.
+        fn keyset(&self, cursor: &str) -> (String, String) {
+            if self.cursor_twice {
+                let owner: Vec<(&str, &str)> =
+                    self.owner.iter().map(|(c, v)| (*c, v.as_str())).collect();
+                db::owner_keyset(&owner, self.id, cursor)
+            } else {
+                let id = self.id;
+                (format!("{id} < {cursor}"), format!("ORDER BY {id} DESC"))
+            }
+        }
     }
 
     /// A value a pool statement binds.
@@ -359,34 +382,34 @@ mod store {
         }
         let checks = checks.join(" AND ");
         // The cursor and the size of the batch come last: they change from round to round.
-        let (cursor, order) = walk.keyset(walked.id, &s.next(1));
+        let (cursor, order) = walked.keyset(&s.next(1));
         let limit = s.next(2);
+        let walk_conditions = walked.conditions();
         let Walked {
             table,
-            alias,
             columns,
             join,
             id,
-            conditions,
+            ..
         } = walked;
-        let walk_conditions: String = conditions.iter().map(|c| format!("{c} AND ")).collect();
-        if cut {
-            // The page of the walk is cut from its index first, and every candidate it meets
-            // comes back, with whether the checks leave it out: one plan serves every value.
-            s.sql.push_str(&format!(
-                ", CAST(CASE WHEN {checks} THEN 0 ELSE 1 END AS BIGINT) AS left_out
-                 FROM (SELECT {columns} FROM {table} WHERE {walk_conditions}{cursor} {order} LIMIT {limit}) {alias}
-                 CROSS JOIN candidates c WHERE {join} ORDER BY {id} DESC"
-            ));
-        } else if table.is_empty() {
-            s.sql.push_str(&format!(
-                " FROM candidates c WHERE {checks} AND {cursor} {order} LIMIT {limit}"
-            ));
-        } else {
+        match table {
+            Some(table) if cut => {
+                // The page of the walk is cut from its index first, and every candidate it meets
+                // comes back, with whether the checks leave it out: one plan serves every value.
+                let alias = table.rsplit(' ').next().unwrap_or_default();
+                s.sql.push_str(&format!(
+                    ", CAST(CASE WHEN {checks} THEN 0 ELSE 1 END AS BIGINT) AS left_out
+                     FROM (SELECT {columns} FROM {table} WHERE {walk_conditions}{cursor} {order} LIMIT {limit}) {alias}
+                     CROSS JOIN candidates c WHERE {join} ORDER BY {id} DESC"
+                ));
+            }
             // `CROSS JOIN` keeps SQLite from walking another index instead.
-            s.sql.push_str(&format!(
+            Some(table) => s.sql.push_str(&format!(
                 " FROM {table} CROSS JOIN candidates c WHERE {join} AND {walk_conditions}{checks} AND {cursor} {order} LIMIT {limit}"
-            ));
+            )),
+            None => s.sql.push_str(&format!(
+                " FROM candidates c WHERE {checks} AND {cursor} {order} LIMIT {limit}"
+            )),
         }
         // The grams find every candidate whose text has the keyword, and for a keyword of one or
         // two characters only those; a longer one is checked against the text here, not with
