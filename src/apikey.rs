@@ -20,6 +20,17 @@ pub struct ApiKeyRow {
     pub revoked_at: Option<i64>,
 }
 
+/// A page of an organisation's keys, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyList {
+    pub keys: Vec<ApiKeyRow>,
+    /// The id to pass as `before` for the older page.
+    pub next: Option<i64>,
+}
+
+/// Keys on a page of the list.
+pub const KEY_PAGE: i64 = 20;
+
 /// Who a request's key acts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyOwner {
@@ -86,13 +97,21 @@ mod store {
         Ok((id, key))
     }
 
-    /// The organisation's keys, newest first.
-    pub async fn list(pool: &Pool, org: Membership) -> Result<Vec<ApiKeyRow>> {
+    /// A page of the organisation's keys, newest first: those before `before` (a key's id), or
+    /// the newest.
+    pub async fn list(pool: &Pool, org: Membership, before: Option<i64>) -> Result<KeyList> {
         let (sql, id) = match org {
-            Membership::Company(id) => ("SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE company_id = $1 ORDER BY id DESC LIMIT 100", id),
-            Membership::Agency(id) => ("SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE agency_id = $1 ORDER BY id DESC LIMIT 100", id),
+            Membership::Company(id) => ("SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3", id),
+            Membership::Agency(id) => ("SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE agency_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3", id),
         };
-        Ok(sqlx::query_as(sql).bind(id).fetch_all(pool).await?)
+        let mut keys: Vec<ApiKeyRow> = sqlx::query_as(sql)
+            .bind(id)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(KEY_PAGE + 1)
+            .fetch_all(pool)
+            .await?;
+        let next = crate::keyset::cut(&mut keys, KEY_PAGE, |k| k.id);
+        Ok(KeyList { keys, next })
     }
 
     /// Revokes one of the organisation's keys; a revoked key is refused from then on.

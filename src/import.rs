@@ -267,6 +267,17 @@ pub struct ImportRow {
     pub created_at: i64,
 }
 
+/// A page of a company's imports, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportList {
+    pub imports: Vec<ImportRow>,
+    /// The id to pass as `after` for the older page.
+    pub next: Option<i64>,
+}
+
+/// Imports on a page of the list.
+pub const IMPORT_PAGE: i64 = 20;
+
 /// A row of the report: its line in the file and why it was not invited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "db", derive(sqlx::FromRow))]
@@ -399,15 +410,20 @@ mod store {
         .ok_or(UserError::NotFound)?)
     }
 
-    /// The company's latest imports.
-    pub async fn recent(pool: &Pool, company_id: i64) -> Result<Vec<ImportRow>> {
-        Ok(sqlx::query_as(
+    /// A page of the company's imports, newest first: those before `after` (an import's id),
+    /// or the latest.
+    pub async fn recent(pool: &Pool, company_id: i64, after: Option<i64>) -> Result<ImportList> {
+        let mut imports: Vec<ImportRow> = sqlx::query_as(
             "SELECT id, status, encoding, bytes, processed_bytes, rows_read, invited, skipped, created_at
-             FROM imports WHERE company_id = $1 ORDER BY id DESC LIMIT 10",
+             FROM imports WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
         )
         .bind(company_id)
+        .bind(after.unwrap_or(i64::MAX))
+        .bind(IMPORT_PAGE + 1)
         .fetch_all(pool)
-        .await?)
+        .await?;
+        let next = crate::keyset::cut(&mut imports, IMPORT_PAGE, |i| i.id);
+        Ok(ImportList { imports, next })
     }
 
     fn encoding_of(name: &str) -> &'static encoding_rs::Encoding {

@@ -79,6 +79,17 @@ pub struct MemberRow {
     pub created_at: i64,
 }
 
+/// A page of an organisation's members, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberList {
+    pub members: Vec<MemberRow>,
+    /// The id to pass as `after` for the next page.
+    pub next: Option<i64>,
+}
+
+/// Members on a page of the list.
+pub const MEMBER_PAGE: i64 = 50;
+
 #[cfg(feature = "db")]
 mod store {
     use super::*;
@@ -109,7 +120,7 @@ mod store {
     }
 
     const COMPANY_MEMBERS: MemberSql = MemberSql {
-        members: "SELECT id, email, member_role, created_at FROM users WHERE company_id = $1 ORDER BY id LIMIT 500",
+        members: "SELECT id, email, member_role, created_at FROM users WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3",
         rejoin: "UPDATE users SET company_id = $1, member_role = $2, updated_at = $3
                  WHERE email = $4 AND kind = 'company' AND company_id IS NULL AND agency_id IS NULL RETURNING id",
         set_role: "UPDATE users SET member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND company_id = $4",
@@ -118,7 +129,7 @@ mod store {
     };
 
     const AGENCY_MEMBERS: MemberSql = MemberSql {
-        members: "SELECT id, email, member_role, created_at FROM users WHERE agency_id = $1 ORDER BY id LIMIT 500",
+        members: "SELECT id, email, member_role, created_at FROM users WHERE agency_id = $1 AND id > $2 ORDER BY id LIMIT $3",
         rejoin: "UPDATE users SET agency_id = $1, member_role = $2, updated_at = $3
                  WHERE email = $4 AND kind = 'agency' AND company_id IS NULL AND agency_id IS NULL RETURNING id",
         set_role: "UPDATE users SET member_role = $1, session_epoch = session_epoch + 1, updated_at = $2 WHERE id = $3 AND agency_id = $4",
@@ -296,10 +307,18 @@ mod store {
         )
     }
 
-    /// The organisation's members, oldest first.
-    pub async fn members(pool: &Pool, org: Membership) -> Result<Vec<MemberRow>> {
+    /// A page of the organisation's members, oldest first: those after `after` (a member's
+    /// id), or the first.
+    pub async fn members(pool: &Pool, org: Membership, after: Option<i64>) -> Result<MemberList> {
         let (sql, id) = member_sql(org);
-        Ok(sqlx::query_as(sql.members).bind(id).fetch_all(pool).await?)
+        let mut members: Vec<MemberRow> = sqlx::query_as(sql.members)
+            .bind(id)
+            .bind(after.unwrap_or(0))
+            .bind(MEMBER_PAGE + 1)
+            .fetch_all(pool)
+            .await?;
+        let next = crate::keyset::cut(&mut members, MEMBER_PAGE, |m| m.id);
+        Ok(MemberList { members, next })
     }
 
     /// Invites someone into the organisation: a new account, or one that was removed from it

@@ -598,16 +598,26 @@ mod store {
         Ok(n)
     }
 
-    /// The company's requests, newest first.
-    pub async fn for_company(pool: &Pool, company_id: i64) -> Result<Vec<RequestView>> {
-        Ok(sqlx::query_as(&format!(
+    /// A page of `rows` of the company's requests, newest first: those before `after` (a
+    /// request's id), or the latest.
+    pub async fn for_company(
+        pool: &Pool,
+        company_id: i64,
+        after: Option<i64>,
+        rows: i64,
+    ) -> Result<RequestPage> {
+        let mut requests: Vec<RequestView> = sqlx::query_as(&format!(
             "{VIEW}, (SELECT COUNT(*) FROM introductions i WHERE i.request_id = r.id) AS introductions
              FROM referral_requests r JOIN companies c ON c.id = r.company_id
-             WHERE r.company_id = $1 ORDER BY r.id DESC LIMIT 100"
+             WHERE r.company_id = $1 AND r.id < $2 ORDER BY r.id DESC LIMIT $3"
         ))
         .bind(company_id)
+        .bind(after.unwrap_or(i64::MAX))
+        .bind(rows + 1)
         .fetch_all(pool)
-        .await?)
+        .await?;
+        let next = crate::keyset::cut(&mut requests, rows, |r| r.id);
+        Ok(RequestPage { requests, next })
     }
 
     /// One of the company's requests with the agencies on it and every introduction; the

@@ -291,6 +291,13 @@ pub fn next_page(path: &str, filters: &[(&str, &str)], after: i64) -> String {
     link_with(path, &params)
 }
 
+/// The link to a list's older page, when there is one (`next_page` writes it).
+#[component]
+pub fn NextPage(href: Option<String>) -> impl IntoView {
+    let i18n = crate::components::use_locale();
+    href.map(|href| view! { <p><a href=href class="button secondary" rel="next">{td!(i18n, pool.next)}</a></p> })
+}
+
 /// A link to `path` with the parameters of `params` that are set, each value encoded.
 pub fn link_with(path: &str, params: &[(&str, &str)]) -> String {
     let q = params

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use career_relay::{
     credit::Expiring,
     referral::ReferralStatus,
-    request::{CompanyRequest, RejectReason, RequestInput, RequestView, Screening},
+    request::{CompanyRequest, RejectReason, RequestInput, RequestPage, Screening},
     UserError,
 };
 use leptos::prelude::*;
@@ -102,12 +102,14 @@ pub struct RequestsPage {
     pub expiring: Option<Expiring>,
     /// The deadline a request gets when the form leaves it empty, in days.
     pub request_days: i64,
-    pub requests: Vec<RequestView>,
+    /// A page of the requests, newest first.
+    pub requests: RequestPage,
 }
 
-/// The company's free referral requests and its balance.
+/// The company's free referral requests (the newest, or those before `after`, a request's id)
+/// and its balance.
 #[server(endpoint = "requests_page")]
-pub async fn get_requests_page() -> Result<RequestsPage, AppError> {
+pub async fn get_requests_page(after: String) -> Result<RequestsPage, AppError> {
     use crate::guard::{CompanyMember, Guard};
     let (member, state) = CompanyMember::require().await?;
     let pool = &state.pool;
@@ -116,7 +118,13 @@ pub async fn get_requests_page() -> Result<RequestsPage, AppError> {
         balance,
         expiring,
         request_days: career_relay::settings::load(pool).await?.request_days,
-        requests: career_relay::request::for_company(pool, member.company_id).await?,
+        requests: career_relay::request::for_company(
+            pool,
+            member.company_id,
+            career_relay::keyset::cursor(&after),
+            career_relay::request::REQUEST_PAGE,
+        )
+        .await?,
     })
 }
 

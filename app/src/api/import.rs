@@ -2,7 +2,7 @@
 //! start, and the progress and report of a running or finished import.
 
 use crate::error::AppError;
-use career_relay::import::{ImportRow, Mapping, ReportRow};
+use career_relay::import::{ImportList, ImportRow, Mapping, ReportRow};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -22,11 +22,13 @@ pub struct ImportPage {
 /// How many report rows the page shows (the download has all).
 pub const REPORT_SHOWN: i64 = 200;
 
+/// A page of the company's imports: the newest, or those before `after` (an import's id).
 #[server(endpoint = "imports_page")]
-pub async fn get_imports_page() -> Result<Vec<ImportRow>, AppError> {
+pub async fn get_imports_page(after: String) -> Result<ImportList, AppError> {
     use crate::guard::{CompanyMember, Guard};
     let (member, state) = CompanyMember::require().await?;
-    Ok(career_relay::import::recent(&state.pool, member.company_id).await?)
+    let after = career_relay::keyset::cursor(&after);
+    Ok(career_relay::import::recent(&state.pool, member.company_id, after).await?)
 }
 
 #[server(endpoint = "import_page")]

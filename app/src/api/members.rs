@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use career_relay::{
-    org::{MemberRole, MemberRow},
+    org::{MemberList, MemberRole},
     Email, FieldError,
 };
 use leptos::prelude::*;
@@ -11,24 +11,35 @@ use serde::{Deserialize, Serialize};
 /// The members page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MembersPage {
-    pub members: Vec<MemberRow>,
+    /// A page of the members, oldest first.
+    pub members: MemberList,
     /// The admin looking at the page.
     pub me: i64,
     /// How the organisation's staff sign in.
     pub sso: career_relay::sso::OrgSso,
     /// The name of the bound identity provider.
     pub provider_name: Option<String>,
-    /// The organisation's API keys (never the keys themselves).
-    pub api_keys: Vec<career_relay::apikey::ApiKeyRow>,
+    /// A page of the organisation's API keys, newest first (never the keys themselves).
+    pub api_keys: career_relay::apikey::KeyList,
     /// For companies: the language of invitation mails (`ja` or `en`).
     pub invite_language: Option<String>,
     /// For agencies: whether staff get the daily digest of new free referral requests.
     pub request_digest: Option<bool>,
 }
 
+/// Where the members page's two lists stand (`?members_after=`, `?keys_before=`: an id each, or
+/// empty for the first page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MembersQuery {
+    pub members_after: String,
+    pub keys_before: String,
+}
+
 #[server(endpoint = "members_page")]
-pub async fn get_members_page() -> Result<MembersPage, AppError> {
+pub async fn get_members_page(query: MembersQuery) -> Result<MembersPage, AppError> {
     use crate::guard::{Guard, OrgAdmin};
+    use career_relay::keyset::cursor;
     let (admin, state) = OrgAdmin::require().await?;
     let sso = career_relay::sso::org_sso(&state.pool, admin.org).await?;
     let provider_name = sso.provider.as_ref().map(|p| {
@@ -53,11 +64,13 @@ pub async fn get_members_page() -> Result<MembersPage, AppError> {
         career_relay::org::Membership::Company(_) => None,
     };
     Ok(MembersPage {
-        members: career_relay::org::members(&state.pool, admin.org).await?,
+        members: career_relay::org::members(&state.pool, admin.org, cursor(&query.members_after))
+            .await?,
         me: admin.user.id,
         sso,
         provider_name,
-        api_keys: career_relay::apikey::list(&state.pool, admin.org).await?,
+        api_keys: career_relay::apikey::list(&state.pool, admin.org, cursor(&query.keys_before))
+            .await?,
         invite_language,
         request_digest,
     })

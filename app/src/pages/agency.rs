@@ -6,8 +6,8 @@ use crate::{
         ReportPlacement,
     },
     components::{
-        next_page, FieldError, FormError, FormState, JobTypeFilter, Loaded, PrefectureFilter,
-        SavedNotice,
+        next_page, FieldError, FormError, FormState, JobTypeFilter, Loaded, NextPage,
+        PrefectureFilter, SavedNotice,
     },
     i18n::*,
     text,
@@ -93,7 +93,7 @@ fn PoolList(page: PoolPage, filters: PoolQuery) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        {next_href.map(|href| view! { <p><a href=href class="button secondary" rel="next">{td!(i18n, pool.next)}</a></p> })}
+        <NextPage href=next_href />
     }
     .into_any()
 }

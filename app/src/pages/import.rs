@@ -3,12 +3,12 @@
 
 use crate::{
     api::import::{get_import_page, get_imports_page, ImportPage, StartImport},
-    components::{FormError, FormState, Loaded},
+    components::{next_page, FormError, FormState, Loaded, NextPage},
     i18n::*,
     text,
 };
 use career_relay::{
-    import::{ImportRow, FIELDS},
+    import::{ImportList, FIELDS},
     time::date_time,
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -19,13 +19,17 @@ type I18n = Locale;
 
 #[component]
 pub fn Imports() -> impl IntoView {
-    let page = ArcResource::new(|| (), |_| get_imports_page());
-    let show = |rows: Vec<ImportRow>| view! { <ImportsView rows=rows /> };
+    let query = use_query_map();
+    let page = ArcResource::new(
+        move || query.read().get("after").unwrap_or_default(),
+        get_imports_page,
+    );
+    let show = |list: ImportList| view! { <ImportsView list /> };
     view! { <Loaded resource=page view=show /> }
 }
 
 #[component]
-fn ImportsView(rows: Vec<ImportRow>) -> impl IntoView {
+fn ImportsView(list: ImportList) -> impl IntoView {
     let i18n = crate::components::use_locale();
     let error = use_query_map()
         .read_untracked()
@@ -42,13 +46,13 @@ fn ImportsView(rows: Vec<ImportRow>) -> impl IntoView {
                 <button type="submit">{td!(i18n, import.upload)}</button>
             </form>
         </section>
-        {(!rows.is_empty()).then(|| view! {
+        {(!list.imports.is_empty()).then(|| view! {
             <section class="panel">
                 <h2>{td!(i18n, import.recent)}</h2>
                 <table data-testid="imports">
                     <thead><tr><th>{td!(i18n, company.date)}</th><th>{td!(i18n, import.status)}</th><th>{td!(i18n, import.invited)}</th><th>{td!(i18n, import.skipped)}</th></tr></thead>
                     <tbody>
-                        {rows.into_iter().map(|r| view! {
+                        {list.imports.into_iter().map(|r| view! {
                             <tr>
                                 <td><a href=format!("/company/import/{}", r.id)>{date_time(r.created_at)}</a></td>
                                 <td>{status(i18n, &r.status)}</td>
@@ -58,6 +62,7 @@ fn ImportsView(rows: Vec<ImportRow>) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                <NextPage href=list.next.map(|after| next_page("/company/import", &[], after)) />
             </section>
         })}
     }

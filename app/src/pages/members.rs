@@ -2,30 +2,66 @@
 
 use crate::{
     api::members::{
-        get_members_page, CreateApiKey, InviteMember, MembersPage, RemoveMember, RevokeApiKey,
-        SaveSsoPolicy, SetInviteLanguage, SetMemberRole, SetRequestDigest,
+        get_members_page, CreateApiKey, InviteMember, MembersPage, MembersQuery, RemoveMember,
+        RevokeApiKey, SaveSsoPolicy, SetInviteLanguage, SetMemberRole, SetRequestDigest,
     },
-    components::{FieldError, FormError, FormState, Loaded, SavedNotice},
+    components::{link_with, FieldError, FormError, FormState, Loaded, NextPage, SavedNotice},
     i18n::*,
 };
 use career_relay::time::date;
 use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn Members() -> impl IntoView {
-    let page = ArcResource::new(|| (), |_| get_members_page());
-    view! { <Loaded resource=page view=|p: MembersPage| view! { <MembersView page=p /> } /> }
+    let query = use_query_map();
+    let current = move || {
+        let q = query.read();
+        MembersQuery {
+            members_after: q.get("members_after").unwrap_or_default(),
+            keys_before: q.get("keys_before").unwrap_or_default(),
+        }
+    };
+    let shown = current();
+    let page = ArcResource::new(current, get_members_page);
+    view! {
+        <Loaded resource=page view=move |p: MembersPage| view! { <MembersView page=p shown=shown.clone() /> } />
+    }
+}
+
+/// The link to the next page of one list, keeping where the other list stands.
+fn more(shown: &MembersQuery, members: Option<i64>, keys: Option<i64>) -> String {
+    let members = members.map(|m| m.to_string());
+    let keys = keys.map(|k| k.to_string());
+    link_with(
+        "/members",
+        &[
+            (
+                "members_after",
+                members.as_deref().unwrap_or(&shown.members_after),
+            ),
+            ("keys_before", keys.as_deref().unwrap_or(&shown.keys_before)),
+        ],
+    )
 }
 
 #[component]
-fn MembersView(page: MembersPage) -> impl IntoView {
+fn MembersView(page: MembersPage, shown: MembersQuery) -> impl IntoView {
     let i18n = crate::components::use_locale();
     let invite = FormState::of("invite");
     let member = FormState::of("member");
     let me = page.me;
     let sso = page.sso.clone();
     let provider_name = page.provider_name.clone();
-    let api_keys = page.api_keys.clone();
+    let api_keys = page.api_keys.keys.clone();
+    let api_keys_more = page
+        .api_keys
+        .next
+        .map(|before| more(&shown, None, Some(before)));
+    let members_more = page
+        .members
+        .next
+        .map(|after| more(&shown, Some(after), None));
     let invite_language = page.invite_language.clone();
     let request_digest = page.request_digest;
     view! {
@@ -36,7 +72,7 @@ fn MembersView(page: MembersPage) -> impl IntoView {
             <table data-testid="members">
                 <thead><tr><th>{td!(i18n, profile.email)}</th><th>{td!(i18n, members.role)}</th><th>{td!(i18n, company.date)}</th><th></th></tr></thead>
                 <tbody>
-                    {page.members.into_iter().map(|m| {
+                    {page.members.members.into_iter().map(|m| {
                         let admin = m.member_role == career_relay::org::MemberRole::Admin;
                         view! {
                             <tr data-member=m.id>
@@ -64,6 +100,7 @@ fn MembersView(page: MembersPage) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <NextPage href=members_more />
         </section>
         <section class="panel">
             <h2>{td!(i18n, members.invite_title)}</h2>
@@ -82,7 +119,7 @@ fn MembersView(page: MembersPage) -> impl IntoView {
             </form>
         </section>
         <SignInPolicy sso=sso provider_name=provider_name />
-        <ApiKeys keys=api_keys invite_language=invite_language />
+        <ApiKeys keys=api_keys invite_language=invite_language more=api_keys_more />
         {request_digest.map(|on| view! {
             <section class="panel">
                 <h2>{td!(i18n, members.digest_title)}</h2>
@@ -104,6 +141,8 @@ fn MembersView(page: MembersPage) -> impl IntoView {
 fn ApiKeys(
     keys: Vec<career_relay::apikey::ApiKeyRow>,
     invite_language: Option<String>,
+    /// The link to the older keys, when there are more.
+    more: Option<String>,
 ) -> impl IntoView {
     let i18n = crate::components::use_locale();
     let f = FormState::of("api_key");
@@ -144,6 +183,7 @@ fn ApiKeys(
                     </tbody>
                 </table>
             })}
+            <NextPage href=more />
             <form method="post" action=CreateApiKey::PATH>
                 <label for="api-key-name">{td!(i18n, members.api_name)}</label>
                 <input id="api-key-name" name="name" value=f.value("name", "") />

@@ -11,7 +11,7 @@ use crate::{
     },
     components::{
         job_type_options, next_page, prefecture_options, FieldError, FormError, FormState,
-        JobTypeFilter, Loaded, PrefectureFilter, SavedNotice,
+        JobTypeFilter, Loaded, NextPage, PrefectureFilter, SavedNotice,
     },
     i18n::*,
     text,
@@ -40,7 +40,11 @@ fn id_param() -> impl Fn() -> i64 + Clone + Send + Sync + 'static {
 /// `/company/requests`: the balance, the form that spends a credit, and the company's requests.
 #[component]
 pub fn CompanyRequests() -> impl IntoView {
-    let page = ArcResource::new(|| (), |_| get_requests_page());
+    let query = use_query_map();
+    let page = ArcResource::new(
+        move || query.read().get("after").unwrap_or_default(),
+        get_requests_page,
+    );
     view! { <Loaded resource=page view=|p: RequestsPage| view! { <RequestsView p /> } /> }
 }
 
@@ -122,7 +126,7 @@ fn RequestsView(p: RequestsPage) -> impl IntoView {
         <section class="panel">
             <h2>{td!(i18n, requests.list_title)}</h2>
             <FormError state=FormState::of("cancel") />
-            {if p.requests.is_empty() {
+            {if p.requests.requests.is_empty() {
                 view! { <p>{td!(i18n, requests.none)}</p> }.into_any()
             } else {
                 view! {
@@ -136,7 +140,7 @@ fn RequestsView(p: RequestsPage) -> impl IntoView {
                             <th></th>
                         </tr></thead>
                         <tbody>
-                            {p.requests.into_iter().map(|r| view! {
+                            {p.requests.requests.into_iter().map(|r| view! {
                                 <tr class=format!("request-{}", r.status) data-request=r.id>
                                     <td>{format!("Q-{:06}", r.id)}</td>
                                     <td>{r.title.clone()}</td>
@@ -148,6 +152,7 @@ fn RequestsView(p: RequestsPage) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    <NextPage href=p.requests.next.map(|after| next_page("/company/requests", &[], after)) />
                 }.into_any()
             }}
         </section>

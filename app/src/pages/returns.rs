@@ -5,8 +5,8 @@
 use crate::{
     api::company::{get_returns_page, MarkContacted},
     components::{
-        next_page, FieldError, FormError, FormState, JobTypeFilter, Loaded, PrefectureFilter,
-        SavedNotice,
+        next_page, FieldError, FormError, FormState, JobTypeFilter, Loaded, NextPage,
+        PrefectureFilter, SavedNotice,
     },
     i18n::*,
     text,
@@ -97,7 +97,7 @@ fn ReturnsList(page: ReturnsPage, filters: ReturnsQuery) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        {next_href.map(|href| view! { <p><a href=href class="button secondary" rel="next">{td!(i18n, pool.next)}</a></p> })}
+        <NextPage href=next_href />
     }
     .into_any()
 }

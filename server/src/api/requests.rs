@@ -132,9 +132,8 @@ pub async fn list_requests(
     State(state): State<AppState>,
     caller: CompanyKey,
 ) -> ApiResult<Vec<RequestView>> {
-    Ok(Json(
-        request::for_company(&state.pool, caller.company_id).await?,
-    ))
+    let page = request::for_company(&state.pool, caller.company_id, None, 100).await?;
+    Ok(Json(page.requests))
 }
 
 /// Opens a free referral request and spends one credit on it (409 `no_credit` when none is

@@ -437,7 +437,7 @@ fn table(w: &World) -> Vec<Line> {
             OWN_COMPANY,
         ),
         ("reissue_link", vec![], COMPANIES),
-        ("imports_page", vec![], COMPANIES),
+        ("imports_page", f(&[("after", String::new())]), COMPANIES),
         (
             "import_page",
             f(&[("id", w.import.to_string())]),
@@ -458,7 +458,7 @@ fn table(w: &World) -> Vec<Line> {
         ("revoke_link", vec![], COMPANIES),
         // Free referral requests: the company's own, the open ones for approved agencies, the
         // introduction for the candidate it concerns.
-        ("requests_page", vec![], COMPANIES),
+        ("requests_page", f(&[("after", String::new())]), COMPANIES),
         (
             "open_request",
             f(&[
@@ -562,7 +562,11 @@ fn table(w: &World) -> Vec<Line> {
         ),
         // Members, for the admins of each company and agency (the second company's member is
         // its admin; the agencies' first staff are plain members).
-        ("members_page", vec![], ORG_ADMINS),
+        (
+            "members_page",
+            f(&[("query[members_after]", String::new())]),
+            ORG_ADMINS,
+        ),
         (
             "invite_member",
             f(&[

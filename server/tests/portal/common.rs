@@ -269,6 +269,36 @@ impl Browser {
 }
 
 impl Page {
+    /// The links to the next pages of the page's lists (`rel="next"`), in the page's order.
+    pub fn next_links(&self) -> Vec<String> {
+        let mut links = Vec::new();
+        let mut rest = self.body.as_str();
+        while let Some(at) = rest.find("rel=\"next\"") {
+            let tag = &rest[rest[..at].rfind("<a ").expect("a link")..at];
+            let href = tag
+                .split("href=\"")
+                .nth(1)
+                .and_then(|h| h.split('"').next());
+            links.push(href.expect("with an address").replace("&amp;", "&"));
+            rest = &rest[at + 1..];
+        }
+        links
+    }
+
+    /// The whole numbers that follow `prefix` in the page (`data-member="` …), in its order.
+    pub fn ids_after(&self, prefix: &str) -> Vec<i64> {
+        self.body
+            .split(prefix)
+            .skip(1)
+            .filter_map(|rest| {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                rest[digits.len()..]
+                    .starts_with('"')
+                    .then(|| digits.parse().ok())?
+            })
+            .collect()
+    }
+
     async fn read(res: reqwest::Response) -> Page {
         let status = res.status();
         let location = res

@@ -356,3 +356,55 @@ async fn what_changes_while_the_file_is_read_is_checked_when_the_import_goes_liv
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM import_staged").await, 0);
 }
+
+/// The company's imports are listed newest first, twenty to a page, and every older one is a
+/// link away; another company's imports are never listed, and a cursor that is not an id shows
+/// the newest page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_imports_list_pages_back_through_every_import_of_the_company() {
+    let app = TestApp::spawn().await;
+    let company = app.company("取込株式会社", "hr@pages.example").await;
+    let other = app.company("別会社", "hr@elsewhere.example").await;
+    for _ in 0..45 {
+        for c in [company, other] {
+            sqlx::query(
+                "INSERT INTO imports (company_id, status, created_at, updated_at) VALUES ($1, 'done', 1, 1)",
+            )
+            .bind(c)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+    }
+    let newest_first: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM imports WHERE company_id = $1 ORDER BY id DESC")
+            .bind(company)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let hr = app.signed_in("hr@pages.example").await;
+
+    let (mut seen, mut sizes) = (Vec::new(), Vec::new());
+    let mut path = "/company/import".to_owned();
+    loop {
+        let page = hr.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let ids = page.ids_after("href=\"/company/import/");
+        sizes.push(ids.len());
+        seen.extend(ids);
+        match page.next_links().as_slice() {
+            [] => break,
+            [next] => path = next.clone(),
+            more => panic!("one list, one link: {more:?}"),
+        }
+    }
+    assert_eq!(sizes, [20, 20, 5]);
+    assert_eq!(
+        seen, newest_first,
+        "each of the company's imports once, newest first"
+    );
+
+    let bad = hr.get("/company/import?after=yesterday").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert_eq!(bad.ids_after("href=\"/company/import/"), newest_first[..20]);
+}

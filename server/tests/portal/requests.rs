@@ -277,3 +277,51 @@ async fn a_cancelled_request_gives_the_credit_back_and_a_company_without_credit_
         404
     );
 }
+
+/// The company's requests are listed newest first, twenty to a page, and every older one is a
+/// link away; another company's requests are never listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_companys_requests_page_back_through_every_request() {
+    let app = TestApp::spawn().await;
+    let company = app.company("依頼株式会社", "hr@asks.example").await;
+    let other = app.company("別会社", "hr@elsewhere.example").await;
+    for _ in 0..25 {
+        for (c, by) in [
+            (company, "hr@asks.example"),
+            (other, "hr@elsewhere.example"),
+        ] {
+            sqlx::query(
+                "INSERT INTO referral_requests (company_id, user_id, title, job_type, prefecture, employment_type,
+                     salary_min, salary_max, deadline, created_at, updated_at)
+                 SELECT $1, id, '経理担当', 'accounting', 13, 'full_time', 400, 600, 4102444800, 1, 1
+                 FROM users WHERE email = $2",
+            )
+            .bind(c)
+            .bind(by)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+    }
+    let newest_first: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM referral_requests WHERE company_id = $1 ORDER BY id DESC",
+    )
+    .bind(company)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let hr = app.signed_in("hr@asks.example").await;
+
+    let first = hr.get("/company/requests").await;
+    assert_eq!(first.ids_after("data-request=\""), newest_first[..20]);
+    let [older] = first
+        .next_links()
+        .try_into()
+        .expect("one link to the older page");
+    let second = hr.get(&older).await;
+    assert_eq!(second.ids_after("data-request=\""), newest_first[20..]);
+    assert!(
+        second.next_links().is_empty(),
+        "the oldest page is the last"
+    );
+}
