@@ -20,7 +20,11 @@ pub fn now() -> i64 {
 /// A unix time as a calendar date (UTC+9, the market's time zone), e.g. `2026-11-21`.
 pub fn date(ts: i64) -> String {
     in_japan(ts)
-        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day()))
+        .map(|t| {
+            let mut out = String::with_capacity(10);
+            push_date(&mut out, &t);
+            out
+        })
         .unwrap_or_default()
 }
 
@@ -28,16 +32,37 @@ pub fn date(ts: i64) -> String {
 pub fn date_time(ts: i64) -> String {
     in_japan(ts)
         .map(|t| {
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}",
-                t.year(),
-                t.month(),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
+            let mut out = String::with_capacity(16);
+            push_date(&mut out, &t);
+            out.push(' ');
+            push_two(&mut out, t.hour());
+            out.push(':');
+            push_two(&mut out, t.minute());
+            out
         })
         .unwrap_or_default()
+}
+
+/// `YYYY-MM-DD`, written digit by digit: a page prints dozens of dates, and the formatting
+/// machinery cost each one ten times this.
+fn push_date(out: &mut String, t: &chrono::NaiveDateTime) {
+    match u32::try_from(t.year()) {
+        Ok(year) if year <= 9999 => {
+            push_two(out, year / 100);
+            push_two(out, year % 100);
+        }
+        _ => out.push_str(&format!("{:04}", t.year())),
+    }
+    out.push('-');
+    push_two(out, t.month());
+    out.push('-');
+    push_two(out, t.day());
+}
+
+/// A number below 100 as two digits.
+fn push_two(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// A unix time on the clock in Japan (pages print many dates: the fields are read directly
@@ -77,6 +102,16 @@ mod tests {
         assert_eq!(super::date(1_795_291_200), "2026-11-22");
         assert_eq!(super::date_time(1_795_291_200), "2026-11-22 05:00");
         assert_eq!(super::date_time(-62_135_596_800), "0001-01-01 09:00");
+        assert_eq!(
+            super::date(1_767_193_200),
+            "2026-01-01",
+            "midnight in Tokyo"
+        );
+        assert_eq!(
+            super::date(253_402_300_800),
+            "10000-01-01",
+            "past four digits"
+        );
     }
 
     #[test]

@@ -291,6 +291,62 @@ pub fn next_page(path: &str, filters: &[(&str, &str)], after: i64) -> String {
     link_with(path, &params)
 }
 
+/// The rows of a busy table, written straight into one HTML string (the table's `<tbody
+/// inner_html=…>`), every value escaped. A table of 21 rows built as a view tree costs each
+/// cell its own view, owner and buffers; the pool page spent more on its rows than on everything
+/// else it shows. Only for rows of plain cells: anything interactive stays in the view.
+pub struct Rows(String);
+
+impl Rows {
+    pub fn with_capacity(rows: usize) -> Self {
+        Self(String::with_capacity(rows * 320))
+    }
+
+    /// `<tr …>` with these attributes.
+    pub fn open_row(&mut self, attributes: &[(&str, &str)]) {
+        self.0.push_str("<tr");
+        for (name, value) in attributes {
+            self.0.push(' ');
+            self.0.push_str(name);
+            self.0.push_str("=\"");
+            html_escape::encode_double_quoted_attribute_to_string(value, &mut self.0);
+            self.0.push('"');
+        }
+        self.0.push('>');
+    }
+
+    pub fn close_row(&mut self) {
+        self.0.push_str("</tr>");
+    }
+
+    /// A cell of text.
+    pub fn cell(&mut self, text: &str) {
+        self.0.push_str("<td>");
+        html_escape::encode_text_to_string(text, &mut self.0);
+        self.0.push_str("</td>");
+    }
+
+    /// A right-aligned cell (`class="num"`).
+    pub fn number(&mut self, text: &str) {
+        self.0.push_str("<td class=\"num\">");
+        html_escape::encode_text_to_string(text, &mut self.0);
+        self.0.push_str("</td>");
+    }
+
+    /// A cell with one link.
+    pub fn link(&mut self, href: &str, text: &str) {
+        self.0.push_str("<td><a href=\"");
+        html_escape::encode_double_quoted_attribute_to_string(href, &mut self.0);
+        self.0.push_str("\">");
+        html_escape::encode_text_to_string(text, &mut self.0);
+        self.0.push_str("</a></td>");
+    }
+
+    pub fn into_html(self) -> String {
+        self.0
+    }
+}
+
 /// The link to a list's older page, when there is one (`next_page` writes it).
 #[component]
 pub fn NextPage(href: Option<String>) -> impl IntoView {
@@ -378,4 +434,26 @@ pub fn NoticeChanges(notice: career_relay::consent::NoticeVersion) -> impl IntoV
             </section>
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rows;
+
+    #[test]
+    fn rows_escape_every_value_they_write() {
+        let mut rows = Rows::with_capacity(1);
+        rows.open_row(&[("class", "a\"b<c>"), ("data-id", "7")]);
+        rows.cell("<script>alert('x')</script> & co");
+        rows.number("+3");
+        rows.link("/x?a=1&b=\"2\"", "<i>open</i>");
+        rows.close_row();
+        assert_eq!(
+            rows.into_html(),
+            "<tr class=\"a&quot;b&lt;c&gt;\" data-id=\"7\">\
+             <td>&lt;script&gt;alert('x')&lt;/script&gt; &amp; co</td>\
+             <td class=\"num\">+3</td>\
+             <td><a href=\"/x?a=1&amp;b=&quot;2&quot;\">&lt;i&gt;open&lt;/i&gt;</a></td></tr>"
+        );
+    }
 }

@@ -7,7 +7,7 @@ use crate::{
     },
     components::{
         next_page, FieldError, FormError, FormState, JobTypeFilter, Loaded, NextPage,
-        PrefectureFilter, SavedNotice,
+        PrefectureFilter, Rows, SavedNotice,
     },
     i18n::*,
     text,
@@ -15,7 +15,7 @@ use crate::{
 use career_relay::{
     candidate::CandidateDetail,
     claim::ClaimView,
-    pool::{PoolPage, PoolQuery},
+    pool::{PoolEntry, PoolPage, PoolQuery},
     time::date,
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -80,22 +80,40 @@ fn PoolList(page: PoolPage, filters: PoolQuery) -> impl IntoView {
                 <th>{td!(i18n, profile.skills)}</th>
                 <th></th>
             </tr></thead>
-            <tbody>
-                {page.entries.into_iter().map(|e| view! {
-                    <tr class="pool-entry" data-candidate=e.id>
-                        <td>{format!("C-{:06}", e.id)}</td>
-                        <td>{text::job_types(i18n, &e.job_types)}</td>
-                        <td>{e.prefecture.map(|p| text::prefecture(i18n, p)).unwrap_or_default()}</td>
-                        <td class="num">{e.years_experience.map(|y| y.to_string()).unwrap_or_default()}</td>
-                        <td>{e.skills}</td>
-                        <td><a href=format!("/agency/candidates/{}", e.id)>{td!(i18n, pool.open)}</a></td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
+            <tbody inner_html=pool_rows(i18n, &page.entries)></tbody>
         </table>
         <NextPage href=next_href />
     }
     .into_any()
+}
+
+/// The pool's rows, written as HTML at once (`Rows`: the busiest page's table costs a third of
+/// what its view tree did).
+fn pool_rows(i18n: Locale, entries: &[PoolEntry]) -> String {
+    let open = td_string!(i18n, pool.open);
+    let mut rows = Rows::with_capacity(entries.len());
+    for e in entries {
+        rows.open_row(&[
+            ("class", "pool-entry"),
+            ("data-candidate", &e.id.to_string()),
+        ]);
+        rows.cell(&format!("C-{:06}", e.id));
+        rows.cell(&text::job_types(i18n, &e.job_types));
+        rows.cell(
+            &e.prefecture
+                .map(|p| text::prefecture(i18n, p))
+                .unwrap_or_default(),
+        );
+        rows.number(
+            &e.years_experience
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+        );
+        rows.cell(&e.skills);
+        rows.link(&format!("/agency/candidates/{}", e.id), open);
+        rows.close_row();
+    }
+    rows.into_html()
 }
 
 /// `/agency/candidates/{id}`: the summary, and the claim button.

@@ -2,11 +2,11 @@
 
 use crate::{
     api::company::{get_company_page, CompanyPage, HistoryQuery, ReissueLink, RevokeLink},
-    components::{link_with, FormError, FormState, Loaded, SavedNotice},
+    components::{link_with, FormError, FormState, Loaded, Rows, SavedNotice},
     i18n::*,
     text,
 };
-use career_relay::{credit, time::date};
+use career_relay::{credit, referral::Outcome, time::date};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_query_map;
 
@@ -116,15 +116,7 @@ fn CompanyView(page: CompanyPage, history: HistoryQuery) -> impl IntoView {
                 view! {
                     <table data-testid="ledger">
                         <thead><tr><th>{td!(i18n, company.date)}</th><th>{td!(i18n, company.entry)}</th><th>{td!(i18n, company.amount)}</th></tr></thead>
-                        <tbody>
-                            {s.ledger.into_iter().map(|e| view! {
-                                <tr class=format!("ledger-{}", e.kind)>
-                                    <td>{date(e.created_at)}</td>
-                                    <td>{text::ledger_kind(i18n, &e.kind)}</td>
-                                    <td class="num">{format!("{:+}", e.amount)}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
+                        <tbody inner_html=ledger_rows(i18n, &s.ledger)></tbody>
                     </table>
                 }.into_any()
             }}
@@ -146,16 +138,7 @@ fn CompanyView(page: CompanyPage, history: HistoryQuery) -> impl IntoView {
                             <th>{td!(i18n, company.claimed_at)}</th>
                             <th>{td!(i18n, company.outcome)}</th>
                         </tr></thead>
-                        <tbody>
-                            {s.outcomes.into_iter().map(|o| view! {
-                                <tr class=format!("outcome-{}", o.end_reason.clone().unwrap_or_else(|| "active".into()))>
-                                    <td>{format!("R-{:06}", o.claim_id)}</td>
-                                    <td>{o.agency_name}</td>
-                                    <td>{date(o.claimed_at)}</td>
-                                    <td>{text::outcome(i18n, o.end_reason.as_deref(), o.placement_status.as_deref())}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
+                        <tbody inner_html=outcome_rows(i18n, &s.outcomes)></tbody>
                     </table>
                 }.into_any()
             }}
@@ -164,6 +147,38 @@ fn CompanyView(page: CompanyPage, history: HistoryQuery) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// The ledger's rows, written as HTML at once (`Rows`).
+fn ledger_rows(i18n: Locale, ledger: &[credit::LedgerEntry]) -> String {
+    let mut rows = Rows::with_capacity(ledger.len());
+    for e in ledger {
+        rows.open_row(&[("class", &format!("ledger-{}", e.kind))]);
+        rows.cell(&date(e.created_at));
+        rows.cell(&text::ledger_kind(i18n, &e.kind));
+        rows.number(&format!("{:+}", e.amount));
+        rows.close_row();
+    }
+    rows.into_html()
+}
+
+/// The outcomes' rows, written as HTML at once (`Rows`).
+fn outcome_rows(i18n: Locale, outcomes: &[Outcome]) -> String {
+    let mut rows = Rows::with_capacity(outcomes.len());
+    for o in outcomes {
+        let state = o.end_reason.as_deref().unwrap_or("active");
+        rows.open_row(&[("class", &format!("outcome-{state}"))]);
+        rows.cell(&format!("R-{:06}", o.claim_id));
+        rows.cell(&o.agency_name);
+        rows.cell(&date(o.claimed_at));
+        rows.cell(&text::outcome(
+            i18n,
+            o.end_reason.as_deref(),
+            o.placement_status.as_deref(),
+        ));
+        rows.close_row();
+    }
+    rows.into_html()
 }
 
 /// The link with a copy button and the ready-to-paste rejection-mail texts in both languages.
