@@ -732,7 +732,7 @@ mod store {
         sql.push_str(" ORDER BY r.id DESC LIMIT $5");
         let mut requests: Vec<RequestView> = sqlx::query_as(&sql)
             .bind(agency_id)
-            .bind(q.after.trim().parse::<i64>().unwrap_or(i64::MAX))
+            .bind(crate::keyset::cursor(&q.after).unwrap_or(i64::MAX))
             .bind(job_type.map_or("", |j| j.code()))
             .bind(prefecture.flatten().unwrap_or(0))
             .bind(REQUEST_PAGE + 1)
