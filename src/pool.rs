@@ -235,12 +235,6 @@ mod store {
                     .filter(|_| !matches!(self, Walk::Skill(_))),
             }
         }
-
-        /// Whether the best plan depends on the value walked: how many candidates have a job
-        /// type, a pair, a gram or a skill differs a thousandfold.
-        fn depends_on_value(self) -> bool {
-            !matches!(self, Walk::Candidates)
-        }
     }
 
     /// What a walk reads (`Walk::walked`); the pool itself (`Walk::Candidates`) has no table of
@@ -348,11 +342,13 @@ mod store {
         // and sort it.
         let walk = Walk::of(&f, keyword.as_ref());
         let walked = walk.walked(&mut s);
-        // On PostgreSQL a walk of a value cuts its page first (`db::plans_per_value`), and checks
+        // On PostgreSQL a walk of a value (any walk with a table of its own: how many candidates
+        // have a job type, a pair, a gram or a skill differs a thousandfold, and with it the
+        // best plan) cuts its page first (`db::plans_per_value`), and checks
         // each candidate it met in the select list, where `OFFSET 0` keeps each lookup a probe of
         // its index: without it PostgreSQL may read every open claim (or every holder of a gram)
         // into a hash table on each run.
-        let cut = walk.depends_on_value() && db::plans_per_value(pool);
+        let cut = walked.table.is_some() && db::plans_per_value(pool);
         let probe = if cut { " OFFSET 0" } else { "" };
         // What the walk leaves to check for each candidate it meets. The time is the database's:
         // a bound one would change on every run, and SQLite plans a statement again whenever a

@@ -285,9 +285,21 @@ pub fn prefecture_options(selected: &str) -> impl IntoView {
 /// The link to the next page of a filtered list at `path`: the filters that are set, then
 /// `after` (the last id shown).
 pub fn next_page(path: &str, filters: &[(&str, &str)], after: i64) -> String {
-    let after = after.to_string();
-    let mut params = filters.to_vec();
-    params.push(("after", &after));
+    page_link(path, filters, ("after", after))
+}
+
+/// The link to the next page of one list at `path`: the page's parameters as they stand, with
+/// the list's own cursor parameter set to `cursor` (replaced, or added last). A page with several
+/// lists keeps where the others stand.
+pub fn page_link(path: &str, params: &[(&str, &str)], (name, cursor): (&str, i64)) -> String {
+    let cursor = cursor.to_string();
+    let mut params: Vec<(&str, &str)> = params
+        .iter()
+        .map(|&(k, v)| (k, if k == name { cursor.as_str() } else { v }))
+        .collect();
+    if !params.iter().any(|(k, _)| *k == name) {
+        params.push((name, &cursor));
+    }
     link_with(path, &params)
 }
 

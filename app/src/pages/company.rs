@@ -2,7 +2,7 @@
 
 use crate::{
     api::company::{get_company_page, CompanyPage, HistoryQuery, ReissueLink, RevokeLink},
-    components::{link_with, FormError, FormState, Loaded, Rows, SavedNotice},
+    components::{page_link, FormError, FormState, Loaded, Rows, SavedNotice},
     i18n::*,
     text,
 };
@@ -27,23 +27,14 @@ pub fn Company() -> impl IntoView {
     }
 }
 
-/// The link to the older part of one list, keeping where the other list stands.
-fn older(history: &HistoryQuery, ledger: Option<i64>, outcomes: Option<i64>) -> String {
-    let ledger = ledger.map(|l| l.to_string());
-    let outcomes = outcomes.map(|o| o.to_string());
-    link_with(
-        "/company",
-        &[
-            (
-                "ledger_before",
-                ledger.as_deref().unwrap_or(&history.ledger_before),
-            ),
-            (
-                "outcomes_before",
-                outcomes.as_deref().unwrap_or(&history.outcomes_before),
-            ),
-        ],
-    )
+/// The link to the older part of one list (`ledger_before` or `outcomes_before`), keeping where
+/// the other list stands.
+fn older(history: &HistoryQuery, list: (&str, i64)) -> String {
+    let standing = [
+        ("ledger_before", history.ledger_before.as_str()),
+        ("outcomes_before", history.outcomes_before.as_str()),
+    ];
+    page_link("/company", &standing, list)
 }
 
 #[component]
@@ -121,7 +112,7 @@ fn CompanyView(page: CompanyPage, history: HistoryQuery) -> impl IntoView {
                 }.into_any()
             }}
             {s.ledger_more.map(|id| view! {
-                <p><a href=older(&history, Some(id), None) class="button secondary" rel="next" data-testid="ledger-older">{td!(i18n, company.older)}</a></p>
+                <p><a href=older(&history, ("ledger_before", id)) class="button secondary" rel="next" data-testid="ledger-older">{td!(i18n, company.older)}</a></p>
             })}
         </section>
         <section class="panel">
@@ -143,7 +134,7 @@ fn CompanyView(page: CompanyPage, history: HistoryQuery) -> impl IntoView {
                 }.into_any()
             }}
             {s.outcomes_more.map(|id| view! {
-                <p><a href=older(&history, None, Some(id)) class="button secondary" rel="next" data-testid="outcomes-older">{td!(i18n, company.older)}</a></p>
+                <p><a href=older(&history, ("outcomes_before", id)) class="button secondary" rel="next" data-testid="outcomes-older">{td!(i18n, company.older)}</a></p>
             })}
         </section>
     }

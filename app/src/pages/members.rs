@@ -5,7 +5,7 @@ use crate::{
         get_members_page, CreateApiKey, InviteMember, MembersPage, MembersQuery, RemoveMember,
         RevokeApiKey, SaveSsoPolicy, SetInviteLanguage, SetMemberRole, SetRequestDigest,
     },
-    components::{link_with, FieldError, FormError, FormState, Loaded, NextPage, SavedNotice},
+    components::{page_link, FieldError, FormError, FormState, Loaded, NextPage, SavedNotice},
     i18n::*,
 };
 use career_relay::time::date;
@@ -29,20 +29,14 @@ pub fn Members() -> impl IntoView {
     }
 }
 
-/// The link to the next page of one list, keeping where the other list stands.
-fn more(shown: &MembersQuery, members: Option<i64>, keys: Option<i64>) -> String {
-    let members = members.map(|m| m.to_string());
-    let keys = keys.map(|k| k.to_string());
-    link_with(
-        "/members",
-        &[
-            (
-                "members_after",
-                members.as_deref().unwrap_or(&shown.members_after),
-            ),
-            ("keys_before", keys.as_deref().unwrap_or(&shown.keys_before)),
-        ],
-    )
+/// The link to the next page of one list (`members_after` or `keys_before`), keeping where the
+/// other list stands.
+fn more(shown: &MembersQuery, list: (&str, i64)) -> String {
+    let standing = [
+        ("members_after", shown.members_after.as_str()),
+        ("keys_before", shown.keys_before.as_str()),
+    ];
+    page_link("/members", &standing, list)
 }
 
 #[component]
@@ -57,11 +51,11 @@ fn MembersView(page: MembersPage, shown: MembersQuery) -> impl IntoView {
     let api_keys_more = page
         .api_keys
         .next
-        .map(|before| more(&shown, None, Some(before)));
+        .map(|before| more(&shown, ("keys_before", before)));
     let members_more = page
         .members
         .next
-        .map(|after| more(&shown, Some(after), None));
+        .map(|after| more(&shown, ("members_after", after)));
     let invite_language = page.invite_language.clone();
     let request_digest = page.request_digest;
     view! {
