@@ -11,6 +11,7 @@ people open relay pages and opt in once a second each.
 """
 
 import argparse
+import datetime
 import gzip
 import json
 import os
@@ -285,6 +286,20 @@ def bench(backend, args):
         status, _, body = http("GET", base + "/company/numbers", company)
         check(status == 200 and 'data-testid="chart-funnel"' in body and "<svg" in body,
               "the company's numbers are charted")
+        # This month's credits (the CSV's last row) are the ledger's own sums since the month began
+        # (Japan time: nine hours ahead of UTC).
+        jst = datetime.timezone(datetime.timedelta(hours=9))
+        month = datetime.datetime.now(jst).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        since = int(month.timestamp())
+        sums = [db.one(f"SELECT COALESCE(SUM({sign}amount), 0) FROM credit_ledger WHERE company_id = 1 "
+                       f"AND kind IN ({kinds}) AND created_at >= {since}")
+                for sign, kinds in [("", "'earned', 'placement_bonus'"),
+                                    ("-", "'redeemed', 'refunded', 'placement_held', 'placement_released'"),
+                                    ("-", "'expired'")]]
+        status, _, body = http("GET", base + "/company/numbers.csv", company)
+        last = body.strip().splitlines()[-1].split(",") if status == 200 else []
+        check(last[-3:] == [str(int(n)) for n in sums],
+              f"this month's credits are the ledger's ({last[-3:]} against {sums})")
         status, _, body = http("GET", base + "/admin/analytics", admin)
         check(status == 200 and 'data-testid="analytics-agencies"' in body, "the admin sees the analytics")
         status, _, body = http("GET", base + "/api/v1/pool", api)

@@ -154,16 +154,35 @@ mod store {
         amount: i64,
         reason_key: &str,
     ) -> Result<bool> {
+        append_at(conn, company_id, kind, amount, reason_key, now()).await
+    }
+
+    /// `append` as of the time `at` (a history written afterwards: a test's, the benchmark's).
+    pub async fn append_at(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+        kind: &str,
+        amount: i64,
+        reason_key: &str,
+        at: i64,
+    ) -> Result<bool> {
         let lot = matches!(kind, "earned" | "placement_bonus");
         let expires_at = if lot {
             let months = crate::settings::load(&mut *conn).await?.credit_months;
-            Some(expiry(now(), months))
+            Some(expiry(at, months))
         } else {
             None
         };
-        let new = append_lot(conn, company_id, kind, amount, reason_key, expires_at).await?;
+        let entry = Entry {
+            kind,
+            amount,
+            reason_key,
+            expires_at,
+            at,
+        };
+        let new = append_lot(conn, company_id, entry).await?;
         if new && amount > 0 && !lot {
-            expire_company(conn, company_id, now()).await?;
+            expire_company(conn, company_id, at).await?;
         }
         if new {
             keep_next_lapse(conn, company_id).await?;
@@ -179,10 +198,18 @@ mod store {
         entries: &[(&str, i64, String)],
     ) -> Result<()> {
         let months = crate::settings::load(&mut *conn).await?.credit_months;
+        let at = now();
         for (kind, amount, reason_key) in entries {
             let expires_at =
-                matches!(*kind, "earned" | "placement_bonus").then(|| expiry(now(), months));
-            append_lot(conn, company_id, kind, *amount, reason_key, expires_at).await?;
+                matches!(*kind, "earned" | "placement_bonus").then(|| expiry(at, months));
+            let entry = Entry {
+                kind,
+                amount: *amount,
+                reason_key,
+                expires_at,
+                at,
+            };
+            append_lot(conn, company_id, entry).await?;
         }
         expire_company(conn, company_id, now()).await?;
         keep_next_lapse(conn, company_id).await
@@ -252,34 +279,44 @@ mod store {
         Ok(at.map(|at| Expiring { at, count }))
     }
 
-    /// Appends an entry with the expiry it carries (a credit's, or the spent credit's).
+    /// One entry to append: what, how much, its reason key, the expiry it carries (a credit's, or
+    /// the spent credit's) and when.
+    struct Entry<'a> {
+        kind: &'a str,
+        amount: i64,
+        reason_key: &'a str,
+        expires_at: Option<i64>,
+        at: i64,
+    }
+
+    /// Appends an entry, and keeps the company's balance and its month's sums with it.
     async fn append_lot(
         conn: &mut sqlx::AnyConnection,
         company_id: i64,
-        kind: &str,
-        amount: i64,
-        reason_key: &str,
-        expires_at: Option<i64>,
+        entry: Entry<'_>,
     ) -> Result<bool> {
         let r = sqlx::query(
             "INSERT INTO credit_ledger (company_id, kind, amount, reason_key, expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
              ON CONFLICT (reason_key) DO NOTHING",
         )
         .bind(company_id)
-        .bind(kind)
-        .bind(amount)
-        .bind(reason_key)
-        .bind(expires_at)
-        .bind(now())
+        .bind(entry.kind)
+        .bind(entry.amount)
+        .bind(entry.reason_key)
+        .bind(entry.expires_at)
+        .bind(entry.at)
         .execute(&mut *conn)
         .await?;
         let new = r.rows_affected() == 1;
-        // The balance is the sum of the ledger, kept with it in the same transaction.
+        // The balance is the sum of the ledger, and the numbers by month its sums by month, both
+        // kept with it in the same transaction.
         if new {
             sqlx::query("UPDATE companies SET credit_balance = credit_balance + $1 WHERE id = $2")
-                .bind(amount)
+                .bind(entry.amount)
                 .bind(company_id)
-                .execute(conn)
+                .execute(&mut *conn)
+                .await?;
+            crate::numbers::count_credit(conn, company_id, entry.kind, entry.amount, entry.at)
                 .await?;
         }
         Ok(new)
@@ -334,15 +371,14 @@ mod store {
         );
         let total = lapsed(due, spent, already);
         for n in (already + 1)..=total {
-            append_lot(
-                conn,
-                company_id,
-                "expired",
-                -1,
-                &expired_key(company_id, n),
-                None,
-            )
-            .await?;
+            let entry = Entry {
+                kind: "expired",
+                amount: -1,
+                reason_key: &expired_key(company_id, n),
+                expires_at: None,
+                at: now(),
+            };
+            append_lot(conn, company_id, entry).await?;
         }
         if total > already {
             keep_next_lapse(conn, company_id).await?;
@@ -526,7 +562,14 @@ mod store {
         if balance <= 0 {
             return Err(UserError::NoCredit.into());
         }
-        if !append_lot(conn, company_id, "redeemed", -1, reason_key, None).await? {
+        let entry = Entry {
+            kind: "redeemed",
+            amount: -1,
+            reason_key,
+            expires_at: None,
+            at: now(),
+        };
+        if !append_lot(conn, company_id, entry).await? {
             return Err(UserError::AlreadyExists.into());
         }
         keep_next_lapse(conn, company_id).await
@@ -596,9 +639,9 @@ mod store {
 
 #[cfg(feature = "db")]
 pub use store::{
-    announce_earned, append, append_history, award_relay_credits, balance, expire_company,
-    expire_due, keep_next_lapse, keep_unknown_lapses, kept_lapse, ledger, ledger_page,
-    next_expiring, redeem, refund, standing, warn_expiring,
+    announce_earned, append, append_at, append_history, award_relay_credits, balance,
+    expire_company, expire_due, keep_next_lapse, keep_unknown_lapses, kept_lapse, ledger,
+    ledger_page, next_expiring, redeem, refund, standing, warn_expiring,
 };
 
 #[cfg(test)]

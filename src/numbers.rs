@@ -2,9 +2,11 @@
 //! months in Japan time, invitations sent, link visits, opt-ins (relay events), qualified relays
 //! (counted ones: not those held for review), claims, introductions of its relayed candidates,
 //! placements (without those the platform withdrew), placements withdrawn, claims that ended
-//! without one, and credits. One statement over indexed columns gives them all, whatever the
-//! history's length; the platform's are the same over every company. With them: the conversion
-//! between the steps and the median times from opt-in to claim and to placement.
+//! without one, and credits. One statement over indexed columns gives them all; the credits come
+//! from each month's sums, kept with the ledger as it is written (`count_credit`), so that a
+//! million entries cost what twelve months do. The platform's are the same over every company.
+//! With them: the conversion between the steps and the median times from opt-in to claim and to
+//! placement.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +36,18 @@ pub const FUNNEL: [usize; 7] = [0, 1, 2, 3, 4, 5, 6];
 pub const OUTCOMES: [usize; 3] = [6, 7, 8];
 /// The credit columns.
 pub const CREDITS: [usize; 3] = [9, 10, 11];
+
+/// The credit column (an index into `CREDITS`) an entry of the ledger of `kind` counts in, and
+/// its sign there: credits earned count as they are, spendings (net of refunds and released
+/// holds) and lapses as the credits they took.
+pub fn credit_column(kind: &str) -> Option<(usize, i64)> {
+    match kind {
+        "earned" | "placement_bonus" => Some((0, 1)),
+        "redeemed" | "refunded" | "placement_held" | "placement_released" => Some((1, -1)),
+        "expired" => Some((2, -1)),
+        _ => None,
+    }
+}
 
 /// The conversions shown: (from step, to step), as indexes into `STEPS`.
 pub const CONVERSIONS: [(usize, usize); 4] = [(1, 2), (2, 3), (3, 4), (4, 6)];
@@ -170,7 +184,11 @@ mod store {
         ("invitations t WHERE {c} AND {shown}", "t.created_at", "1"),
         ("link_visits t WHERE {c}", "t.month_start", "t.visits"),
         ("relay_events t WHERE {c}", "t.created_at", "1"),
-        ("relays t WHERE {c} AND t.status = 'counted'", "t.qualified_at", "1"),
+        (
+            "relays t WHERE {c} AND t.status = 'counted'",
+            "t.qualified_at",
+            "1",
+        ),
         ("claims t WHERE {c}", "t.claimed_at", "1"),
         (
             "introductions t JOIN candidates c ON c.id = t.candidate_id WHERE {cc}",
@@ -192,22 +210,39 @@ mod store {
             "t.ended_at",
             "1",
         ),
-        (
-            "credit_ledger t WHERE {c} AND t.kind IN ('earned', 'placement_bonus')",
-            "t.created_at",
-            "t.amount",
-        ),
-        (
-            "credit_ledger t WHERE {c} AND t.kind IN ('redeemed', 'refunded', 'placement_held', 'placement_released')",
-            "t.created_at",
-            "-t.amount",
-        ),
-        (
-            "credit_ledger t WHERE {c} AND t.kind = 'expired'",
-            "t.created_at",
-            "-t.amount",
-        ),
+        ("credit_months t WHERE {c}", "t.month_start", "t.earned"),
+        ("credit_months t WHERE {c}", "t.month_start", "t.spent"),
+        ("credit_months t WHERE {c}", "t.month_start", "t.expired"),
     ];
+
+    /// Adds a new entry of the company's ledger to its month's sums (`credit_column`), in the
+    /// transaction that appends it.
+    pub async fn count_credit(
+        conn: &mut sqlx::AnyConnection,
+        company_id: i64,
+        kind: &str,
+        amount: i64,
+        at: i64,
+    ) -> Result<()> {
+        let Some((column, sign)) = credit_column(kind) else {
+            return Ok(());
+        };
+        let mut sums = [0; CREDITS.len()];
+        sums[column] = sign * amount;
+        sqlx::query(
+            "INSERT INTO credit_months (company_id, month_start, earned, spent, expired) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (company_id, month_start) DO UPDATE SET earned = credit_months.earned + excluded.earned,
+                 spent = credit_months.spent + excluded.spent, expired = credit_months.expired + excluded.expired",
+        )
+        .bind(company_id)
+        .bind(first_month_start(at, 1))
+        .bind(sums[0])
+        .bind(sums[1])
+        .bind(sums[2])
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
 
     /// The condition on a table's company column, with the company (or 0) as `$1`.
     fn scoped(sql: &str, scope: Scope) -> String {
@@ -227,15 +262,16 @@ mod store {
         }
     }
 
-    /// The last twelve months, oldest first, in one statement, and the median times in another.
+    /// The last twelve months, oldest first, in one statement, and the median times in another
+    /// (each claim keeps when its candidate opted in, so the claims' times are read from their
+    /// index alone).
     #[tracing::instrument(skip(pool))]
     pub async fn numbers(pool: &Pool, scope: Scope) -> Result<Numbers> {
         let months = funnel(pool, scope).await?;
         let from = first_month_start(now(), MONTHS);
         let sql = scoped(
-            "SELECT CAST(0 AS BIGINT) AS kind, t.claimed_at - e.created_at AS took FROM claims t
-                 JOIN relay_events e ON e.candidate_id = t.candidate_id AND e.company_id = t.company_id
-             WHERE {c} AND t.claimed_at >= $2
+            "SELECT CAST(0 AS BIGINT) AS kind, t.claimed_at - t.opted_in_at AS took FROM claims t
+             WHERE {c} AND t.claimed_at >= $2 AND t.opted_in_at IS NOT NULL
              UNION ALL
              SELECT CAST(1 AS BIGINT), t.created_at - e.created_at FROM placements t
                  JOIN relay_events e ON e.candidate_id = t.candidate_id AND e.company_id = t.company_id
@@ -400,7 +436,7 @@ mod store {
 }
 
 #[cfg(feature = "db")]
-pub use store::{agencies, companies, funnel, funnel_statement, numbers};
+pub use store::{agencies, companies, count_credit, funnel, funnel_statement, numbers};
 
 #[cfg(test)]
 mod tests {

@@ -32,8 +32,9 @@ async fn a_thousand_candidates_opting_in_at_once_earn_exactly_a_hundred_credits(
     );
 }
 
-/// The balance a company sees is the sum of its ledger, whatever entries arrive in whatever
-/// order, replays included: checked over random sequences of entries (a property test).
+/// The balance a company sees is the sum of its ledger, and its numbers' months hold the same
+/// entries, whatever entries arrive in whatever order, replays included: checked over random
+/// sequences of entries (a property test).
 #[tokio::test]
 async fn the_balance_is_always_the_sum_of_the_ledger() {
     use proptest::{
@@ -75,6 +76,29 @@ async fn the_balance_is_always_the_sum_of_the_ledger() {
             sum,
             "case {case}: {sequence:?}"
         );
+        // The numbers' months hold the ledger's sums by column, each entry once.
+        let months: Vec<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(earned) AS BIGINT) FROM credit_months WHERE company_id = $1
+             UNION ALL SELECT CAST(SUM(spent) AS BIGINT) FROM credit_months WHERE company_id = $1
+             UNION ALL SELECT CAST(SUM(expired) AS BIGINT) FROM credit_months WHERE company_id = $1",
+        )
+        .bind(company)
+        .fetch_all(&w.pool)
+        .await
+        .unwrap();
+        let mut by_column = [0; 3];
+        for (kind, amount) in sqlx::query_as::<_, (String, i64)>(
+            "SELECT kind, amount FROM credit_ledger WHERE company_id = $1",
+        )
+        .bind(company)
+        .fetch_all(&w.pool)
+        .await
+        .unwrap()
+        {
+            let (column, sign) = career_relay::numbers::credit_column(&kind).unwrap();
+            by_column[column] += sign * amount;
+        }
+        assert_eq!(months, by_column, "case {case}: {sequence:?}");
         // The next lapse the company's row keeps is the one its ledger gives.
         let (balance, kept) = credit::standing(&w.pool, company).await.unwrap();
         assert_eq!(balance, sum);

@@ -163,11 +163,11 @@ async fn the_review_queue_and_an_agencys_introductions_to_a_request_read_their_o
 }
 
 /// A company's returns in one prefecture walk the index of its candidates in that prefecture
-/// (`returns::page_statement`), not its whole list; the numbers' ledger steps find each entry's
-/// kind and amount in the index they read by company and time (`numbers::funnel_statement`),
-/// without a visit to the table.
+/// (`returns::page_statement`), not its whole list; the numbers' credit steps read the company's
+/// months' sums by their key (`numbers::funnel_statement`), never the ledger itself, and its
+/// qualified relays the index of counted ones.
 #[tokio::test]
-async fn the_returns_in_one_prefecture_and_the_numbers_of_the_ledger_read_their_own_index() {
+async fn the_returns_in_one_prefecture_and_the_numbers_of_the_credits_read_their_own_index() {
     let (scratch, pool) = scratch_pool().await;
     db::migrate(&pool, &scratch.url).await.unwrap();
     let filter = returns::ReturnsFilter::try_from(&returns::ReturnsQuery {
@@ -200,14 +200,19 @@ async fn the_returns_in_one_prefecture_and_the_numbers_of_the_ledger_read_their_
         "{plan:?}"
     );
     let plan = sqlite_plan(&pool, &funnel, &[]).await;
-    let ledger: Vec<_> = plan
+    // The plan names tables by their alias: the statement says which table each step reads.
+    assert!(!funnel.contains("credit_ledger"), "{funnel}");
+    assert_eq!(funnel.matches("FROM credit_months t").count(), 3);
+    let months: Vec<_> = plan
         .iter()
-        .filter(|d| d.contains("credit_ledger"))
+        .filter(|d| {
+            d.contains("USING PRIMARY KEY (company_id=? AND month_start>? AND month_start<?)")
+        })
         .collect();
-    assert_eq!(ledger.len(), 3, "{plan:?}");
+    assert_eq!(months.len(), 3, "{plan:?}");
     assert!(
-        ledger.iter().all(|d| d.contains(
-            "COVERING INDEX credit_ledger_company_time_kind (company_id=? AND created_at>? AND created_at<?)"
+        plan.iter().any(|d| d.contains(
+            "COVERING INDEX relays_company_counted (company_id=? AND qualified_at>? AND qualified_at<?)"
         )),
         "{plan:?}"
     );
