@@ -157,7 +157,7 @@ mod store {
         append_at(conn, company_id, kind, amount, reason_key, now()).await
     }
 
-    /// `append` as of the time `at` (a history written afterwards: a test's, the benchmark's).
+    /// `append` as of the time `at`: a history written afterwards, as the tests write one.
     pub async fn append_at(
         conn: &mut sqlx::AnyConnection,
         company_id: i64,

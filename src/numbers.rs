@@ -38,8 +38,8 @@ pub const OUTCOMES: [usize; 3] = [6, 7, 8];
 pub const CREDITS: [usize; 3] = [9, 10, 11];
 
 /// The credit column (an index into `CREDITS`) an entry of the ledger of `kind` counts in, and
-/// its sign there: credits earned count as they are, spendings (net of refunds and released
-/// holds) and lapses as the credits they took.
+/// its sign there: credits earned count as they are (`credit::LOTS`), spendings net of refunds and
+/// released holds (`credit::SPENDING`) and lapses as the credits they took.
 pub fn credit_column(kind: &str) -> Option<(usize, i64)> {
     match kind {
         "earned" | "placement_bonus" => Some((0, 1)),
@@ -451,6 +451,31 @@ mod tests {
         assert_eq!(crate::time::date(months[2].1), "2026-12-01");
         assert_eq!(crate::time::date(end), "2027-01-01");
         assert_eq!(months[1].1 - months[0].1, 31 * 86_400);
+    }
+
+    #[test]
+    fn each_kind_of_entry_counts_in_the_credit_column_the_ledger_sums_it_in() {
+        let kinds = [
+            "earned",
+            "placement_bonus",
+            "placement_held",
+            "placement_released",
+            "redeemed",
+            "refunded",
+            "expired",
+        ];
+        for kind in kinds {
+            let quoted = format!("'{kind}'");
+            let expected = if crate::credit::LOTS.contains(&quoted) {
+                (0, 1)
+            } else if crate::credit::SPENDING.contains(&quoted) {
+                (1, -1)
+            } else {
+                (2, -1)
+            };
+            assert_eq!(credit_column(kind), Some(expected), "{kind}");
+        }
+        assert_eq!(credit_column("adjusted"), None);
     }
 
     #[test]
