@@ -92,7 +92,7 @@ mod store {
         }
         let s = settings::load(&mut *tx).await?;
         let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO claims (candidate_id, agency_id, company_id, user_id, claimed_at, expires_at, created_at, updated_at, opted_in_at)
+            "INSERT INTO claims (candidate_id, agency_id, company_id, user_id, claimed_at, expires_at, created_at, updated_at, relayed_at)
              SELECT c.id, $1, c.company_id, $2, $3, $4, $3, $3,
                  (SELECT e.created_at FROM relay_events e WHERE e.candidate_id = c.id AND e.company_id = c.company_id)
              FROM candidates c WHERE c.id = $5 AND c.in_pool = 1 RETURNING id",

@@ -376,7 +376,7 @@ mod store {
                 amount: -1,
                 reason_key: &expired_key(company_id, n),
                 expires_at: None,
-                at: now(),
+                at,
             };
             append_lot(conn, company_id, entry).await?;
         }

@@ -270,8 +270,8 @@ mod store {
         let months = funnel(pool, scope).await?;
         let from = first_month_start(now(), MONTHS);
         let sql = scoped(
-            "SELECT CAST(0 AS BIGINT) AS kind, t.claimed_at - t.opted_in_at AS took FROM claims t
-             WHERE {c} AND t.claimed_at >= $2 AND t.opted_in_at IS NOT NULL
+            "SELECT CAST(0 AS BIGINT) AS kind, t.claimed_at - t.relayed_at AS took FROM claims t
+             WHERE {c} AND t.claimed_at >= $2 AND t.relayed_at IS NOT NULL
              UNION ALL
              SELECT CAST(1 AS BIGINT), t.created_at - e.created_at FROM placements t
                  JOIN relay_events e ON e.candidate_id = t.candidate_id AND e.company_id = t.company_id
@@ -466,12 +466,15 @@ mod tests {
         ];
         for kind in kinds {
             let quoted = format!("'{kind}'");
-            let expected = if crate::credit::LOTS.contains(&quoted) {
-                (0, 1)
-            } else if crate::credit::SPENDING.contains(&quoted) {
-                (1, -1)
-            } else {
-                (2, -1)
+            let expected = match (
+                crate::credit::LOTS.contains(&quoted),
+                crate::credit::SPENDING.contains(&quoted),
+                kind == "expired",
+            ) {
+                (true, false, false) => (0, 1),
+                (false, true, false) => (1, -1),
+                (false, false, true) => (2, -1),
+                groups => panic!("{kind} is in the ledger's groups {groups:?}"),
             };
             assert_eq!(credit_column(kind), Some(expected), "{kind}");
         }

@@ -34,10 +34,10 @@ DROP INDEX relays_company_time;
 -- The median time from opt-in to claim reads each claim alone: the claim keeps when its
 -- candidate opted in through the company's link (the relay event), written with it; the claims
 -- so far are given theirs here. Their index by company and time carries it.
-ALTER TABLE claims ADD COLUMN opted_in_at BIGINT;
-UPDATE claims SET opted_in_at = (
+ALTER TABLE claims ADD COLUMN relayed_at BIGINT;
+UPDATE claims SET relayed_at = (
     SELECT e.created_at FROM relay_events e
     WHERE e.candidate_id = claims.candidate_id AND e.company_id = claims.company_id
 );
 DROP INDEX claims_company_time;
-CREATE INDEX claims_company_time ON claims (company_id, claimed_at, opted_in_at);
+CREATE INDEX claims_company_time ON claims (company_id, claimed_at, relayed_at);

@@ -186,12 +186,13 @@ async fn each_row_counts_in_the_month_its_time_falls_in() {
 }
 
 /// The median days from opt-in to claim count from when each candidate opted in through the
-/// company's link (kept on the claim as it is made), and those to placement too; the lower middle
-/// of an even count.
+/// company's own link (kept on the claim as it is made), not another company's, and those to
+/// placement too; the lower middle of an even count.
 #[tokio::test]
 async fn the_median_days_run_from_the_opt_in_to_the_claim_and_to_the_placement() {
     let w = world(1).await;
     let (agency, staff) = w.agencies[0];
+    let (other, _) = company_with_member(&w, "別会社", "hr@other.example").await;
     let mut claims = Vec::new();
     for (n, days) in [(0, 1), (1, 3), (2, 10), (3, 12)] {
         let candidate = qualified_candidate(&w, n).await;
@@ -202,6 +203,16 @@ async fn the_median_days_run_from_the_opt_in_to_the_claim_and_to_the_placement()
             .execute(&w.pool)
             .await
             .unwrap();
+        // Relayed by another company too, a moment ago: not the time from this company's link.
+        sqlx::query(
+            "INSERT INTO relay_events (candidate_id, company_id, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(candidate)
+        .bind(other)
+        .bind(now() - 60)
+        .execute(&w.pool)
+        .await
+        .unwrap();
         claims.push(
             claim::claim(&w.pool, agency, staff, candidate)
                 .await
@@ -218,7 +229,6 @@ async fn the_median_days_run_from_the_opt_in_to_the_claim_and_to_the_placement()
         .unwrap();
     assert_eq!(n.days_to_claim, Some(3));
     assert_eq!(n.days_to_placement, Some(10));
-    let (other, _) = company_with_member(&w, "別会社", "hr@other.example").await;
     let none = numbers::numbers(&w.pool, Scope::Company(other))
         .await
         .unwrap();
