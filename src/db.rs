@@ -112,13 +112,18 @@ pub fn sqlite_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
 }
 
+/// The migrations of the backend `url` names.
+pub fn migrator(url: &str) -> sqlx::migrate::Migrator {
+    match Backend::of(url) {
+        Some(Backend::Postgres) => sqlx::migrate!("migrations/postgres"),
+        _ => sqlx::migrate!("migrations/sqlite"),
+    }
+}
+
 /// Brings the schema up to date.
 #[tracing::instrument(skip_all)]
 pub async fn migrate(pool: &Pool, url: &str) -> Result<()> {
-    match Backend::of(url) {
-        Some(Backend::Postgres) => sqlx::migrate!("migrations/postgres").run(pool).await?,
-        _ => sqlx::migrate!("migrations/sqlite").run(pool).await?,
-    }
+    migrator(url).run(pool).await?;
     Ok(())
 }
 

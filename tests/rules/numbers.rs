@@ -97,10 +97,7 @@ async fn every_kind_of_entry_counts_in_its_credit_column_in_the_month_it_was_wri
 async fn a_ledger_written_before_the_months_were_kept_is_summed_into_them_once() {
     let scratch = ScratchDb::new().await.unwrap();
     let pool = db::connect(&scratch.url).await.unwrap();
-    let mut before = match db::Backend::of(&scratch.url) {
-        Some(db::Backend::Postgres) => sqlx::migrate!("migrations/postgres"),
-        _ => sqlx::migrate!("migrations/sqlite"),
-    };
+    let mut before = db::migrator(&scratch.url);
     before.migrations = before
         .migrations
         .iter()
